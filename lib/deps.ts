@@ -10,5 +10,11 @@
  * @module
  */
 
-export { Command, InvalidArgumentError, Option } from "npm:@commander-js/extra-typings@15.1.0";
+export {
+  Command,
+  CommanderError,
+  InvalidArgumentError,
+  Option,
+} from "npm:@commander-js/extra-typings@15.1.0";
+export type { CommandUnknownOpts } from "npm:@commander-js/extra-typings@15.1.0";
 export { dump as yamlDump, load as yamlLoad, loadAll as yamlLoadAll } from "npm:js-yaml@5.5.0";

@@ -1,0 +1,160 @@
+/**
+ * The kubectl-grove command line: parses argv, runs one command, maps errors
+ * to exit codes. The only place that exits the process.
+ *
+ * ```
+ * deno run -A cli/main.ts status my-pcs -n inference
+ * ```
+ *
+ * @module
+ */
+
+import {
+  Command,
+  CommanderError,
+  type CommandUnknownOpts,
+  InvalidArgumentError,
+} from "../lib/deps.ts";
+import { ExitCode, GroveError } from "../lib/errors.ts";
+import { VERSION } from "../lib/version.ts";
+import { parseDurationMs } from "./common.ts";
+import { CliContext, type CliIO, type GlobalOptions, processIO } from "./context.ts";
+import { versionCommand } from "./commands/version.ts";
+
+/** Every command, in the order `--help` lists them. */
+const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
+  versionCommand,
+];
+
+const ROOT_HELP = `
+Global flags may come before or after the command. Exit codes: 0 ok, 1 error,
+2 usage, 3 check failed (health, compare, plan diff, rollout status),
+4 timeout, 5 partial result, 130 interrupted.
+
+Examples:
+  kubectl grove status my-llm -n inference
+  kubectl grove health --all -A
+  kubectl grove topology my-llm
+  kubectl grove --context prod status --all -o json
+`;
+
+/** Builds the command tree for one invocation. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command()
+    .name("kubectl grove")
+    .usage("[global flags] <command> [flags]")
+    .description(
+      "Operate NVIDIA Grove inference workloads: status, placement, health, metrics, rollouts, scaling, diagnostics.",
+    )
+    .version(VERSION, "--version", "print the version number")
+    .option(
+      "--kubeconfig <path>",
+      "path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)",
+    )
+    .option("--context <name>", "kubeconfig context to use")
+    .option("-n, --namespace <namespace>", "namespace (default: config, then the context's)")
+    .option("-A, --all-namespaces", "act on all namespaces")
+    .option(
+      "--request-timeout <duration>",
+      "timeout of each API request, e.g. 10s, 1m (0: none)",
+      (v) => {
+        if (v !== "0") parseDurationMs(v);
+        return v;
+      },
+    )
+    .option("-v, --verbose", "log API requests and show stack traces of errors on stderr")
+    .option("--replay <bundle>", "serve a diag bundle locally and run the command against it")
+    .addHelpText("after", ROOT_HELP)
+    .showSuggestionAfterError(true);
+  for (const make of COMMANDS) program.addCommand(make(ctx));
+  configureTree(program, ctx);
+  program.hook("preAction", () => {
+    ctx.globals = program.opts() as GlobalOptions;
+  });
+  return program;
+}
+
+function configureTree(cmd: CommandUnknownOpts, ctx: CliContext): void {
+  cmd.exitOverride();
+  cmd.configureOutput({
+    writeOut: (s) => ctx.io.stdout(s),
+    writeErr: (s) => ctx.io.stderr(s),
+    outputError: (s, write) => write(s),
+  });
+  cmd.showHelpAfterError("(run with --help for usage)");
+  for (const sub of cmd.commands) configureTree(sub, ctx);
+}
+
+/**
+ * Runs the CLI with `argv` (without the program name) and returns the exit
+ * code. Never exits the process itself, so tests call it in process.
+ */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const ctx = new CliContext(io);
+  const program = buildProgram(ctx);
+  if (argv.length === 0) {
+    io.stdout(program.helpInformation());
+    return ExitCode.USAGE;
+  }
+  const onSigint = () => ctx.abort.abort();
+  let listening = false;
+  try {
+    Deno.addSignalListener("SIGINT", onSigint);
+    listening = true;
+  } catch {
+    // signals are unavailable (e.g. without permission); Ctrl-C then ends the process
+  }
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return ctx.abort.signal.aborted ? ExitCode.INTERRUPTED : ctx.exitCode;
+  } catch (e) {
+    return reportError(e, ctx);
+  } finally {
+    if (listening) Deno.removeSignalListener("SIGINT", onSigint);
+    await ctx.cleanup();
+  }
+}
+
+/** Prints an error the kubectl way and returns its exit code. */
+export function reportError(e: unknown, ctx: CliContext): number {
+  const verbose = ctx.globals.verbose || ctx.io.env("KUBECTL_GROVE_DEBUG") === "1";
+  if (e instanceof CommanderError) {
+    if (
+      e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0
+    ) {
+      return ExitCode.OK;
+    }
+    if (e.code === "commander.help") return ExitCode.OK;
+    return ExitCode.USAGE;
+  }
+  if (e instanceof InvalidArgumentError) {
+    ctx.io.stderr(`error: ${e.message}\n`);
+    return ExitCode.USAGE;
+  }
+  if (e instanceof GroveError) {
+    ctx.io.stderr(`error: ${e.message}\n`);
+    if (e.hint) ctx.io.stderr(`hint: ${e.hint}\n`);
+    if (verbose && e.stack) ctx.io.stderr(e.stack + "\n");
+    return e.exitCode;
+  }
+  if (e instanceof Deno.errors.Interrupted || ctx.abort.signal.aborted) {
+    ctx.io.stderr("interrupted\n");
+    return ExitCode.INTERRUPTED;
+  }
+  if (e instanceof Deno.errors.NotCapable) {
+    ctx.io.stderr(`error: missing permission: ${(e as Error).message}\n`);
+    ctx.io.stderr("hint: run with deno run -A, or use the kubectl-grove executable\n");
+    return ExitCode.ERROR;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  ctx.io.stderr(`error: internal error: ${err.message}\n`);
+  if (verbose) ctx.io.stderr((err.stack ?? "") + "\n");
+  else {ctx.io.stderr(
+      "hint: this is a bug in kubectl-grove; run again with -v and report the output\n",
+    );}
+  return ExitCode.ERROR;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
