@@ -19,10 +19,12 @@ import { ExitCode, GroveError } from "../lib/errors.ts";
 import { VERSION } from "../lib/version.ts";
 import { parseDurationMs } from "./common.ts";
 import { CliContext, type CliIO, type GlobalOptions, processIO } from "./context.ts";
+import { completionCommand } from "./commands/completion.ts";
 import { versionCommand } from "./commands/version.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
+  completionCommand,
   versionCommand,
 ];
 
@@ -92,6 +94,7 @@ function configureTree(cmd: CommandUnknownOpts, ctx: CliContext): void {
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const ctx = new CliContext(io);
   const program = buildProgram(ctx);
+  if (argv[0] === "__complete") return await runCompletion(argv.slice(1), ctx, program);
   if (argv.length === 0) {
     io.stdout(program.helpInformation());
     return ExitCode.USAGE;
@@ -113,6 +116,26 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (listening) Deno.removeSignalListener("SIGINT", onSigint);
     await ctx.cleanup();
   }
+}
+
+/**
+ * `kubectl-grove __complete <words...> <word to complete>`: Cobra's wire
+ * format, used by our shell scripts and by kubectl through `kubectl_complete-grove`.
+ */
+async function runCompletion(words: string[], ctx: CliContext, program: Command): Promise<number> {
+  const { complete, formatCompletion } = await import("./complete.ts");
+  const { clusterSources } = await import("./complete_sources.ts");
+  const typed = words.slice(0, -1);
+  const toComplete = words[words.length - 1] ?? "";
+  try {
+    const c = await complete(program, typed, toComplete, clusterSources(ctx, typed));
+    ctx.io.stdout(formatCompletion(c));
+  } catch {
+    ctx.io.stdout(":1\n");
+  } finally {
+    await ctx.cleanup();
+  }
+  return ExitCode.OK;
 }
 
 /** Prints an error the kubectl way and returns its exit code. */
