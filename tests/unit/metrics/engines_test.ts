@@ -1,4 +1,4 @@
-import { assertEquals } from "./assert.ts";
+import { assertEquals } from "../../helpers/assert.ts";
 import { podEndpoint } from "../../../lib/metrics/engines.ts";
 
 const pod = (containers: unknown[], annotations?: Record<string, string>) =>

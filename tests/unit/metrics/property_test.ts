@@ -1,6 +1,6 @@
 // Property tests: quantiles are monotone in q and stay within bucket bounds;
 // random mutations of real scrapes never throw anything but PromParseError.
-import { assert } from "./assert.ts";
+import { assert } from "../../helpers/assert.ts";
 import { bucketQuantile } from "../../../lib/metrics/histogram.ts";
 import { parsePrometheusText, PromParseError } from "../../../lib/metrics/prom_parser.ts";
 

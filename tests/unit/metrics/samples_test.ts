@@ -1,5 +1,5 @@
 // The expected values of fixtures/metrics-samples/README.md, to 0.1%.
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertEquals } from "../../helpers/assert.ts";
 import { mergePidSeries, parsePrometheusText } from "../../../lib/metrics/prom_parser.ts";
 import {
   counterRate,
