@@ -1,0 +1,77 @@
+/**
+ * A `node:https` transport for the two TLS settings `fetch` cannot express in
+ * Deno 2.9: `insecure-skip-tls-verify` and `tls-server-name`. Loaded lazily
+ * by `transport.ts` (the first `node:` import costs ~25 ms).
+ *
+ * @module
+ */
+
+import * as https from "node:https";
+import type { TlsOptions, Transport, TransportRequest } from "./transport.ts";
+
+/** Builds a keep-alive `node:https` transport. */
+export function createNodeTransport(tls: TlsOptions): Transport {
+  const agent = new https.Agent({
+    keepAlive: true,
+    rejectUnauthorized: !tls.insecure,
+    ca: tls.caCerts?.length ? tls.caCerts : undefined,
+    cert: tls.cert,
+    key: tls.key,
+    servername: tls.serverName,
+  });
+  return {
+    send: (req) => send(agent, tls, req),
+    close: () => agent.destroy(),
+  };
+}
+
+function send(agent: https.Agent, tls: TlsOptions, req: TransportRequest): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    if (req.signal?.aborted) return reject(req.signal.reason);
+    const url = new URL(req.url);
+    const cr = https.request({
+      agent,
+      method: req.method,
+      host: url.hostname.replace(/^\[|\]$/g, ""),
+      port: url.port || 443,
+      path: url.pathname + url.search,
+      headers: req.headers,
+      servername: tls.serverName,
+      rejectUnauthorized: !tls.insecure,
+    }, (res) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          res.on("data", (c: Uint8Array) => controller.enqueue(new Uint8Array(c)));
+          res.on("end", () => controller.close());
+          res.on("error", (e: Error) => controller.error(e));
+          res.on(
+            "aborted",
+            () => controller.error(new Error("connection reset: response aborted")),
+          );
+        },
+        cancel() {
+          res.destroy();
+        },
+      });
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) {
+        if (Array.isArray(v)) v.forEach((x) => headers.append(k, x));
+        else if (v !== undefined) headers.set(k, String(v));
+      }
+      const status = res.statusCode ?? 0;
+      resolve(
+        new Response(status === 204 || status === 304 ? null : body, {
+          status,
+          statusText: res.statusMessage,
+          headers,
+        }),
+      );
+    });
+    const onAbort = () => cr.destroy(req.signal?.reason ?? new Error("aborted"));
+    req.signal?.addEventListener("abort", onAbort, { once: true });
+    cr.on("error", (e: Error) => reject(e));
+    cr.on("close", () => req.signal?.removeEventListener("abort", onAbort));
+    if (req.body !== undefined) cr.write(req.body);
+    cr.end();
+  });
+}
