@@ -1,0 +1,34 @@
+/**
+ * The Deno permissions kubectl-grove needs, with the reason for each. Used
+ * by `deno task compile` and the `deno install` instructions; no blanket -A.
+ *
+ * @module
+ */
+
+/** Permission flags and why each is needed. */
+export const PERMISSIONS: { flag: string; why: string }[] = [
+  {
+    flag: "--allow-net",
+    why: "the Kubernetes API server, pod metrics (--direct), the local simulated cluster",
+  },
+  {
+    flag: "--allow-read",
+    why: "kubeconfig, certificates, the config file, manifests, plans, diag bundles, fixtures",
+  },
+  {
+    flag: "--allow-write",
+    why: "diag bundles, generated manifests, the simulated cluster's kubeconfig",
+  },
+  {
+    flag: "--allow-env",
+    why:
+      "KUBECONFIG, HOME, XDG_CONFIG_HOME, NO_COLOR, TERM, KUBECTL_GROVE_*; exec credential plugins",
+  },
+  {
+    flag: "--allow-run",
+    why: "exec credential plugins (kubelogin, aws, gke-gcloud-auth-plugin) and aiconfigurator",
+  },
+];
+
+/** Just the flags. */
+export const PERMISSION_FLAGS: string[] = PERMISSIONS.map((p) => p.flag);

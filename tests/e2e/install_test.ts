@@ -1,0 +1,68 @@
+/**
+ * Installs kubectl-grove with `deno install` into a temporary root and runs it
+ * through kubectl's plugin mechanism (skipped when kubectl is not on PATH).
+ */
+import { assertEquals, assertMatch } from "../helpers/assert.ts";
+import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+async function run(cmd: string, args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(cmd, { args, env, cwd: root }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+async function hasKubectl(): Promise<boolean> {
+  try {
+    return (await run("kubectl", ["version", "--client"])).code === 0;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("deno install puts kubectl-grove and kubectl_complete-grove on PATH; kubectl grove works", async () => {
+  if (!(await hasKubectl())) {
+    console.log("kubectl is not on PATH: skipped");
+    return;
+  }
+  const dir = await Deno.makeTempDir();
+  try {
+    for (
+      const [name, entry] of [["kubectl-grove", "cli/main.ts"], [
+        "kubectl_complete-grove",
+        "cli/kubectl_complete.ts",
+      ]]
+    ) {
+      const r = await run(Deno.execPath(), [
+        "install",
+        "--global",
+        "--quiet",
+        "--root",
+        dir,
+        "-n",
+        name,
+        ...PERMISSION_FLAGS,
+        "--config",
+        `${root}deno.json`,
+        `${root}${entry}`,
+      ]);
+      assertEquals(r.code, 0, r.stderr);
+    }
+    const denoDir = Deno.execPath().replace(/\/[^/]+$/, "");
+    const env = { PATH: `${dir}/bin:${denoDir}:${Deno.env.get("PATH")}`, HOME: dir, NO_COLOR: "1" };
+    const help = await run("kubectl", ["grove", "--help"], env);
+    assertEquals(help.code, 0, help.stderr);
+    assertMatch(help.stdout, /Usage: kubectl grove/);
+    const list = await run("kubectl", ["plugin", "list"], env);
+    assertMatch(list.stdout, /kubectl-grove/);
+    // kubectl's own completion reaches our completer through kubectl_complete-grove
+    const comp = await run("kubectl", ["__complete", "grove", "vers"], env);
+    assertMatch(comp.stdout, /^version/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
