@@ -9,15 +9,25 @@ import type { ResourceDescriptor } from "./resources.ts";
 
 /** Minimal object metadata (a subset of `ObjectMeta`). */
 export interface ObjectMeta {
+  /** Object name. */
   name: string;
+  /** Namespace (absent for cluster-scoped objects). */
   namespace?: string;
+  /** Unique id set by the server. */
   uid?: string;
+  /** Version of the object for optimistic concurrency. */
   resourceVersion?: string;
+  /** Spec generation. */
   generation?: number;
+  /** RFC 3339 creation time. */
   creationTimestamp?: string;
+  /** RFC 3339 time the object was marked for deletion. */
   deletionTimestamp?: string;
+  /** Labels. */
   labels?: Record<string, string>;
+  /** Annotations. */
   annotations?: Record<string, string>;
+  /** Owners (controller first by convention). */
   ownerReferences?: {
     apiVersion: string;
     kind: string;
@@ -26,19 +36,27 @@ export interface ObjectMeta {
     controller?: boolean;
     blockOwnerDeletion?: boolean;
   }[];
+  /** Finalizers. */
   finalizers?: string[];
+  /** Name prefix for server-generated names. */
   generateName?: string;
 }
 
 /** Any Kubernetes object. */
 export interface KubeObject {
+  /** `group/version` or `v1`. */
   apiVersion?: string;
+  /** Kind. */
   kind?: string;
+  /** Metadata. */
   metadata: ObjectMeta;
+  /** Desired state. */
   // deno-lint-ignore no-explicit-any
   spec?: any;
+  /** Observed state. */
   // deno-lint-ignore no-explicit-any
   status?: any;
+  /** Other top-level fields (data, type, ...). */
   // deno-lint-ignore no-explicit-any
   [key: string]: any;
 }
@@ -57,7 +75,9 @@ export interface ListOptions {
 
 /** A list answer: all items (pages joined) and the list's resourceVersion. */
 export interface ListResult<T> {
+  /** All items. */
   items: T[];
+  /** The list's resourceVersion, to watch from. */
   resourceVersion: string;
 }
 
@@ -84,6 +104,7 @@ export type PatchType = "merge" | "json" | "strategic" | "apply";
 
 /** Options shared by writes. */
 export interface WriteOptions {
+  /** Namespace of the object (defaults to the object's or the client's). */
   namespace?: string;
   /** Server-side dry run (`dryRun=All`): validated, not persisted. */
   dryRun?: boolean;
@@ -93,28 +114,41 @@ export interface WriteOptions {
 
 /** The `autoscaling/v1` Scale subresource. */
 export interface Scale {
+  /** Always `autoscaling/v1`. */
   apiVersion: "autoscaling/v1";
+  /** Always `Scale`. */
   kind: "Scale";
+  /** Metadata of the scaled object (name, namespace, resourceVersion). */
   metadata: ObjectMeta;
+  /** Desired replicas. */
   spec: { replicas: number };
+  /** Observed replicas and the pod selector. */
   status: { replicas: number; selector?: string };
 }
 
 /** Options of a `pods/log` read. */
 export interface LogOptions {
+  /** Container name (required when the pod has several). */
   container?: string;
+  /** Only the last N lines. */
   tailLines?: number;
+  /** Only lines newer than this many seconds. */
   sinceSeconds?: number;
+  /** The previous (crashed) container's log. */
   previous?: boolean;
+  /** Prefix lines with timestamps. */
   timestamps?: boolean;
 }
 
 /** One request the client made, for `-v` logging and request counting. */
 export interface RequestRecord {
+  /** HTTP method. */
   method: string;
   /** Path and query, without the server. */
   path: string;
+  /** HTTP status (0 when no answer came). */
   status: number;
+  /** Duration in milliseconds. */
   ms: number;
 }
 
@@ -129,15 +163,18 @@ export interface Kube {
   /** Every request made so far. */
   readonly requests: readonly RequestRecord[];
 
+  /** Lists objects (all pages), filtered on the server. */
   list<T extends KubeObject = KubeObject>(
     r: ResourceDescriptor,
     opts?: ListOptions,
   ): Promise<ListResult<T>>;
+  /** Reads one object; 404 is an ApiError. */
   get<T extends KubeObject = KubeObject>(
     r: ResourceDescriptor,
     name: string,
     namespace?: string,
   ): Promise<T>;
+  /** Creates an object. */
   create<T extends KubeObject = KubeObject>(
     r: ResourceDescriptor,
     obj: T,
@@ -149,6 +186,7 @@ export interface Kube {
     obj: T,
     opts?: WriteOptions,
   ): Promise<T>;
+  /** Patches an object (or a subresource). */
   patch<T extends KubeObject = KubeObject>(
     r: ResourceDescriptor,
     name: string,
@@ -156,11 +194,13 @@ export interface Kube {
     type: PatchType,
     opts?: WriteOptions & { subresource?: string },
   ): Promise<T>;
+  /** Deletes an object, with optional preconditions. */
   delete(
     r: ResourceDescriptor,
     name: string,
     opts?: WriteOptions & { preconditions?: { resourceVersion?: string; uid?: string } },
   ): Promise<void>;
+  /** Reads the `/scale` subresource. */
   getScale(r: ResourceDescriptor, name: string, namespace?: string): Promise<Scale>;
   /** PUT the scale; with `resourceVersion` it fails with 409 when the object changed. */
   updateScale(
@@ -174,6 +214,7 @@ export interface Kube {
     r: ResourceDescriptor,
     opts?: WatchOptions,
   ): AsyncIterable<WatchEvent<T>>;
+  /** Reads `pods/log`. */
   logs(namespace: string, pod: string, opts?: LogOptions): Promise<string>;
   /** GET through the pod proxy: `/api/v1/namespaces/{ns}/pods/{pod}:{port}/proxy{path}`. */
   proxyGet(

@@ -1,0 +1,60 @@
+/**
+ * kubectl-grove as a library: the same tasks the `kubectl grove` plugin
+ * runs, with typed inputs and typed results, for your own automation.
+ *
+ * Import by URL (our deno.json imports map does not apply to you, so every
+ * dependency inside is named with a full `npm:` specifier):
+ *
+ * ```ts
+ * import { connect, status } from "https://<host>/kubectl-grove/mod.ts";
+ * const kube = await connect({ context: "prod" });
+ * const report = await status(kube, { name: "qwen-disagg", namespace: "inference" });
+ * console.log(report.items[0].summary);
+ * ```
+ *
+ * @module
+ */
+
+export {
+  ApiError,
+  type ApiErrorDetails,
+  ConfigError,
+  ConnectionError,
+  ExitCode,
+  type ExitCodeValue,
+  GroveError,
+  type GroveErrorOptions,
+  isApiStatus,
+  UsageError,
+} from "./lib/errors.ts";
+export {
+  apiVersionOf,
+  qualifiedName,
+  type ResourceDescriptor,
+  type ResourceKey,
+  Resources,
+} from "./lib/kube/resources.ts";
+export type {
+  Kube,
+  KubeObject,
+  ListOptions,
+  ListResult,
+  LogOptions,
+  ObjectMeta,
+  PatchType,
+  RequestRecord,
+  Scale,
+  WatchEvent,
+  WatchOptions,
+  WriteOptions,
+} from "./lib/kube/types.ts";
+export {
+  CONFIG_KEYS,
+  type ConfigKey,
+  type GroveConfig,
+  loadConfig,
+  parseConfig,
+} from "./lib/config.ts";
+export { PLAIN, type Style } from "./lib/render/style.ts";
+export { REPORT_API_VERSION } from "./lib/render/output.ts";
+export { VERSION } from "./lib/version.ts";
