@@ -1,0 +1,99 @@
+/**
+ * DESIGN.md "Import by URL": serve the repository over local HTTP, run
+ * `cli/main.ts --help` from that URL and import `mod.ts` from it, with no
+ * deno.json in sight, so bare specifiers that only our imports map resolves
+ * would fail here.
+ */
+import { assertEquals, assertMatch } from "../helpers/assert.ts";
+
+const root = new URL("../../", import.meta.url);
+
+function contentType(path: string): string {
+  if (path.endsWith(".ts")) return "application/typescript; charset=utf-8";
+  if (path.endsWith(".json")) return "application/json";
+  return "text/plain; charset=utf-8";
+}
+
+async function withRepoServer(fn: (base: string) => Promise<void>) {
+  const ac = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen: () => {} },
+    async (req) => {
+      const path = decodeURIComponent(new URL(req.url).pathname).replace(/^\/+/, "");
+      if (path.includes("..")) return new Response("bad path", { status: 400 });
+      try {
+        const body = await Deno.readFile(new URL(path, root));
+        return new Response(body, { headers: { "content-type": contentType(path) } });
+      } catch {
+        return new Response("not found", { status: 404 });
+      }
+    },
+  );
+  try {
+    await fn(`http://127.0.0.1:${server.addr.port}`);
+  } finally {
+    ac.abort();
+    await server.finished;
+  }
+}
+
+async function denoRun(args: string[], cwd: string) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd,
+    env: { NO_COLOR: "1", HOME: cwd },
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+Deno.test("cli/main.ts runs by URL and mod.ts imports by URL, without our deno.json", async () => {
+  const cwd = await Deno.makeTempDir();
+  try {
+    await withRepoServer(async (base) => {
+      const host = new URL(base).host;
+      const help = await denoRun(
+        [
+          "run",
+          "--no-config",
+          "--no-lock",
+          `--allow-import=${host}`,
+          "--allow-env",
+          "--allow-read",
+          `${base}/cli/main.ts`,
+          "--help",
+        ],
+        cwd,
+      );
+      assertEquals(help.code, 0, help.stderr);
+      assertMatch(help.stdout, /Usage: kubectl grove/);
+
+      await Deno.writeTextFile(
+        `${cwd}/use_mod.ts`,
+        `import * as grove from "${base}/mod.ts";\n` +
+          `console.log(JSON.stringify({ version: grove.VERSION, pcs: grove.Resources.podcliquesets.plural, exit: grove.ExitCode.CHECK_FAILED }));\n`,
+      );
+      const lib = await denoRun(
+        [
+          "run",
+          "--no-config",
+          "--no-lock",
+          `--allow-import=${host}`,
+          "--allow-env",
+          "--allow-read",
+          `${cwd}/use_mod.ts`,
+        ],
+        cwd,
+      );
+      assertEquals(lib.code, 0, lib.stderr);
+      const out = JSON.parse(lib.stdout);
+      assertEquals(out.pcs, "podcliquesets");
+      assertEquals(out.exit, 3);
+    });
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
