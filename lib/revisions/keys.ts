@@ -1,0 +1,53 @@
+/**
+ * Labels and annotations kubectl-grove writes: on the ControllerRevisions it
+ * keeps for each PodCliqueSet, and on the PodCliqueSet itself (pause, and the
+ * state of a progressive rollout).
+ *
+ * @module
+ */
+
+/** Labels of every revision we store. */
+export const RevisionLabels = {
+  /** `app.kubernetes.io/managed-by=kubectl-grove`. */
+  managedBy: "app.kubernetes.io/managed-by",
+  /** `grove.io/podcliqueset=<pcs>`: the PodCliqueSet the revision belongs to. */
+  podCliqueSet: "grove.io/podcliqueset",
+} as const;
+
+/** Value of `app.kubernetes.io/managed-by` on our revisions. */
+export const MANAGED_BY_TOOL = "kubectl-grove";
+
+/** Annotations of a revision. */
+export const RevisionAnnotations = {
+  /** Why the change was made (`-m`), like `kubernetes.io/change-cause`. */
+  changeCause: "kubernetes.io/change-cause",
+  /** Who made it (`user@context`). */
+  createdBy: "kubectl-grove.io/created-by",
+  /** When the template became current (RFC 3339); updated when an older revision is restored. */
+  recordedAt: "kubectl-grove.io/recorded-at",
+  /** `true` when the template was found live without a revision (a change made outside kubectl-grove). */
+  unrecorded: "kubectl-grove.io/unrecorded",
+  /** Earlier revision numbers of the same template, comma-separated (after an undo). */
+  revisionHistory: "kubectl-grove.io/revision-history",
+  /** Mean PodGang placement score when the change was made (rollout status shows before/now). */
+  placementScore: "kubectl-grove.io/placement-score",
+} as const;
+
+/** Annotations kubectl-grove keeps on a PodCliqueSet. */
+export const PcsAnnotations = {
+  /** Set while paused: the update strategy to restore on resume (`RollingRecreate`). */
+  pausedFrom: "kubectl-grove.io/paused-from-strategy",
+  /** Set while paused: when (RFC 3339). */
+  pausedAt: "kubectl-grove.io/paused-at",
+  /**
+   * JSON state of a progressive rollout (canary, rack-by-rack, gated) driven
+   * by the tool over OnDelete: `{ kind, step, batch, revision, ... }`.
+   * Reserved for progressive rollouts; `rollout status` shows it when present.
+   */
+  rolloutState: "kubectl-grove.io/rollout-state",
+} as const;
+
+/** Label selector of the revisions of one PodCliqueSet. */
+export function revisionSelector(pcs: string): string {
+  return `${RevisionLabels.managedBy}=${MANAGED_BY_TOOL},${RevisionLabels.podCliqueSet}=${pcs}`;
+}
