@@ -46,7 +46,12 @@ export async function startServer(
   }, async (req) => {
     const body = await req.text();
     const u = new URL(req.url);
-    seen.push({ method: req.method, path: u.pathname + u.search, headers: req.headers, body });
+    seen.push({
+      method: req.method,
+      path: u.pathname + u.search,
+      headers: new Headers(req.headers),
+      body,
+    });
     return await handler(req, body, seen.length);
   });
   const port = server.addr.port;

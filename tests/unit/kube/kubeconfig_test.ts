@@ -1,4 +1,4 @@
-import { deepEqual as assertEquals, match as assertMatch, ok as assert } from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "../../helpers/assert.ts";
 import { ConfigError } from "../../../lib/errors.ts";
 import {
   findKubeconfigFiles,
