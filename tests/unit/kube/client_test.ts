@@ -287,3 +287,52 @@ Deno.test("a request times out naming the request and --request-timeout", async 
     await srv.stop();
   }
 });
+
+Deno.test("reads retry after a connection reset; writes do not", async () => {
+  const { pki } = await import("./_helpers.ts");
+  const p = await pki();
+  const listener = Deno.listenTls({
+    hostname: "127.0.0.1",
+    port: 0,
+    cert: p.server.cert,
+    key: p.server.key,
+  });
+  const port = (listener.addr as Deno.NetAddr).port;
+  let conns = 0;
+  const serving = (async () => {
+    for await (const conn of listener) {
+      conns++;
+      const n = conns;
+      (async () => {
+        const buf = new Uint8Array(65536);
+        try {
+          await conn.read(buf);
+          if (n === 1 || n === 3) {
+            conn.close(); // drop without an answer
+            return;
+          }
+          const body = JSON.stringify({ metadata: { name: "ok", resourceVersion: "1" } });
+          await conn.write(new TextEncoder().encode(
+            `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+          ));
+          conn.close();
+        } catch { /* closed */ }
+      })();
+    }
+  })();
+  const { client } = await clientFor(`https://127.0.0.1:${port}`);
+  try {
+    const got = await client.get(Resources.pods, "ok", "ns");
+    assertEquals(got.metadata.name, "ok");
+    assertEquals(conns, 2);
+    const e = await rejects<Error>(
+      client.create(Resources.configmaps, { metadata: { name: "x" } }),
+    );
+    assertEquals(e.name, "ConnectionError");
+    assertEquals(conns, 3);
+  } finally {
+    client.close();
+    listener.close();
+    await serving.catch(() => {});
+  }
+});
