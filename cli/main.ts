@@ -20,11 +20,13 @@ import { VERSION } from "../lib/version.ts";
 import { parseDurationMs } from "./common.ts";
 import { CliContext, type CliIO, type GlobalOptions, processIO } from "./context.ts";
 import { completionCommand } from "./commands/completion.ts";
+import { metricsCommand } from "./commands/metrics.ts";
 import { versionCommand } from "./commands/version.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   completionCommand,
+  metricsCommand,
   versionCommand,
 ];
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { assertEquals } from "node:assert/strict";
+import { strictEqual as assertEquals } from "node:assert/strict";
 
 const ROOT = new URL("../golden/", import.meta.url);
 

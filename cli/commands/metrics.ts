@@ -1,0 +1,86 @@
+/** `kubectl grove metrics`: live engine metrics of a PodCliqueSet. @module */
+
+import { Command, InvalidArgumentError, Option } from "../../lib/deps.ts";
+import { examples, outputOption, parseDurationMs, parsePositive } from "../common.ts";
+import type { CliContext } from "../context.ts";
+
+/** Parses an SLA flag: `300` (ms), `300ms`, `0.3s`. */
+export function parseSlaMs(value: string): number {
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
+  const ms = parseDurationMs(v);
+  if (!(ms > 0)) throw new InvalidArgumentError(`expected a positive latency, got "${value}"`);
+  return ms;
+}
+
+/** Parses `--window`: a duration of at least 1s. */
+export function parseWindowMs(value: string): number {
+  const ms = parseDurationMs(value);
+  if (ms !== 0 && ms < 1000) {
+    throw new InvalidArgumentError(
+      `--window must be 0 (one scrape) or at least 1s, got "${value}"`,
+    );
+  }
+  return ms;
+}
+
+/** The `metrics` command. */
+export function metricsCommand(ctx: CliContext) {
+  return new Command("metrics")
+    .description(
+      "scrape the inference engines of a PodCliqueSet: throughput, TTFT/TPOT/E2E percentiles, queue, KV-cache usage per role",
+    )
+    .argument("<pcs>", "PodCliqueSet name")
+    .addOption(
+      new Option(
+        "--window <duration>",
+        "time between the two scrapes (0: one scrape, lifetime values)",
+      )
+        .argParser(parseWindowMs)
+        .default(30_000, "30s"),
+    )
+    .option("--watch", "refresh on a rolling window until Ctrl-C")
+    .option(
+      "--direct",
+      "scrape pod IPs directly (from inside the cluster) instead of the pod proxy",
+    )
+    .option(
+      "--sla-ttft <latency>",
+      "SLA on TTFT p99, e.g. 300ms (default: the stored plan's)",
+      parseSlaMs,
+    )
+    .option(
+      "--sla-tpot <latency>",
+      "SLA on TPOT/ITL p99, e.g. 50ms (default: the stored plan's)",
+      parseSlaMs,
+    )
+    .option("--concurrency <n>", "scrapes in flight at once", parsePositive, 16)
+    .option("--json", "same as -o json")
+    .option("--no-headers", "omit table headers")
+    .addOption(outputOption(["table", "wide", "json", "yaml"]))
+    .addHelpText(
+      "after",
+      examples([
+        "kubectl grove metrics my-llm -n inference",
+        "kubectl grove metrics my-llm --window 1m -o wide",
+        "kubectl grove metrics my-llm --sla-ttft 500ms --sla-tpot 50ms",
+        "kubectl grove metrics my-llm --watch",
+        "kubectl grove metrics my-llm -o json | jq .total.outputTokensPerSecPerGpu",
+      ]) +
+        "\nExit codes: 0 ok, 5 some scrapes failed (partial result, see the notes).\n",
+    )
+    .action(async (pcs, opts) => {
+      const { runMetrics } = await import("../../tasks/metrics/run.ts");
+      await runMetrics(ctx, {
+        pcs,
+        windowMs: opts.window,
+        watch: opts.watch,
+        direct: opts.direct,
+        output: opts.json ? "json" : opts.output as "table" | "wide" | "json" | "yaml",
+        slaTtftMs: opts.slaTtft,
+        slaTpotMs: opts.slaTpot,
+        concurrency: opts.concurrency,
+        noHeaders: opts.headers === false,
+      });
+    });
+}

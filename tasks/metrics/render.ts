@@ -1,0 +1,204 @@
+/**
+ * Text rendering of the metrics report: a header, a table per role with a
+ * TOTAL row, warnings and notes; `wide` adds more columns and a per-pod
+ * table. Pure: decides nothing.
+ *
+ * @module
+ */
+
+import { bar, percent } from "../../lib/render/bar.ts";
+import { type Paint, paint, type Style } from "../../lib/render/style.ts";
+import { renderTable } from "../../lib/render/table.ts";
+import { fmtMs, type MetricsReport, type MetricsSummary, type SlaMark } from "./report.ts";
+
+/** Render options. */
+export interface MetricsRenderOptions {
+  /** Terminal style. */
+  style: Style;
+  /** Wide output (more columns, per-pod table). */
+  wide?: boolean;
+  /** Omit table headers. */
+  noHeaders?: boolean;
+}
+
+/**
+ * Formats a rate for a table: `17439`, `4263`, `12.5`, `-`.
+ *
+ * @example
+ * ```ts
+ * import { fmtRate } from "./render.ts";
+ * fmtRate(17438.67); // "17439"
+ * ```
+ */
+export function fmtRate(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "-";
+  return x >= 100 ? String(Math.round(x)) : String(Math.round(x * 10) / 10);
+}
+
+function n(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? "-" : String(Math.round(x));
+}
+
+function slaCell(s: MetricsSummary["sla"], style: Style): string {
+  const parts: string[] = [];
+  const one = (name: string, m: SlaMark) => {
+    if (m === "breach") parts.push(paint(style, "red", `${name}-BREACH`));
+  };
+  one("TTFT", s.ttft);
+  one("TPOT", s.tpot);
+  if (parts.length) return parts.join(",");
+  if (s.ttft === "ok" || s.tpot === "ok") return paint(style, "green", "ok");
+  return "-";
+}
+
+function kvCell(kv: MetricsSummary["kvUsage"], style: Style, wide: boolean): string {
+  if (!kv) return "-";
+  const colour: Paint = kv.max > 0.9 ? "red" : kv.max > 0.75 ? "yellow" : "green";
+  const text = percent(kv.max);
+  if (!style.unicode || !wide) return paint(style, colour, text);
+  return `${bar(kv.max, style, { width: 8, paint: colour })} ${text}`;
+}
+
+function latCells(s: MetricsSummary | { latencyMs: MetricsSummary["latencyMs"] }, wide: boolean) {
+  const l = s.latencyMs;
+  const cells = [fmtMs(l.ttft?.p50), fmtMs(l.ttft?.p99), fmtMs(l.itl?.p50), fmtMs(l.itl?.p99)];
+  cells.push(fmtMs(l.e2e?.p50));
+  if (wide) {
+    cells.push(fmtMs(l.ttft?.p90), fmtMs(l.itl?.p90), fmtMs(l.e2e?.p99), fmtMs(l.queue?.p50));
+  }
+  return cells;
+}
+
+/**
+ * Renders the report as text.
+ *
+ * @example
+ * ```ts ignore
+ * import { renderMetrics } from "./render.ts";
+ * import { PLAIN } from "../../lib/render/style.ts";
+ * console.log(renderMetrics(report, { style: PLAIN }));
+ * ```
+ */
+export function renderMetrics(r: MetricsReport, o: MetricsRenderOptions): string {
+  const { style } = o;
+  const wide = !!o.wide;
+  const out: string[] = [];
+  const window = r.windowSeconds > 0
+    ? `${r.windowSeconds}s window`
+    : "single scrape (lifetime values)";
+  out.push(
+    `${paint(style, "bold", `PodCliqueSet ${r.pcs}`)} in ${r.namespace}: ${r.total.scrapedPods}/${
+      r.pods.filter((p) => p.status !== "skipped").length
+    } engine pods scraped via ${
+      r.source === "proxy" ? "the API server pod proxy" : "pod IPs"
+    }, ${window}${r.total.engines.length ? `, engine ${r.total.engines.join("+")}` : ""}`,
+  );
+  const sla = r.sla.source === "none"
+    ? "SLA: none (pass --sla-ttft/--sla-tpot, or store a plan: kubectl grove plan store)"
+    : `SLA (p99): TTFT ${r.sla.ttftMs === null ? "-" : fmtMs(r.sla.ttftMs)}, TPOT ${
+      r.sla.tpotMs === null ? "-" : fmtMs(r.sla.tpotMs)
+    } (from ${r.sla.source === "plan" ? "the stored plan" : "flags"})`;
+  out.push(sla);
+  out.push("");
+  const headers = [
+    "role",
+    "pods",
+    "gpus",
+    "in tok/s",
+    "out tok/s",
+    "out/gpu",
+    "ttft p50",
+    "ttft p99",
+    "itl p50",
+    "itl p99",
+    "e2e p50",
+    ...(wide ? ["ttft p90", "itl p90", "e2e p99", "queue p50"] : []),
+    "running",
+    "waiting",
+    "kv",
+    "sla",
+  ];
+  const row = (name: string, s: MetricsSummary) => [
+    name,
+    `${s.scrapedPods}/${s.pods}`,
+    String(s.gpus),
+    fmtRate(s.inputTokensPerSec),
+    fmtRate(s.outputTokensPerSec),
+    fmtRate(s.outputTokensPerSecPerGpu),
+    ...latCells(s, wide),
+    n(s.running),
+    n(s.waiting),
+    kvCell(s.kvUsage, style, wide),
+    slaCell(s.sla, style),
+  ];
+  const rows = r.roles.map((x) => row(x.role, x));
+  rows.push(row("TOTAL", r.total));
+  const right = Array.from({ length: headers.length - 3 }, (_, i) => i + 1);
+  out.push(renderTable(headers, rows, { noHeaders: o.noHeaders, alignRight: right }).trimEnd());
+  if (wide && r.pods.length) {
+    out.push("");
+    const ph = [
+      "pod",
+      "role",
+      "node",
+      "engine",
+      "status",
+      "gpus",
+      "in tok/s",
+      "out tok/s",
+      "ttft p50",
+      "ttft p99",
+      "itl p50",
+      "itl p99",
+      "e2e p50",
+      "running",
+      "waiting",
+      "kv",
+      "restarts",
+      "scrape",
+    ];
+    const prow = r.pods.map((p) => [
+      p.pod,
+      p.role,
+      p.node ?? "-",
+      p.engine ?? "-",
+      p.status === "ok"
+        ? (p.counterReset ? "reset" : "ok")
+        : paint(style, p.status === "failed" ? "red" : "gray", p.status),
+      String(p.gpus),
+      fmtRate(p.inputTokensPerSec),
+      fmtRate(p.outputTokensPerSec),
+      fmtMs(p.latencyMs.ttft?.p50),
+      fmtMs(p.latencyMs.ttft?.p99),
+      fmtMs(p.latencyMs.itl?.p50),
+      fmtMs(p.latencyMs.itl?.p99),
+      fmtMs(p.latencyMs.e2e?.p50),
+      n(p.running),
+      n(p.waiting),
+      p.kvUsage === null ? "-" : percent(p.kvUsage),
+      String(p.restarts),
+      p.scrapeMs === null ? "-" : `${Math.round(p.scrapeMs)}ms`,
+    ]);
+    out.push(renderTable(ph, prow, { noHeaders: o.noHeaders }).trimEnd());
+  }
+  if (r.plan && r.plan.throughputPerGpu !== null && r.total.outputTokensPerSecPerGpu !== null) {
+    const ratio = r.total.outputTokensPerSecPerGpu / r.plan.throughputPerGpu;
+    out.push("");
+    out.push(
+      `throughput: ${fmtRate(r.total.outputTokensPerSecPerGpu)} tok/s/GPU against ${
+        fmtRate(r.plan.throughputPerGpu)
+      } planned (${percent(ratio)}); details: kubectl grove compare ${r.pcs}`,
+    );
+  }
+  if (r.warnings.length) {
+    out.push("");
+    out.push(paint(style, "yellow", "Warnings:"));
+    for (const w of r.warnings) out.push(`  - ${w}`);
+  }
+  if (r.notes.length) {
+    out.push("");
+    out.push("Notes:");
+    for (const nn of r.notes) out.push(`  - ${nn}`);
+  }
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,499 @@
+/**
+ * The metrics report: throughput, latency percentiles, queue, running
+ * requests and KV-cache usage per role, per pod and in total, with SLA marks
+ * and warnings. Pure: collected objects + options in, typed report out.
+ *
+ * Totals avoid double counting in disaggregated serving: input tokens come
+ * from prefill roles (when there are any), output tokens and ITL from decode
+ * roles, TTFT from prefill roles; a Dynamo frontend, when scraped, gives the
+ * user-visible latencies. Running/waiting/KV usage are summed or maxed over
+ * the engine workers (not the frontend).
+ *
+ * @module
+ */
+
+import { REPORT_API_VERSION } from "../../lib/render/output.ts";
+import type { EngineKind } from "../../lib/metrics/engines.ts";
+import { type Histogram, mergeHistograms } from "../../lib/metrics/histogram.ts";
+import {
+  LATENCY_KEYS,
+  type LatencyKey,
+  latencyStats,
+  type WindowStats,
+  windowStats,
+} from "../../lib/metrics/snapshot.ts";
+import type { MetricsCollected } from "./collect.ts";
+import { readPlan, type StoredPlan } from "./plan.ts";
+import { type PodTarget, type RoleClass, roleClass } from "./targets.ts";
+
+/** Latency percentiles in milliseconds. */
+export interface LatencyMs {
+  /** Observations in the window. */
+  count: number;
+  /** Mean, ms. */
+  mean: number | null;
+  /** Median, ms. */
+  p50: number | null;
+  /** 90th percentile, ms. */
+  p90: number | null;
+  /** 99th percentile, ms. */
+  p99: number | null;
+}
+
+/** SLA verdict of one metric. */
+export type SlaMark = "ok" | "breach" | null;
+
+/** Figures of a group of pods (a role, or the whole PodCliqueSet). */
+export interface MetricsSummary {
+  /** Pods in the group. */
+  pods: number;
+  /** Pods scraped successfully. */
+  scrapedPods: number;
+  /** Ready pods. */
+  readyPods: number;
+  /** Workers (scaling-group replicas, or pods of a standalone clique). */
+  workers: number;
+  /** GPUs requested by the group's pods. */
+  gpus: number;
+  /** Engines seen. */
+  engines: EngineKind[];
+  /** Prompt tokens per second. */
+  inputTokensPerSec: number | null;
+  /** Generated tokens per second. */
+  outputTokensPerSec: number | null;
+  /** Prompt tokens per second per GPU. */
+  inputTokensPerSecPerGpu: number | null;
+  /** Generated tokens per second per GPU. */
+  outputTokensPerSecPerGpu: number | null;
+  /** Latencies: time to first token, inter-token latency (TPOT), end to end, queue time. */
+  latencyMs: Partial<Record<"ttft" | "itl" | "e2e" | "queue", LatencyMs>>;
+  /** Requests running. */
+  running: number | null;
+  /** Requests waiting in the engines' queues. */
+  waiting: number | null;
+  /** KV-cache usage 0..1, mean and max over pods. */
+  kvUsage: { mean: number; max: number } | null;
+  /** SLA marks (p99 against the SLA). */
+  sla: { ttft: SlaMark; tpot: SlaMark };
+}
+
+/** Figures of one role. */
+export interface RoleMetrics extends MetricsSummary {
+  /** Role name. */
+  role: string;
+  /** prefill, decode, frontend or worker. */
+  roleClass: RoleClass;
+}
+
+/** Figures of one pod. */
+export interface PodMetrics {
+  /** Pod name. */
+  pod: string;
+  /** Role. */
+  role: string;
+  /** Node. */
+  node: string | null;
+  /** Engine. */
+  engine: EngineKind | null;
+  /** ok: scraped; failed: scrape failed; skipped: not running or no metrics port. */
+  status: "ok" | "failed" | "skipped";
+  /** Why it failed or was skipped. */
+  reason?: string;
+  /** GPUs. */
+  gpus: number;
+  /** Container restarts. */
+  restarts: number;
+  /** A counter reset (restart) happened within the window. */
+  counterReset: boolean;
+  /** Prompt tokens per second. */
+  inputTokensPerSec: number | null;
+  /** Generated tokens per second. */
+  outputTokensPerSec: number | null;
+  /** Latencies. */
+  latencyMs: Partial<Record<"ttft" | "itl" | "e2e" | "queue", LatencyMs>>;
+  /** Requests running. */
+  running: number | null;
+  /** Requests waiting. */
+  waiting: number | null;
+  /** KV-cache usage 0..1. */
+  kvUsage: number | null;
+  /** Scrape duration, ms. */
+  scrapeMs: number | null;
+}
+
+/** The `metrics` report (`-o json`). */
+export interface MetricsReport {
+  apiVersion: string;
+  kind: "MetricsReport";
+  /** PodCliqueSet. */
+  pcs: string;
+  /** Namespace. */
+  namespace: string;
+  /** Report time (RFC 3339). */
+  generatedAt: string;
+  /** Window between the scrapes, seconds (0: lifetime values from one scrape). */
+  windowSeconds: number;
+  /** proxy or direct. */
+  source: "proxy" | "direct";
+  /** SLA in force and where it came from. */
+  sla: { ttftMs: number | null; tpotMs: number | null; source: "flags" | "plan" | "none" };
+  /** The plan's expectations, when a plan is stored. */
+  plan: {
+    throughputPerGpu: number | null;
+    ttftMs: number | null;
+    tpotMs: number | null;
+    servingMode: string | null;
+  } | null;
+  /** The whole PodCliqueSet. */
+  total: MetricsSummary;
+  /** Per role. */
+  roles: RoleMetrics[];
+  /** Per pod. */
+  pods: PodMetrics[];
+  /** Things to act on: SLA breaches, KV-cache saturation, queueing. */
+  warnings: string[];
+  /** What could not be measured and why. */
+  notes: string[];
+  /** Some scrapes failed. */
+  partial: boolean;
+}
+
+/** Options of {@link buildMetricsReport}. */
+export interface MetricsReportOptions {
+  /** Report time. */
+  now: Date;
+  /** SLA on TTFT p99, ms (overrides the plan). */
+  slaTtftMs?: number;
+  /** SLA on TPOT/ITL p99, ms (overrides the plan). */
+  slaTpotMs?: number;
+}
+
+/** KV-cache usage above this is a warning. */
+export const KV_WARN = 0.9;
+
+const KEY_NAMES: Record<LatencyKey, "ttft" | "itl" | "e2e" | "queue"> = {
+  ttft: "ttft",
+  itl: "itl",
+  e2e: "e2e",
+  queueTime: "queue",
+};
+
+function toMs(h: Histogram): LatencyMs {
+  const s = latencyStats(h);
+  const ms = (x: number | null) => (x === null ? null : round(x * 1000, 3));
+  return { count: s.count, mean: ms(s.mean), p50: ms(s.p50), p90: ms(s.p90), p99: ms(s.p99) };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function sumOrNull(xs: (number | null)[]): number | null {
+  const v = xs.filter((x): x is number => x !== null);
+  return v.length ? v.reduce((a, b) => a + b, 0) : null;
+}
+
+function perGpu(x: number | null, gpus: number): number | null {
+  return x === null || gpus <= 0 ? null : round(x / gpus, 2);
+}
+
+interface PodData {
+  target: PodTarget;
+  stats?: WindowStats;
+  engine?: EngineKind;
+}
+
+function latencies(
+  pods: readonly PodData[],
+  pick: (k: LatencyKey) => readonly PodData[] = () => pods,
+): MetricsSummary["latencyMs"] {
+  const out: MetricsSummary["latencyMs"] = {};
+  for (const k of LATENCY_KEYS) {
+    const hs = pick(k).map((p) => p.stats?.deltas[k]).filter((h): h is Histogram => !!h);
+    if (hs.length === 0) continue;
+    out[KEY_NAMES[k]] = toMs(mergeHistograms(hs));
+  }
+  return out;
+}
+
+function slaMarks(
+  lat: MetricsSummary["latencyMs"],
+  sla: MetricsReport["sla"],
+): MetricsSummary["sla"] {
+  const mark = (v: number | null | undefined, limit: number | null): SlaMark =>
+    limit === null || v === null || v === undefined ? null : v > limit ? "breach" : "ok";
+  return { ttft: mark(lat.ttft?.p99, sla.ttftMs), tpot: mark(lat.itl?.p99, sla.tpotMs) };
+}
+
+function summarize(
+  pods: readonly PodData[],
+  sla: MetricsReport["sla"],
+  sel?: {
+    input: readonly PodData[];
+    output: readonly PodData[];
+    lat: (k: LatencyKey) => readonly PodData[];
+    load: readonly PodData[];
+  },
+): MetricsSummary {
+  const gpus = pods.reduce((a, p) => a + p.target.gpus, 0);
+  const input = sumOrNull((sel?.input ?? pods).map((p) => p.stats?.promptTokensPerSec ?? null));
+  const output = sumOrNull(
+    (sel?.output ?? pods).map((p) => p.stats?.generationTokensPerSec ?? null),
+  );
+  const load = sel?.load ?? pods;
+  const kv = load.map((p) => p.stats?.kvUsage).filter((x): x is number => typeof x === "number");
+  const latencyMs = latencies(pods, sel?.lat);
+  return {
+    pods: pods.length,
+    scrapedPods: pods.filter((p) => p.stats).length,
+    readyPods: pods.filter((p) => p.target.ready).length,
+    workers: new Set(pods.map((p) => p.target.worker)).size,
+    gpus,
+    engines: [...new Set(pods.map((p) => p.engine).filter((e): e is EngineKind => !!e))].sort(),
+    inputTokensPerSec: input === null ? null : round(input, 2),
+    outputTokensPerSec: output === null ? null : round(output, 2),
+    inputTokensPerSecPerGpu: perGpu(input, gpus),
+    outputTokensPerSecPerGpu: perGpu(output, gpus),
+    latencyMs,
+    running: sumOrNull(load.map((p) => p.stats?.running ?? null)),
+    waiting: sumOrNull(load.map((p) => p.stats?.waiting ?? null)),
+    kvUsage: kv.length
+      ? { mean: round(kv.reduce((a, b) => a + b, 0) / kv.length, 4), max: Math.max(...kv) }
+      : null,
+    sla: slaMarks(latencyMs, sla),
+  };
+}
+
+function fmtPct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+/**
+ * Builds the metrics report from a collection.
+ *
+ * @example
+ * ```ts ignore
+ * import { buildMetricsReport } from "./report.ts";
+ * const report = buildMetricsReport(collected, { now: new Date() });
+ * ```
+ */
+export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptions): MetricsReport {
+  const notes: string[] = [];
+  const warnings: string[] = [];
+  const { plan, error: planError } = readPlan(c.planConfigMap);
+  if (planError) notes.push(planError);
+  if (c.planNote) notes.push(c.planNote);
+  const sla = slaOf(plan, opts);
+
+  const data: PodData[] = [];
+  const pods: PodMetrics[] = [];
+  const noPort: string[] = [];
+  let failed = 0;
+  const windows: number[] = [];
+  for (const t of c.targets) {
+    const second = c.second[t.pod];
+    const first = c.first[t.pod];
+    const pm: PodMetrics = {
+      pod: t.pod,
+      role: t.role,
+      node: t.node ?? null,
+      engine: second?.engine ?? t.endpoint?.engine ?? null,
+      status: "skipped",
+      gpus: t.gpus,
+      restarts: t.restarts,
+      counterReset: false,
+      inputTokensPerSec: null,
+      outputTokensPerSec: null,
+      latencyMs: {},
+      running: null,
+      waiting: null,
+      kvUsage: null,
+      scrapeMs: second ? second.ms : null,
+    };
+    const d: PodData = { target: t, engine: second?.engine };
+    if (!t.endpoint) {
+      pm.reason = "no metrics port";
+      noPort.push(t.pod);
+    } else if (!second) {
+      pm.reason = t.phase === "Running" ? "not scraped" : `pod is ${t.phase}`;
+    } else if (second.error || !second.snapshot) {
+      pm.status = "failed";
+      pm.reason = second.error ?? "no snapshot";
+      failed++;
+      notes.push(`pod ${t.pod}: ${pm.reason}`);
+    } else {
+      const prevSnap = first?.snapshot?.engine === second.snapshot.engine
+        ? first.snapshot
+        : undefined;
+      const ws = windowStats(prevSnap, second.snapshot);
+      if (prevSnap) windows.push(ws.seconds);
+      d.stats = ws;
+      pm.status = "ok";
+      pm.counterReset = ws.reset;
+      pm.inputTokensPerSec = ws.promptTokensPerSec === null
+        ? null
+        : round(ws.promptTokensPerSec, 2);
+      pm.outputTokensPerSec = ws.generationTokensPerSec === null
+        ? null
+        : round(ws.generationTokensPerSec, 2);
+      pm.latencyMs = latencies([d]);
+      pm.running = ws.running;
+      pm.waiting = ws.waiting;
+      pm.kvUsage = ws.kvUsage;
+      if (ws.reset) {
+        notes.push(
+          `pod ${t.pod}: counters were reset within the window (engine restarted): its figures cover the time since the restart`,
+        );
+      }
+      if (first?.error && !prevSnap) {
+        notes.push(`pod ${t.pod}: first scrape failed (${first.error}); lifetime values shown`);
+      }
+    }
+    for (const n of [...(first?.notes ?? []), ...(second?.notes ?? [])]) {
+      const line = `pod ${t.pod}: ${n}`;
+      if (!notes.includes(line)) notes.push(line);
+    }
+    data.push(d);
+    pods.push(pm);
+  }
+  if (noPort.length) {
+    notes.push(
+      `${noPort.length} pod(s) have no metrics port and were not scraped: ${
+        noPort.slice(0, 5).join(", ")
+      }${noPort.length > 5 ? ", ..." : ""} (name a container port "metrics" or set metrics.port)`,
+    );
+  }
+  if (c.targets.length === 0) {
+    notes.push(`no pods found with label app.kubernetes.io/part-of=${c.pcs}`);
+  }
+
+  // roles
+  const byRole = new Map<string, PodData[]>();
+  for (const d of data) {
+    const l = byRole.get(d.target.role);
+    if (l) l.push(d);
+    else byRole.set(d.target.role, [d]);
+  }
+  const roles: RoleMetrics[] = [...byRole].map(([role, ds]) => {
+    const rc = roleClass(role);
+    const s = summarize(ds, sla);
+    // in disaggregated serving prefill owns TTFT and decode owns TPOT
+    if (rc === "prefill") s.sla.tpot = null;
+    if (rc === "decode") s.sla.ttft = null;
+    return { role, roleClass: rc, ...s };
+  });
+
+  // total, without double counting across roles
+  const workers = data.filter((d) => roleClass(d.target.role) !== "frontend");
+  const frontends = data.filter((d) => roleClass(d.target.role) === "frontend" && d.stats);
+  const ofClass = (k: RoleClass) =>
+    workers.filter((d) => roleClass(d.target.role) === k && d.stats);
+  const prefill = ofClass("prefill");
+  const decode = ofClass("decode");
+  const workerOrAll = (xs: PodData[]) => (xs.length ? xs : workers.length ? workers : frontends);
+  const total = summarize(data, sla, {
+    input: workers.length ? workerOrAll(prefill) : frontends,
+    output: workers.length ? workerOrAll(decode) : frontends,
+    lat: (k) =>
+      frontends.some((f) => (f.stats?.deltas[k]?.count ?? 0) > 0)
+        ? frontends
+        : k === "ttft"
+        ? workerOrAll(prefill)
+        : k === "itl"
+        ? workerOrAll(decode)
+        : workers,
+    load: workers.length ? workers : frontends,
+  });
+
+  // warnings
+  const tt = total.latencyMs.ttft?.p99;
+  const it = total.latencyMs.itl?.p99;
+  if (total.sla.ttft === "breach") {
+    warnings.push(`TTFT p99 ${fmtMs(tt!)} is over the SLA of ${fmtMs(sla.ttftMs!)}`);
+  }
+  if (total.sla.tpot === "breach") {
+    warnings.push(`TPOT (ITL) p99 ${fmtMs(it!)} is over the SLA of ${fmtMs(sla.tpotMs!)}`);
+  }
+  for (const r of roles) {
+    if (r.kvUsage && r.kvUsage.max > KV_WARN) {
+      const hot = pods.filter((p) => p.role === r.role && (p.kvUsage ?? 0) > KV_WARN).length;
+      warnings.push(
+        `role ${r.role}: KV-cache usage up to ${fmtPct(r.kvUsage.max)} (${hot} pod(s) above ${
+          fmtPct(KV_WARN)
+        }): requests will queue or be preempted`,
+      );
+    }
+    if (r.waiting !== null && r.running !== null && r.waiting > 0 && r.waiting >= r.running) {
+      warnings.push(
+        `role ${r.role}: ${r.waiting} requests waiting against ${r.running} running: the role is saturated`,
+      );
+    }
+  }
+  const crash = c.targets.filter((t) => t.crashLooping).map((t) => t.pod);
+  if (crash.length) warnings.push(`pods in CrashLoopBackOff: ${crash.join(", ")}`);
+
+  const windowSeconds = windows.length
+    ? round(windows.reduce((a, b) => a + b, 0) / windows.length, 1)
+    : 0;
+  if (windowSeconds === 0 && total.scrapedPods > 0) {
+    notes.push("single scrape: latencies are lifetime values since each engine started");
+  }
+  return {
+    apiVersion: REPORT_API_VERSION,
+    kind: "MetricsReport",
+    pcs: c.pcs,
+    namespace: c.namespace,
+    generatedAt: opts.now.toISOString(),
+    windowSeconds,
+    source: c.source,
+    sla,
+    plan: plan
+      ? {
+        throughputPerGpu: plan.expected.throughputPerGpu ?? null,
+        ttftMs: plan.expected.ttftMs ?? null,
+        tpotMs: plan.expected.tpotMs ?? null,
+        servingMode: plan.servingMode ?? null,
+      }
+      : null,
+    total,
+    roles,
+    pods,
+    warnings,
+    notes,
+    partial: failed > 0,
+  };
+}
+
+function slaOf(plan: StoredPlan | undefined, opts: MetricsReportOptions): MetricsReport["sla"] {
+  if (opts.slaTtftMs !== undefined || opts.slaTpotMs !== undefined) {
+    return {
+      ttftMs: opts.slaTtftMs ?? plan?.sla.ttftMs ?? null,
+      tpotMs: opts.slaTpotMs ?? plan?.sla.tpotMs ?? null,
+      source: "flags",
+    };
+  }
+  if (plan && (plan.sla.ttftMs !== undefined || plan.sla.tpotMs !== undefined)) {
+    return { ttftMs: plan.sla.ttftMs ?? null, tpotMs: plan.sla.tpotMs ?? null, source: "plan" };
+  }
+  return { ttftMs: null, tpotMs: null, source: "none" };
+}
+
+/**
+ * Formats milliseconds for tables: `0.8ms`, `34ms`, `2.25s`, `1m05s`.
+ *
+ * @example
+ * ```ts
+ * import { fmtMs } from "./report.ts";
+ * fmtMs(2254.4); // "2.25s"
+ * ```
+ */
+export function fmtMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "-";
+  if (ms < 10) return `${round(ms, 1)}ms`;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return `${m}m${String(s).padStart(2, "0")}s`;
+}
