@@ -1,0 +1,218 @@
+/**
+ * Engine-specific container commands for the generated workers. The workers
+ * run the Dynamo wrappers of each engine (`python3 -m dynamo.<engine>`), as
+ * AIConfigurator's own Kubernetes output does, with the engine's flags for
+ * model, tensor/pipeline/data parallel sizes and metrics; the frontend runs
+ * `python3 -m dynamo.frontend`. Multi-node workers follow Grove's
+ * conventions: the leader is pod 0 of the `<role>-ldr` clique of the same
+ * scaling group replica, reached as
+ * `$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-<role>-ldr-0.$(GROVE_HEADLESS_SERVICE)`.
+ *
+ * @module
+ */
+
+import { GroveError } from "../errors.ts";
+import type { Backend, RolePlan } from "./results.ts";
+
+/** The HTTP port of the frontend (OpenAI-compatible API). */
+export const FRONTEND_PORT = 8000;
+/** The port workers serve `/metrics` and health on (Dynamo system server). */
+export const WORKER_METRICS_PORT = 9090;
+/** Dynamo release whose runtime images we default to. */
+export const DEFAULT_DYNAMO_VERSION = "1.3.0";
+
+/** The default runtime image of a backend. */
+export function defaultImage(backend: Backend): string {
+  const name = backend === "trtllm" ? "tensorrtllm" : backend;
+  return `nvcr.io/nvidia/ai-dynamo/${name}-runtime:${DEFAULT_DYNAMO_VERSION}`;
+}
+
+/** A worker's role in the deployment. */
+export type WorkerRole = "prefill" | "decode" | "worker";
+
+/** Where in a multi-node worker a pod sits. */
+export type NodePart = "single" | "leader" | "follower";
+
+/** A container's command and arguments. */
+export interface EngineCommand {
+  command: string[];
+  args: string[];
+}
+
+/** Inputs of {@link workerCommand}. */
+export interface WorkerCommandInput {
+  backend: Backend;
+  model: string;
+  role: WorkerRole;
+  plan: RolePlan;
+  /** Nodes one worker spans (1 for single-node workers). */
+  nodes: number;
+  part: NodePart;
+  /** Name of the leader clique (multi-node), e.g. `prefill-ldr`. */
+  leaderClique?: string;
+}
+
+function leaderHost(clique: string): string {
+  return `$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-${clique}-0.$(GROVE_HEADLESS_SERVICE)`;
+}
+
+function engineArgs(i: WorkerCommandInput): string[] {
+  const { plan, model, role } = i;
+  switch (i.backend) {
+    case "vllm": {
+      const a = [
+        "--model",
+        model,
+        "--served-model-name",
+        model,
+        "--tensor-parallel-size",
+        String(plan.tp),
+        "--pipeline-parallel-size",
+        String(plan.pp),
+        "--data-parallel-size",
+        String(plan.dp),
+      ];
+      if (role === "prefill") a.push("--is-prefill-worker");
+      if (i.nodes > 1) a.push("--distributed-executor-backend", "ray");
+      return ["python3", "-m", "dynamo.vllm", ...a];
+    }
+    case "sglang": {
+      const a = [
+        "--model-path",
+        model,
+        "--served-model-name",
+        model,
+        "--tp-size",
+        String(plan.tp),
+        "--pp-size",
+        String(plan.pp),
+        "--dp-size",
+        String(plan.dp),
+        "--enable-metrics",
+      ];
+      if (plan.dp > 1) a.push("--enable-dp-attention");
+      if (role !== "worker") {
+        a.push("--disaggregation-mode", role, "--disaggregation-transfer-backend", "nixl");
+      }
+      if (i.nodes > 1) {
+        a.push(
+          "--dist-init-addr",
+          `${leaderHost(i.leaderClique!)}:29500`,
+          "--nnodes",
+          String(i.nodes),
+          "--node-rank",
+          i.part === "leader" ? "0" : "$((GROVE_PCLQ_POD_INDEX + 1))",
+        );
+      }
+      return ["python3", "-m", "dynamo.sglang", ...a];
+    }
+    case "trtllm": {
+      const a = [
+        "--model-path",
+        model,
+        "--served-model-name",
+        model,
+        "--tensor-parallel-size",
+        String(plan.tp),
+        "--pipeline-parallel-size",
+        String(plan.pp),
+      ];
+      if (role !== "worker") a.push("--disaggregation-mode", role);
+      return ["python3", "-m", "dynamo.trtllm", ...a];
+    }
+  }
+}
+
+/** Quotes a word for `sh -c` when it holds anything but safe characters. */
+function shQuote(w: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(w)) return w;
+  if (/^\$\(\([A-Z_ +0-9]+\)\)$/.test(w)) return `"${w}"`;
+  return `'${w.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The container command of a worker pod. Single-node workers and leaders
+ * run the engine directly; followers of a multi-node worker run the engine
+ * with their node rank (SGLang) or join the leader's Ray cluster (vLLM).
+ * TensorRT-LLM workers that span nodes need MPI launchers we do not
+ * generate: that is an error with a way out.
+ */
+export function workerCommand(i: WorkerCommandInput): EngineCommand {
+  if (i.nodes > 1 && i.backend === "trtllm") {
+    throw new GroveError(
+      `a trtllm ${i.role} worker needs ${i.plan.gpusPerWorker} GPUs, more than one node (${i.nodes} nodes): multi-node TensorRT-LLM workers are not generated`,
+      {
+        hint:
+          "raise --gpus-per-node if your nodes have more GPUs, choose --backend sglang or vllm, or deploy this configuration with Dynamo",
+      },
+    );
+  }
+  const words = engineArgs(i);
+  if (i.nodes === 1) return { command: words.slice(0, 3), args: words.slice(3) };
+  if (i.backend === "vllm") {
+    const host = leaderHost(i.leaderClique!);
+    if (i.part === "leader") {
+      return {
+        command: ["sh", "-c"],
+        args: [`ray start --head --port=6379 && exec ${words.map(shQuote).join(" ")}`],
+      };
+    }
+    return { command: ["sh", "-c"], args: [`exec ray start --address=${host}:6379 --block`] };
+  }
+  // sglang: every node runs the engine with its rank; the follower's rank needs shell arithmetic.
+  if (i.part === "leader") return { command: words.slice(0, 3), args: words.slice(3) };
+  return { command: ["sh", "-c"], args: [`exec ${words.map(shQuote).join(" ")}`] };
+}
+
+/** The frontend's command: Dynamo's OpenAI-compatible HTTP frontend and router. */
+export function frontendCommand(): EngineCommand {
+  return {
+    command: ["python3", "-m", "dynamo.frontend"],
+    args: ["--http-port", String(FRONTEND_PORT)],
+  };
+}
+
+/**
+ * Reads tensor/pipeline/data parallel sizes back from a container's command
+ * and args (any engine's flag spelling, `--flag N` or `--flag=N`, also
+ * inside `sh -c` strings). Used by `plan diff` on a deployed PodCliqueSet.
+ */
+export function parallelFromArgs(words: string[]): { tp?: number; pp?: number; dp?: number } {
+  const tokens = words.flatMap((w) => w.split(/\s+/)).filter(Boolean);
+  const names: Record<string, "tp" | "pp" | "dp"> = {
+    "--tensor-parallel-size": "tp",
+    "--tp-size": "tp",
+    "--tp": "tp",
+    "--pipeline-parallel-size": "pp",
+    "--pp-size": "pp",
+    "--pp": "pp",
+    "--data-parallel-size": "dp",
+    "--dp-size": "dp",
+    "--dp": "dp",
+  };
+  const out: { tp?: number; pp?: number; dp?: number } = {};
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k].replace(/^['"]|['"]$/g, "");
+    const eq = t.indexOf("=");
+    const flag = eq > 0 ? t.slice(0, eq) : t;
+    const key = names[flag];
+    if (!key) continue;
+    const raw = eq > 0 ? t.slice(eq + 1) : tokens[k + 1]?.replace(/^['"]|['"]$/g, "");
+    const n = Number(raw);
+    if (Number.isInteger(n) && n > 0) out[key] = n;
+  }
+  return out;
+}
+
+/** Reads the model from a container's args (`--model`, `--model-path`, or `vllm serve M`). */
+export function modelFromArgs(words: string[]): string | undefined {
+  const tokens = words.flatMap((w) => w.split(/\s+/)).filter(Boolean);
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k].replace(/^['"]|['"]$/g, "");
+    for (const f of ["--model-path", "--model"]) {
+      if (t === f) return tokens[k + 1]?.replace(/^['"]|['"]$/g, "");
+      if (t.startsWith(`${f}=`)) return t.slice(f.length + 1);
+    }
+  }
+  return undefined;
+}
