@@ -43,7 +43,7 @@ export interface ConnectOptions {
  * Resolves the configuration {@link connect} would use, without a client.
  * Throws {@link ConfigError} when no kubeconfig can be found.
  */
-export function resolveConfig(opts: ConnectOptions = {}): ResolvedConfig {
+export async function resolveConfig(opts: ConnectOptions = {}): Promise<ResolvedConfig> {
   const env = opts.env ?? readEnv();
   const found = findKubeconfigFiles({ kubeconfig: opts.kubeconfig, env });
   if (found.files.length === 0) {
@@ -60,7 +60,7 @@ export function resolveConfig(opts: ConnectOptions = {}): ResolvedConfig {
         "(try the simulated cluster: deno task sim healthy)",
     });
   }
-  const merged = loadKubeconfigFiles(found.files);
+  const merged = await loadKubeconfigFiles(found.files);
   return resolveContext(merged, opts.context, env);
 }
 
@@ -86,21 +86,18 @@ function readEnv(): Record<string, string | undefined> {
 }
 
 /** Connects: resolves the configuration and builds a client (no request is made). */
-export function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
-  // Async for future use (e.g. discovery); errors surface as rejections.
-  return Promise.resolve().then(() => {
-    const requestTimeoutMs = opts.requestTimeout !== undefined && opts.requestTimeout !== ""
-      ? parseRequestTimeout(opts.requestTimeout)
-      : undefined;
-    const config = resolveConfig(opts);
-    const namespace = opts.namespace || config.namespace || "default";
-    return new KubeClient({
-      config,
-      namespace,
-      requestTimeoutMs,
-      verbose: opts.verbose,
-      stderr: opts.stderr,
-    });
+export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
+  const requestTimeoutMs = opts.requestTimeout !== undefined && opts.requestTimeout !== ""
+    ? parseRequestTimeout(opts.requestTimeout)
+    : undefined;
+  const config = await resolveConfig(opts);
+  const namespace = opts.namespace || config.namespace || "default";
+  return new KubeClient({
+    config,
+    namespace,
+    requestTimeoutMs,
+    verbose: opts.verbose,
+    stderr: opts.stderr,
   });
 }
 

@@ -13,7 +13,6 @@
  * @module
  */
 
-import { yamlLoad } from "../deps.ts";
 import { ConfigError } from "../errors.ts";
 import { dirName, homeDir, listSeparator, resolvePath } from "./paths.ts";
 
@@ -181,7 +180,7 @@ function fileExists(p: string): boolean {
 }
 
 /** Reads and parses one kubeconfig file; errors name the file and the problem. */
-export function readKubeconfigFile(path: string): Record<string, unknown> {
+export async function readKubeconfigFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
@@ -198,11 +197,16 @@ export function readKubeconfigFile(path: string): Record<string, unknown> {
       cause: e,
     });
   }
-  return parseKubeconfigText(text, path);
+  return await parseKubeconfigText(text, path);
 }
 
 /** Parses kubeconfig YAML text; `path` is only used in error messages. */
-export function parseKubeconfigText(text: string, path: string): Record<string, unknown> {
+export async function parseKubeconfigText(
+  text: string,
+  path: string,
+): Promise<Record<string, unknown>> {
+  // Loaded lazily so that library users of lib/kube do not pay for lib/deps.ts (commander).
+  const { yamlLoad } = await import("../deps_lazy/yaml.ts");
   let doc: unknown;
   try {
     doc = yamlLoad(text);
@@ -282,8 +286,10 @@ export function mergeKubeconfigs(
 }
 
 /** Loads and merges the given files (in order). */
-export function loadKubeconfigFiles(files: string[]): MergedKubeconfig {
-  return mergeKubeconfigs(files.map((file) => ({ file, doc: readKubeconfigFile(file) })));
+export async function loadKubeconfigFiles(files: string[]): Promise<MergedKubeconfig> {
+  const docs = [];
+  for (const file of files) docs.push({ file, doc: await readKubeconfigFile(file) });
+  return mergeKubeconfigs(docs);
 }
 
 function describeFiles(files: string[]): string {

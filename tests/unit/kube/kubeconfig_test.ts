@@ -30,6 +30,16 @@ function kc(opts: {
   });
 }
 
+async function rejectsConfig(fn: () => Promise<unknown>): Promise<ConfigError> {
+  try {
+    await fn();
+  } catch (e) {
+    assert(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+    return e as ConfigError;
+  }
+  throw new Error("expected a ConfigError");
+}
+
 function throwsConfig(fn: () => unknown): ConfigError {
   try {
     fn();
@@ -89,13 +99,13 @@ Deno.test("KUBECONFIG list: OS separator, missing files skipped, --kubeconfig ov
     const env = { KUBECONFIG: [f1, `${dir}/missing.yaml`, f2].join(listSeparator), HOME: dir };
     const found = findKubeconfigFiles({ env });
     assertEquals(found.files, [f1, f2]);
-    const cfg = resolveConfig({ env });
+    const cfg = await resolveConfig({ env });
     assertEquals(cfg.contextName, "two");
     assertEquals(cfg.cluster.server, "https://one:443"); // cluster "c" comes from the first file
     assertEquals(cfg.files, [f1, f2]);
-    const only2 = resolveConfig({ env, kubeconfig: f2 });
+    const only2 = await resolveConfig({ env, kubeconfig: f2 });
     assertEquals(only2.cluster.server, "https://two:443");
-    const ctx = resolveConfig({ env, context: "one" });
+    const ctx = await resolveConfig({ env, context: "one" });
     assertEquals(ctx.contextName, "one");
   } finally {
     await cleanup();
@@ -114,7 +124,7 @@ Deno.test("default ~/.kube/config is used when KUBECONFIG is unset", async () =>
         contexts: [["d", { cluster: "c" }]],
       }),
     );
-    const cfg = resolveConfig({ env: { HOME: dir } });
+    const cfg = await resolveConfig({ env: { HOME: dir } });
     assertEquals(cfg.cluster.server, "https://home:6443");
     assertEquals(cfg.userName, "");
   } finally {
@@ -125,20 +135,20 @@ Deno.test("default ~/.kube/config is used when KUBECONFIG is unset", async () =>
 Deno.test("no kubeconfig anywhere: a clear error, never localhost:8080", async () => {
   const { dir, cleanup } = await tempDir();
   try {
-    const e = throwsConfig(() =>
+    const e = await rejectsConfig(() =>
       resolveConfig({ env: { HOME: dir }, serviceAccountDir: `${dir}/sa` })
     );
     assertMatch(e.message, /no kubeconfig found/);
     assertMatch(e.message, /\.kube\/config" does not exist/);
     assertMatch(e.hint!, /--kubeconfig/);
-    const e2 = throwsConfig(() =>
+    const e2 = await rejectsConfig(() =>
       resolveConfig({
         env: { HOME: dir, KUBECONFIG: `${dir}/nope` },
         serviceAccountDir: `${dir}/sa`,
       })
     );
     assertMatch(e2.message, /none of the files in KUBECONFIG exist/);
-    const e3 = throwsConfig(() =>
+    const e3 = await rejectsConfig(() =>
       resolveConfig({ env: { HOME: dir }, kubeconfig: `${dir}/absent.yaml` })
     );
     assertMatch(e3.message, /absent\.yaml" \(from --kubeconfig\) does not exist/);
@@ -174,7 +184,10 @@ Deno.test("relative certificate, key and token paths resolve against the kubecon
         contexts: [["x", { cluster: "c", user: "u" }]],
       }),
     );
-    const cfg = resolveConfig({ env: { HOME: "/nonexistent" }, kubeconfig: `${dir}/sub/config` });
+    const cfg = await resolveConfig({
+      env: { HOME: "/nonexistent" },
+      kubeconfig: `${dir}/sub/config`,
+    });
     assertEquals(cfg.cluster.caCerts, [p.ca.cert]);
     assertEquals(cfg.cluster.caSource, `${dir}/sub/certs/ca.crt`);
     assertEquals(cfg.user.clientCertificate, client.cert);
@@ -243,26 +256,26 @@ Deno.test("every auth kind resolves: token, basic, *-data certs, exec, impersona
   assertEquals(ex.impersonate, { user: "someone", groups: ["g1", "g2"] });
 });
 
-Deno.test("bad input: malformed YAML names the file", () => {
-  const e = throwsConfig(() =>
+Deno.test("bad input: malformed YAML names the file", async () => {
+  const e = await rejectsConfig(() =>
     parseKubeconfigText("clusters: [\n  - name: x\n  bad", "/home/me/.kube/config")
   );
   assertMatch(e.message, /kubeconfig file "\/home\/me\/\.kube\/config" is not valid YAML/);
-  const e2 = throwsConfig(() => parseKubeconfigText("- a\n- b\n", "/f"));
+  const e2 = await rejectsConfig(() => parseKubeconfigText("- a\n- b\n", "/f"));
   assertMatch(e2.message, /expected a YAML mapping/);
-  const e3 = throwsConfig(() => parseKubeconfigText("clusters: oops\n", "/f"));
+  const e3 = await rejectsConfig(() => parseKubeconfigText("clusters: oops\n", "/f"));
   assertMatch(e3.message, /"clusters" must be a list/);
 });
 
 Deno.test("bad input: unreadable kubeconfig file", async () => {
   const { dir, cleanup } = await tempDir();
   try {
-    const e = throwsConfig(() => readKubeconfigFile(dir)); // a directory
+    const e = await rejectsConfig(() => readKubeconfigFile(dir)); // a directory
     assertMatch(e.message, /cannot read kubeconfig file/);
     if (Deno.build.os !== "windows" && Deno.uid() !== 0) {
       await Deno.writeTextFile(`${dir}/locked`, "{}");
       await Deno.chmod(`${dir}/locked`, 0o000);
-      const e2 = throwsConfig(() => loadKubeconfigFiles([`${dir}/locked`]));
+      const e2 = await rejectsConfig(() => loadKubeconfigFiles([`${dir}/locked`]));
       assertMatch(e2.message, /locked": permission denied/);
     }
   } finally {
