@@ -1,0 +1,169 @@
+/**
+ * The I/O of `topology`: one list per kind, issued concurrently. Nodes and
+ * cluster-wide pods may be forbidden to a namespaced user; the result then
+ * says what is missing instead of failing.
+ *
+ * @module
+ */
+
+import { type ApiError, GroveError, isApiStatus } from "../../lib/errors.ts";
+import { partOfSelector } from "../../lib/grove/labels.ts";
+import type {
+  ClusterTopology,
+  ClusterTopologyBinding,
+  Node,
+  Pod,
+  PodCliqueSet,
+  PodGang,
+} from "../../lib/grove/types.ts";
+import { type ResourceDescriptor, Resources } from "../../lib/kube/resources.ts";
+import type { Kube, KubeObject, ListOptions } from "../../lib/kube/types.ts";
+
+/** The objects a topology report is built from. */
+export interface TopologyObjects {
+  /** Namespace of the workloads; undefined with all namespaces. */
+  namespace?: string;
+  /** PodCliqueSets in scope. */
+  podCliqueSets: PodCliqueSet[];
+  /** PodGangs in scope. */
+  podGangs: PodGang[];
+  /** Pods: cluster-wide when allowed (to count every pod's GPUs), else the namespace's. */
+  pods: Pod[];
+  /** Nodes (empty when forbidden). */
+  nodes: Node[];
+  /** ClusterTopologyBindings. */
+  bindings: ClusterTopologyBinding[];
+  /** Legacy ClusterTopologies. */
+  legacy: ClusterTopology[];
+  /** True when listing nodes was forbidden. */
+  nodesForbidden: boolean;
+  /** `cluster` when pods of every namespace were listed, `namespace` otherwise. */
+  podsScope: "cluster" | "namespace";
+  /** What could not be read, in words. */
+  missing: string[];
+}
+
+/** Options of {@link collectTopology}. */
+export interface CollectTopologyOptions {
+  /** Namespace of the workloads; undefined lists all namespaces. */
+  namespace?: string;
+  /** Only this PodCliqueSet. */
+  pcs?: string;
+  /** Whole-cluster view: workloads are optional. */
+  cluster?: boolean;
+}
+
+/** Result of {@link listOptional}. */
+export interface OptionalList<T> {
+  /** Items (empty when not readable). */
+  items: T[];
+  /** The list's resourceVersion ("" when not readable). */
+  resourceVersion: string;
+  /** `forbidden` (403) or `absent` (404: the kind is not served), else undefined. */
+  failure?: "forbidden" | "absent";
+  /** The error, when there was one. */
+  error?: ApiError;
+}
+
+/**
+ * Lists a kind, turning 403 (forbidden) and 404 (kind not served, e.g. a CRD
+ * that is not installed) into an empty result with the reason. Other errors
+ * are thrown.
+ */
+export async function listOptional<T extends KubeObject>(
+  kube: Kube,
+  r: ResourceDescriptor,
+  opts: ListOptions = {},
+): Promise<OptionalList<T>> {
+  try {
+    const res = await kube.list<T>(r, opts);
+    return { items: res.items, resourceVersion: res.resourceVersion };
+  } catch (e) {
+    if (isApiStatus(e, 403)) {
+      return { items: [], resourceVersion: "", failure: "forbidden", error: e };
+    }
+    if (isApiStatus(e, 404)) return { items: [], resourceVersion: "", failure: "absent", error: e };
+    throw e;
+  }
+}
+
+/** Lists pods of every namespace, falling back to one namespace when that is forbidden. */
+export async function listPodsForGpus(
+  kube: Kube,
+  namespace: string | undefined,
+): Promise<{ items: Pod[]; resourceVersion: string; scope: "cluster" | "namespace" }> {
+  const all = await listOptional<Pod>(kube, Resources.pods, {});
+  if (!all.failure) {
+    return { items: all.items, resourceVersion: all.resourceVersion, scope: "cluster" };
+  }
+  if (namespace === undefined) throw all.error!;
+  const ns = await kube.list<Pod>(Resources.pods, { namespace });
+  return { items: ns.items, resourceVersion: ns.resourceVersion, scope: "namespace" };
+}
+
+/**
+ * Lists what `topology` needs, concurrently: PodCliqueSets and PodGangs (in
+ * scope), pods (all namespaces when allowed), nodes, ClusterTopologyBindings
+ * and legacy ClusterTopologies. Request count is constant in cluster size.
+ *
+ * @example
+ * ```ts ignore
+ * import { collectTopology } from "./collect.ts";
+ * const objects = await collectTopology(kube, { namespace: "inference", pcs: "qwen" });
+ * ```
+ */
+export async function collectTopology(
+  kube: Kube,
+  opts: CollectTopologyOptions,
+): Promise<TopologyObjects> {
+  const ns = opts.namespace;
+  const wantWorkloads = !opts.cluster || opts.pcs !== undefined;
+  const pcsOpts: ListOptions = { namespace: ns };
+  if (opts.pcs) pcsOpts.fieldSelector = `metadata.name=${opts.pcs}`;
+  const gangOpts: ListOptions = { namespace: ns };
+  if (opts.pcs) gangOpts.labelSelector = partOfSelector(opts.pcs);
+  const [pcs, gangs, pods, nodes, bindings, legacy] = await Promise.all([
+    wantWorkloads
+      ? listOptional<PodCliqueSet>(kube, Resources.podcliquesets, pcsOpts)
+      : Promise.resolve(undefined),
+    wantWorkloads
+      ? listOptional<PodGang>(kube, Resources.podgangs, gangOpts)
+      : Promise.resolve(undefined),
+    listPodsForGpus(kube, ns ?? kube.namespace),
+    listOptional<Node>(kube, Resources.nodes),
+    listOptional<ClusterTopologyBinding>(kube, Resources.clustertopologybindings),
+    listOptional<ClusterTopology>(kube, Resources.clustertopologies),
+  ]);
+  if (pcs?.failure === "absent") {
+    throw new GroveError("the API server does not serve podcliquesets.grove.io", {
+      hint: "is the Grove operator installed? (kubectl get crd podcliquesets.grove.io)",
+    });
+  }
+  if (pcs?.failure === "forbidden") throw pcs.error!;
+  const missing: string[] = [];
+  if (nodes.failure === "forbidden") {
+    missing.push(
+      "nodes: listing nodes is forbidden (cluster-scoped): no topology levels, GPU capacity or free GPUs; pods are shown by node name only",
+    );
+  }
+  if (pods.scope === "namespace") {
+    missing.push(
+      `pods of other namespaces: listing pods cluster-wide is forbidden, so GPUs used by other namespaces' pods are not counted (free GPUs may be overstated)`,
+    );
+  }
+  if (bindings.failure === "forbidden" && legacy.failure !== undefined) {
+    missing.push("clustertopologybindings.grove.io: forbidden; levels inferred from node labels");
+  }
+  return {
+    namespace: ns,
+    podCliqueSets: pcs?.items ?? [],
+    podGangs: gangs?.items ?? [],
+    pods: pods.items,
+    nodes: nodes.items,
+    bindings: bindings.items,
+    legacy: legacy.items,
+    nodesForbidden: nodes.failure === "forbidden",
+    podsScope: pods.scope,
+    missing,
+  };
+}
