@@ -211,11 +211,10 @@ async function generate(meta: ScenarioMeta, now: number): Promise<GeneratedScena
       hint: 'the only generator is "large"',
     });
   }
-  const url = new URL("./scenarios/large.ts", import.meta.url).href;
   // deno-lint-ignore no-explicit-any
-  let mod: any;
+  let mod: { generateLargeScenario?: (o: any) => GeneratedScenario | Promise<GeneratedScenario> };
   try {
-    mod = await import(url);
+    mod = await import("./scenarios/large.ts");
   } catch (e) {
     throw new GroveError(
       `the "large" scenario needs lib/sim/scenarios/large.ts, which could not be loaded: ${
