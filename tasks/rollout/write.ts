@@ -1,0 +1,111 @@
+/**
+ * The one way rollout-family commands change a PodCliqueSet: a PUT carrying
+ * the resourceVersion read before the preview. A 409 caused only by a status
+ * write (the spec and our annotations unchanged) is retried on the fresh
+ * object; a real concurrent edit is reported and nothing is changed. After
+ * the write, the revisions are recorded.
+ *
+ * @module
+ */
+
+import { ApiError, GroveError } from "../../lib/errors.ts";
+import type { PodCliqueSet } from "../../lib/grove/types.ts";
+import { Resources } from "../../lib/kube/resources.ts";
+import type { Kube } from "../../lib/kube/types.ts";
+import { fieldChanges } from "../../lib/revisions/field_changes.ts";
+import { stableStringify } from "../../lib/revisions/hash.ts";
+import { recordChange } from "../../lib/revisions/store.ts";
+
+/** Options of {@link writePcsChange}. */
+export interface WriteChangeOptions {
+  /** The PodCliqueSet as read before the preview (its resourceVersion is the precondition). */
+  before: PodCliqueSet;
+  /** The whole desired object. */
+  next: PodCliqueSet;
+  /** Change cause recorded with the revision. */
+  changeCause?: string;
+  /** Who makes the change. */
+  createdBy?: string;
+  /** Revisions to keep. */
+  historyLimit: number;
+  /** The clock. */
+  now: () => Date;
+  /** Mean placement score before the change (recorded on the revision). */
+  placementScore?: number;
+  /** Record revisions when the template changes (default true). */
+  record?: boolean;
+}
+
+/** Result of a write. */
+export interface WriteChangeResult {
+  /** The object as stored. */
+  pcs: PodCliqueSet;
+  /** The revision now holding the template, when revisions were recorded. */
+  revision?: number;
+}
+
+function userView(p: PodCliqueSet): string {
+  return stableStringify({ spec: p.spec, annotations: p.metadata.annotations ?? {} });
+}
+
+/** Validates the change with the server's dry run (nothing is persisted). */
+export async function serverDryRun(kube: Kube, next: PodCliqueSet): Promise<PodCliqueSet> {
+  return await kube.replace<PodCliqueSet>(Resources.podcliquesets, next, {
+    namespace: next.metadata.namespace,
+    dryRun: true,
+  });
+}
+
+/** Writes the change with a precondition and records revisions. */
+export async function writePcsChange(
+  kube: Kube,
+  opts: WriteChangeOptions,
+): Promise<WriteChangeResult> {
+  const ns = opts.before.metadata.namespace ?? kube.namespace;
+  const name = opts.before.metadata.name;
+  const body = structuredClone(opts.next);
+  body.metadata.resourceVersion = opts.before.metadata.resourceVersion;
+  let stored: PodCliqueSet;
+  try {
+    stored = await kube.replace<PodCliqueSet>(Resources.podcliquesets, body, { namespace: ns });
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 409) throw e;
+    const fresh = await kube.get<PodCliqueSet>(Resources.podcliquesets, name, ns);
+    if (userView(fresh) !== userView(opts.before)) {
+      const changed = fieldChanges(
+        { spec: opts.before.spec, annotations: opts.before.metadata.annotations ?? {} },
+        { spec: fresh.spec, annotations: fresh.metadata.annotations ?? {} },
+      ).map((c) => c.path);
+      throw new GroveError(
+        `conflict: podcliqueset "${name}" in namespace "${ns}" was changed by someone else since it was read${
+          changed.length
+            ? ` (${changed.slice(0, 3).join(", ")}${changed.length > 3 ? ", ..." : ""})`
+            : ""
+        }; nothing was changed`,
+        { hint: "run the command again to preview the change against the current state", cause: e },
+      );
+    }
+    // Only status (or metadata we do not own) moved: retry once on the fresh object.
+    body.metadata.resourceVersion = fresh.metadata.resourceVersion;
+    body.status = fresh.status;
+    stored = await kube.replace<PodCliqueSet>(Resources.podcliquesets, body, { namespace: ns });
+  }
+  let revision: number | undefined;
+  const changedTemplate = stableStringify(opts.before.spec?.template) !==
+    stableStringify(stored.spec?.template);
+  if ((opts.record ?? true) && changedTemplate) {
+    revision = await recordChange(kube, {
+      pcs: opts.before,
+      before: opts.before.spec.template,
+      after: stored.spec.template,
+      limit: opts.historyLimit,
+      meta: {
+        now: opts.now(),
+        changeCause: opts.changeCause,
+        createdBy: opts.createdBy,
+        placementScore: opts.placementScore,
+      },
+    });
+  }
+  return { pcs: stored, revision };
+}

@@ -1,0 +1,290 @@
+/**
+ * The pure part of `update --image`: which containers change, the new
+ * PodCliqueSet, and the preview (field paths old -> new, affected pods per
+ * role, strategy, estimated duration, placement warnings).
+ *
+ * @module
+ */
+
+import { UsageError } from "../../lib/errors.ts";
+import { expectedCliques, isPodReady, podCondition, podRef } from "../../lib/grove/relations.ts";
+import type { Pod, PodCliqueSet, PodCliqueTemplateSpec } from "../../lib/grove/types.ts";
+import { REPORT_API_VERSION } from "../../lib/render/output.ts";
+import { type FieldChange, fieldChanges } from "../../lib/revisions/field_changes.ts";
+import { isPaused, strategyOf } from "../../lib/revisions/pause.ts";
+import { summarizeTemplate } from "../../lib/revisions/summary.ts";
+
+/** What to change. */
+export interface ImageUpdateRequest {
+  /** New image reference. */
+  image: string;
+  /** Only cliques of this role (roleName or clique name). */
+  role?: string;
+  /** Only this container (needed when a clique has several and none matches the image's repository). */
+  container?: string;
+}
+
+/** One container whose image changes. */
+export interface ImageTarget {
+  /** Clique template name. */
+  clique: string;
+  /** Role. */
+  role: string;
+  /** Container name. */
+  container: string;
+  /** Current image. */
+  from: string;
+  /** New image. */
+  to: string;
+}
+
+/** Pods a change touches, per role. */
+export interface AffectedRole {
+  /** Role. */
+  role: string;
+  /** Clique template name. */
+  clique: string;
+  /** PodClique objects of the role (across set and scaling-group replicas). */
+  cliques: number;
+  /** Pods of the role now. */
+  pods: number;
+  /** Pods the operator will recreate on its own (0 with OnDelete). */
+  recreated: number;
+  /** Observed start-up time of one pod (ms), when known. */
+  startupMs?: number;
+}
+
+/** The preview of a template change (`kind: UpdatePlan`). */
+export interface UpdatePlan {
+  apiVersion: string;
+  kind: "UpdatePlan";
+  /** PodCliqueSet name. */
+  name: string;
+  /** Namespace. */
+  namespace: string;
+  /** Nothing would change. */
+  noChange: boolean;
+  /** Changed fields, paths from the object root. */
+  changes: FieldChange[];
+  /** Image targets (update only). */
+  targets: ImageTarget[];
+  /** Update strategy in effect. */
+  strategy: string;
+  /** Paused by kubectl-grove. */
+  paused: boolean;
+  /** Pods per affected role. */
+  affected: AffectedRole[];
+  /** Pods recreated in total. */
+  totalRecreated: number;
+  /** Estimated time for the operator to finish, in ms (0 for OnDelete). */
+  estimatedDurationMs: number;
+  /** How the estimate was made. */
+  estimateBasis: string;
+  /** Warnings (placement, GPUs). */
+  warnings: string[];
+}
+
+/** Start-up time assumed when no pod of a role has become ready yet. */
+export const DEFAULT_STARTUP_MS = 60_000;
+
+function repoOf(image: string): string {
+  const noDigest = image.split("@")[0];
+  const slash = noDigest.lastIndexOf("/");
+  const colon = noDigest.lastIndexOf(":");
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+function roleOf(c: PodCliqueTemplateSpec): string {
+  return c.spec?.roleName || c.name;
+}
+
+/**
+ * Applies an image change to a PodCliqueSet (pure). Throws a UsageError for
+ * an unknown role or container, or when the container is ambiguous.
+ *
+ * @example
+ * ```ts
+ * import { applyImageChange } from "./plan.ts";
+ * const pcs = { metadata: { name: "d" }, spec: { template: { cliques: [{ name: "w",
+ *   spec: { roleName: "w", replicas: 1, podSpec: { containers: [{ name: "c", image: "x:1" }] } } }] } } };
+ * applyImageChange(pcs, { image: "x:2" }).targets; // [{ clique: "w", role: "w", container: "c", from: "x:1", to: "x:2" }]
+ * ```
+ */
+export function applyImageChange(
+  pcs: PodCliqueSet,
+  req: ImageUpdateRequest,
+): { next: PodCliqueSet; targets: ImageTarget[] } {
+  const next = structuredClone(pcs);
+  const cliques = next.spec?.template?.cliques ?? [];
+  const name = pcs.metadata.name;
+  let chosen = cliques;
+  if (req.role) {
+    chosen = cliques.filter((c) => roleOf(c) === req.role || c.name === req.role);
+    if (!chosen.length) {
+      throw new UsageError(
+        `podcliqueset "${name}" has no role "${req.role}"`,
+        `roles: ${[...new Set(cliques.map(roleOf))].join(", ") || "(none)"}`,
+      );
+    }
+  }
+  const targets: ImageTarget[] = [];
+  const repo = repoOf(req.image);
+  for (const c of chosen) {
+    const containers = c.spec?.podSpec?.containers ?? [];
+    let pick = undefined as (typeof containers)[number] | undefined;
+    if (req.container) {
+      pick = containers.find((x) => x.name === req.container);
+      if (!pick) {
+        if (req.role) {
+          throw new UsageError(
+            `role "${roleOf(c)}" of podcliqueset "${name}" has no container "${req.container}"`,
+            `containers: ${containers.map((x) => x.name).join(", ") || "(none)"}`,
+          );
+        }
+        continue;
+      }
+    } else if (containers.length === 1) {
+      pick = containers[0];
+    } else {
+      const same = containers.filter((x) => x.image && repoOf(x.image) === repo);
+      if (same.length === 1) pick = same[0];
+      else if (req.role || chosen.length === 1) {
+        throw new UsageError(
+          `role "${roleOf(c)}" of podcliqueset "${name}" has ${containers.length} containers (${
+            containers.map((x) => x.name).join(", ")
+          }) and none or several run ${repo}`,
+          "name the container with --container",
+        );
+      } else continue;
+    }
+    targets.push({
+      clique: c.name,
+      role: roleOf(c),
+      container: pick.name,
+      from: pick.image ?? "",
+      to: req.image,
+    });
+    pick.image = req.image;
+  }
+  if (!targets.length) {
+    const all = [
+      ...new Set(cliques.flatMap((c) => (c.spec?.podSpec?.containers ?? []).map((x) => x.name))),
+    ];
+    throw new UsageError(
+      req.container
+        ? `no clique of podcliqueset "${name}" has a container "${req.container}"`
+        : `no container of podcliqueset "${name}" runs ${repo}, and the cliques have several containers`,
+      `containers: ${all.join(", ") || "(none)"}; pick one with --container (and --role)`,
+    );
+  }
+  return { next, targets };
+}
+
+/** Median time from creation to Ready of the ready pods given (ms), or undefined. */
+export function observedStartupMs(pods: Pod[]): number | undefined {
+  const xs = pods.filter(isPodReady).map((p) => {
+    const ready = podCondition(p, "Ready")?.lastTransitionTime;
+    const created = p.metadata.creationTimestamp;
+    return ready && created ? Date.parse(ready) - Date.parse(created) : NaN;
+  }).filter((x) => Number.isFinite(x) && x >= 0).sort((a, b) => a - b);
+  if (!xs.length) return undefined;
+  return xs[Math.floor(xs.length / 2)];
+}
+
+/** Options of {@link planChange}. */
+export interface PlanChangeOptions {
+  /** Pods of the PodCliqueSet now (for counts and start-up times); may be empty. */
+  pods: Pod[];
+  /** Image targets, when the change is an image update. */
+  targets?: ImageTarget[];
+  /** Warnings found while building the change. */
+  warnings?: string[];
+}
+
+/**
+ * Builds the preview of changing `before` into `next` (pure).
+ *
+ * Duration: Grove's RollingRecreate replaces set replicas one after the other;
+ * inside a replica a standalone clique one pod at a time and a scaling group
+ * one group replica at a time (its cliques together). Each step takes the
+ * role's observed start-up time (median creation -> Ready), else 60s.
+ */
+export function planChange(
+  before: PodCliqueSet,
+  next: PodCliqueSet,
+  opts: PlanChangeOptions,
+): UpdatePlan {
+  const changes = fieldChanges(
+    { spec: before.spec, metadata: { annotations: before.metadata.annotations ?? {} } },
+    { spec: next.spec, metadata: { annotations: next.metadata.annotations ?? {} } },
+  );
+  const strategy = strategyOf(next);
+  const oldCliques = new Map((before.spec?.template?.cliques ?? []).map((c) => [c.name, c]));
+  const changedCliques = new Set(
+    (next.spec?.template?.cliques ?? []).filter((c) =>
+      JSON.stringify(oldCliques.get(c.name)) !== JSON.stringify(c)
+    ).map((c) => c.name),
+  );
+  const templateWide = JSON.stringify({ ...before.spec?.template, cliques: undefined }) !==
+    JSON.stringify({ ...next.spec?.template, cliques: undefined });
+  const expected = expectedCliques(next);
+  const podsByTemplate = new Map<string, Pod[]>();
+  for (const p of opts.pods) {
+    const t = podRef(p)?.cliqueTemplate;
+    if (!t) continue;
+    podsByTemplate.set(t, [...(podsByTemplate.get(t) ?? []), p]);
+  }
+  const onDelete = strategy === "OnDelete";
+  const affected: AffectedRole[] = [];
+  const startup = new Map<string, number>();
+  for (const s of summarizeTemplate(next.spec?.template)) {
+    if (!changedCliques.has(s.clique) && !templateWide) continue;
+    const mine = expected.filter((e) => e.template === s.clique);
+    const live = podsByTemplate.get(s.clique) ?? [];
+    const pods = live.length || mine.reduce((n, e) => n + e.replicas, 0);
+    const st = observedStartupMs(live);
+    startup.set(s.clique, st ?? DEFAULT_STARTUP_MS);
+    affected.push({
+      role: s.role,
+      clique: s.clique,
+      cliques: mine.length,
+      pods,
+      recreated: onDelete ? 0 : pods,
+      startupMs: st,
+    });
+  }
+  let est = 0;
+  if (!onDelete) {
+    const groups = new Map<string, number>();
+    for (const e of expected) {
+      if (!startup.has(e.template)) continue;
+      const t = startup.get(e.template)!;
+      if (e.scalingGroup) {
+        const k = `${e.replica}/${e.scalingGroup}/${e.scalingGroupReplica}`;
+        groups.set(k, Math.max(groups.get(k) ?? 0, t));
+      } else est += t * e.replicas;
+    }
+    for (const t of groups.values()) est += t;
+  }
+  const observed = affected.some((a) => a.startupMs !== undefined);
+  return {
+    apiVersion: REPORT_API_VERSION,
+    kind: "UpdatePlan",
+    name: before.metadata.name,
+    namespace: before.metadata.namespace ?? "",
+    noChange: changes.length === 0,
+    changes,
+    targets: opts.targets ?? [],
+    strategy,
+    paused: isPaused(next),
+    affected,
+    totalRecreated: affected.reduce((n, a) => n + a.recreated, 0),
+    estimatedDurationMs: est,
+    estimateBasis: onDelete
+      ? "OnDelete: pods change only when they are deleted"
+      : observed
+      ? "one pod (or scaling-group replica) at a time, at the observed start-up time"
+      : "one pod (or scaling-group replica) at a time, assuming 60s per pod (no start-up observed)",
+    warnings: opts.warnings ?? [],
+  };
+}
