@@ -95,7 +95,7 @@ export function clusterSources(ctx: CliContext, words: string[]): CompletionSour
             ["KUBECONFIG", "HOME", "USERPROFILE"].map((k) => [k, ctx.io.env(k)]),
           );
           const files = findKubeconfigFiles({ kubeconfig: ctx.globals.kubeconfig, env });
-          return [...loadKubeconfigFiles(files.files).contexts.keys()].sort();
+          return [...(await loadKubeconfigFiles(files.files)).contexts.keys()].sort();
         })(),
         [],
       ),

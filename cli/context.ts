@@ -171,7 +171,7 @@ export class CliContext {
     let kubeconfig = g.kubeconfig;
     if (g.replay) {
       const { startSimCluster } = await import("../lib/sim/server.ts");
-      const sim = await startSimCluster({ scenario: g.replay, shiftTimes: false });
+      const sim = await startSimCluster({ scenario: g.replay });
       this.onCleanup(() => sim.stop());
       kubeconfig = sim.kubeconfigPath;
     }

@@ -20,12 +20,14 @@ import { VERSION } from "../lib/version.ts";
 import { parseDurationMs } from "./common.ts";
 import { CliContext, type CliIO, type GlobalOptions, processIO } from "./context.ts";
 import { completionCommand } from "./commands/completion.ts";
+import { diagCommand } from "./commands/diag.ts";
 import { metricsCommand } from "./commands/metrics.ts";
 import { versionCommand } from "./commands/version.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   completionCommand,
+  diagCommand,
   metricsCommand,
   versionCommand,
 ];

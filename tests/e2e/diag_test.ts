@@ -1,0 +1,193 @@
+/** diag end to end on the simulated cluster: contents, secrets, modes, partial bundles, archive, replay. */
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
+import { runCli } from "../helpers/cli.ts";
+import { startSimCluster } from "../../lib/sim/server.ts";
+
+const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
+const PLANTED = {
+  secretData: "cGxhbnRlZC1zZWNyZXQtZGF0YQ==",
+  envPassword: "planted-env-password-4711",
+  logToken: "plantedlogtoken0123456789abcdef",
+  lastApplied: "planted-last-applied-token",
+};
+
+/** The fragmented scenario plus planted secrets, in a temp dir. */
+async function plantedScenario(): Promise<string> {
+  const dir = await Deno.makeTempDir();
+  await new Deno.Command("cp", { args: ["-r", `${FIXTURES}fragmented/.`, dir] }).output();
+  await Deno.writeTextFile(
+    `${dir}/resources/secrets.yaml`,
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: hf-token\n  namespace: inference\ntype: Opaque\ndata:\n  token: ${PLANTED.secretData}\n`,
+  );
+  const pods = await Deno.readTextFile(`${dir}/resources/pods.yaml`);
+  await Deno.writeTextFile(
+    `${dir}/resources/pods.yaml`,
+    pods.replace(
+      /( *)- name: GROVE_PCS_NAME\n/,
+      (_m, ind) =>
+        `${ind}- name: DB_PASSWORD\n${ind}  value: ${PLANTED.envPassword}\n${ind}- name: HF_TOKEN\n${ind}  valueFrom:\n${ind}    secretKeyRef:\n${ind}      name: hf-token\n${ind}      key: token\n${ind}- name: GROVE_PCS_NAME\n`,
+    ).replace(
+      /metadata:\n( *)name: /,
+      (_m, ind) =>
+        `metadata:\n${ind}annotations:\n${ind}  kubectl.kubernetes.io/last-applied-configuration: '{"token":"${PLANTED.lastApplied}"}'\n${ind}name: `,
+    ),
+  );
+  for await (const e of Deno.readDir(`${dir}/logs/grove-system`)) {
+    const log = `${dir}/logs/grove-system/${e.name}/grove-operator.log`;
+    await Deno.writeTextFile(
+      log,
+      `{"level":"info","msg":"auth","authorization":"Bearer ${PLANTED.logToken}"}\n`,
+      { append: true },
+    );
+  }
+  return dir;
+}
+
+async function readAll(dir: string): Promise<string> {
+  let all = "";
+  for await (const e of Deno.readDir(dir)) {
+    const p = `${dir}/${e.name}`;
+    all += e.isDirectory ? await readAll(p) : await Deno.readTextFile(p);
+  }
+  return all;
+}
+
+async function modes(dir: string): Promise<{ path: string; mode: number; dir: boolean }[]> {
+  const out = [{ path: dir, mode: (await Deno.stat(dir)).mode! & 0o777, dir: true }];
+  for await (const e of Deno.readDir(dir)) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory) out.push(...await modes(p));
+    else out.push({ path: p, mode: (await Deno.stat(p)).mode! & 0o777, dir: false });
+  }
+  return out;
+}
+
+Deno.test("diag: a complete bundle with no planted secret, private files, findings, constant requests", async () => {
+  const scenario = await plantedScenario();
+  const sim = await startSimCluster({ scenario });
+  const out = await Deno.makeTempDir();
+  try {
+    sim.requestLog.reset();
+    const r = await runCli(["diag", "-o", `${out}/b`], { env: { KUBECONFIG: sim.kubeconfigPath } });
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(r.stdout, `${out}/b\n`); // only the path on stdout
+    assertMatch(r.stderr, /\[1\/4\] Grove resources/);
+    const all = await readAll(`${out}/b`);
+    for (const [what, value] of Object.entries(PLANTED)) {
+      assert(!all.includes(value), `planted ${what} leaked into the bundle`);
+    }
+    assert(!/kind: Secret/.test(all), "a Secret object was collected");
+    for (const m of await modes(`${out}/b`)) assertEquals(m.mode, m.dir ? 0o700 : 0o600, m.path);
+    const summary = await Deno.readTextFile(`${out}/b/summary.md`);
+    assertMatch(
+      summary,
+      /\*\*critical\*\*: clique inference\/llama-disagg-0-prefill: MinAvailableBreached since .*gang termination in/,
+    );
+    assertMatch(summary, /CrashLoopBackOff, \d+ restarts/);
+    assertMatch(summary, /low PlacementScore 0\.\d\d/);
+    assertMatch(summary, /## Collection \(complete\)/);
+    for (
+      const f of [
+        "meta.json",
+        "resources/podcliquesets.yaml",
+        "resources/pods.yaml",
+        "resources/nodes.yaml",
+        "tables/pods.txt",
+        "tables/events.txt",
+      ]
+    ) {
+      await Deno.stat(`${out}/b/${f}`);
+    }
+    const events = await Deno.readTextFile(`${out}/b/tables/events.txt`);
+    assertMatch(events.split("\n")[1], /Warning/); // warnings first
+    // one list per kind + operator pods + one log per operator container
+    assert(sim.requestLog.length <= 12, `requests: ${sim.requestLog.length}`);
+  } finally {
+    await sim.stop();
+    await Deno.remove(out, { recursive: true });
+    await Deno.remove(scenario, { recursive: true });
+  }
+});
+
+Deno.test("diag: an existing output path is never overwritten (exit 1, hint)", async () => {
+  const sim = await startSimCluster({ scenario: "healthy" });
+  const out = await Deno.makeTempDir();
+  try {
+    const r = await runCli(["diag", "-o", out], { env: { KUBECONFIG: sim.kubeconfigPath } });
+    assertEquals(r.code, 1);
+    assertMatch(r.stderr, /already exists; diag never overwrites/);
+    assertEquals([...Deno.readDirSync(out)].length, 0);
+  } finally {
+    await sim.stop();
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("diag: forbidden logs make a partial bundle (exit 5) that says what failed", async () => {
+  const sim = await startSimCluster({ scenario: "healthy" });
+  const out = await Deno.makeTempDir();
+  try {
+    const r = await runCli(["--context", "sim-readonly", "diag", "-o", `${out}/b`], {
+      env: { KUBECONFIG: sim.kubeconfigPath },
+    });
+    assertEquals(r.code, 5, r.stderr);
+    assertMatch(r.stderr, /PARTIAL/);
+    const summary = await Deno.readTextFile(`${out}/b/summary.md`);
+    assertMatch(summary, /collector\(s\) failed: the bundle is partial/);
+    assertMatch(summary, /logs grove-system\/.* \| FAILED: 403/);
+    await Deno.stat(`${out}/b/resources/pods.yaml`); // the rest was written
+  } finally {
+    await sim.stop();
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("diag --archive writes a private .tar.gz that tar can read", async () => {
+  const sim = await startSimCluster({ scenario: "healthy" });
+  const out = await Deno.makeTempDir();
+  try {
+    const r = await runCli(["diag", "--archive", "-o", `${out}/incident`], {
+      env: { KUBECONFIG: sim.kubeconfigPath },
+    });
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(r.stdout.trim(), `${out}/incident.tar.gz`);
+    assertEquals((await Deno.stat(`${out}/incident.tar.gz`)).mode! & 0o777, 0o600);
+    const list = await new Deno.Command("tar", { args: ["-tzf", `${out}/incident.tar.gz`] })
+      .output();
+    const names = new TextDecoder().decode(list.stdout);
+    assertStringIncludes(names, "incident/summary.md");
+    assertStringIncludes(names, "incident/resources/podcliquesets.yaml");
+  } finally {
+    await sim.stop();
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("diag: bad --since and --log-lines are usage errors", async () => {
+  assertEquals((await runCli(["diag", "--since", "yesterday"])).code, 2);
+  assertEquals((await runCli(["diag", "--log-lines", "0"])).code, 2);
+});
+
+Deno.test("diag then --replay: the bundle serves the same objects offline", async () => {
+  const sim = await startSimCluster({ scenario: "fragmented" });
+  const out = await Deno.makeTempDir();
+  try {
+    const r = await runCli(["diag", "-o", `${out}/b`], { env: { KUBECONFIG: sim.kubeconfigPath } });
+    assertEquals(r.code, 0, r.stderr);
+    const replay = await startSimCluster({ scenario: `${out}/b` });
+    try {
+      for (const kind of ["podcliquesets", "podcliques", "podgangs", "pods", "nodes"]) {
+        const live = sim.store.list(kind)
+          .filter((o) => !["Succeeded", "Failed"].includes(o.status?.phase))
+          .map((o) => o.metadata.name).sort();
+        const replayed = replay.store.list(kind).map((o) => o.metadata.name).sort();
+        assertEquals(replayed, live, kind);
+      }
+    } finally {
+      await replay.stop();
+    }
+  } finally {
+    await sim.stop();
+    await Deno.remove(out, { recursive: true });
+  }
+});
