@@ -58,30 +58,45 @@ async function write(url: URL, text: string): Promise<void> {
   await Deno.writeTextFile(url, text);
 }
 
-/** Writes one built scenario to `fixtures/<name>/`. */
-export async function writeScenario(name: string, s: BuiltScenario): Promise<number> {
-  const dir = new URL(`${name}/`, ROOT);
-  await clean(dir);
-  await write(new URL("meta.json", dir), JSON.stringify(s.meta, null, 2) + "\n");
+/**
+ * The files of a built scenario, by path relative to its directory: text,
+ * or a reference to a metrics sample in `fixtures/metrics-samples/`.
+ */
+export function renderScenario(s: BuiltScenario): Map<string, string | { sample: string }> {
+  const files = new Map<string, string | { sample: string }>();
+  files.set("meta.json", JSON.stringify(s.meta, null, 2) + "\n");
   const byFile = new Map<string, KubeObject[]>();
   for (const o of s.objects) {
     const f = fileOf(o);
     byFile.set(f, [...(byFile.get(f) ?? []), o]);
   }
   for (const [f, objs] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
-    await write(new URL(`resources/${f}`, dir), dumpDocs(objs));
+    files.set(`resources/${f}`, dumpDocs(objs));
   }
   for (const [key, text] of [...s.logs].sort(([a], [b]) => a.localeCompare(b))) {
-    await write(new URL(`logs/${key}.log`, dir), text);
+    files.set(`logs/${key}.log`, text);
   }
   for (const [key, scrapes] of [...s.metrics].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const [i, sc] of scrapes.entries()) {
-      const text = await Deno.readTextFile(new URL(sc.sample, SAMPLES));
-      await write(new URL(`metrics/${key}/${i + 1}.prom`, dir), text);
-    }
+    scrapes.forEach((sc, i) => files.set(`metrics/${key}/${i + 1}.prom`, sc));
+  }
+  return files;
+}
+
+/** Writes one built scenario to `fixtures/<name>/`; returns the object count. */
+export async function writeScenario(name: string, s: BuiltScenario): Promise<number> {
+  const dir = new URL(`${name}/`, ROOT);
+  await clean(dir);
+  for (const [path, content] of renderScenario(s)) {
+    const text = typeof content === "string"
+      ? content
+      : await Deno.readTextFile(new URL(content.sample, SAMPLES));
+    await write(new URL(path, dir), text);
   }
   return s.objects.length;
 }
+
+/** The static scenarios and their builders. */
+export const SCENARIO_BUILDERS = BUILDERS;
 
 if (import.meta.main) {
   const names = Deno.args.length ? Deno.args : [...Object.keys(BUILDERS), "large"];

@@ -141,15 +141,15 @@ export function formatDuration(ms: number): string {
 
 /**
  * kubectl's age format (`HumanDuration` of k8s.io/apimachinery): about two
- * significant figures, e.g. `45s`, `5m12s`, `42m`, `2h15m`, `10h`, `3d4h`,
- * `120d`, `2y30d`. Slightly negative values (clock skew under 2 s) give
+ * significant figures, e.g. `45s`, `5m12s`, `42m` (and `135m` up to 3h),
+ * `3h15m`, `10h`, `3d4h`, `120d`, `2y30d`. Slightly negative values (clock skew under 2 s) give
  * `0s`; more negative ones `<invalid>`.
  *
  * @example
  * ```ts
  * import { formatAge } from "./duration.ts";
  * formatAge(312_000); // "5m12s"
- * formatAge(8_100_000); // "2h15m"
+ * formatAge(11_700_000); // "3h15m"
  * ```
  */
 export function formatAge(ms: number): string {

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { UsageError } from "../errors.ts";
+
 /** Label keys set by the Grove operator. */
 export const LabelKeys = {
   /** `app.kubernetes.io/part-of`: the PodCliqueSet name, on every managed object and pod. */
@@ -127,7 +129,10 @@ export function isValidLabelValue(v: string): boolean {
 
 function requirement(key: string, value: string): string {
   if (!isValidLabelValue(value)) {
-    throw new TypeError(`invalid label value ${JSON.stringify(value)} for ${key}`);
+    throw new UsageError(
+      `invalid value ${JSON.stringify(value)} for label ${key}: it cannot match any object`,
+      "names and label values are at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+    );
   }
   return `${key}=${value}`;
 }
