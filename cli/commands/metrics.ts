@@ -15,6 +15,7 @@ export function parseSlaMs(value: string): number {
 
 /** Parses `--window`: a duration of at least 1s. */
 export function parseWindowMs(value: string): number {
+  if (/^0+(ms|s|m)?$/.test(value.trim())) return 0;
   const ms = parseDurationMs(value);
   if (ms !== 0 && ms < 1000) {
     throw new InvalidArgumentError(

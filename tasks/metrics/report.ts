@@ -341,6 +341,15 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
       pm.running = ws.running;
       pm.waiting = ws.waiting;
       pm.kvUsage = ws.kvUsage;
+      if (prevSnap && ws.latency.ttft?.count === 0 && ws.latency.e2e?.count !== undefined) {
+        if (ws.latency.e2e.count === 0) {
+          notes.push(
+            `pod ${t.pod}: no requests finished in the ${
+              Math.round(ws.seconds)
+            }s window (idle, or the engine is stuck)`,
+          );
+        }
+      }
       if (ws.reset) {
         notes.push(
           `pod ${t.pod}: counters were reset within the window (engine restarted): its figures cover the time since the restart`,
