@@ -7,7 +7,8 @@
  * @module
  */
 
-import { main } from "../cli/main.ts";
+import { buildProgram, main } from "../cli/main.ts";
+import { CliContext } from "../cli/context.ts";
 import type { CliIO } from "../cli/context.ts";
 import { startSimCluster } from "../lib/sim/server.ts";
 
@@ -52,6 +53,7 @@ const steps: { title: string; argv: string[] }[] = [
   { title: "Revision history", argv: ["rollout", "history", pcs ?? ""] },
 ];
 
+const available = new Set(buildProgram(new CliContext(io)).commands.map((c) => c.name()));
 let failures = 0;
 try {
   for (const step of steps) {
