@@ -270,7 +270,7 @@ function walk(s: Schema, v: Json, path: string, ctx: Ctx): void {
     for (const rule of s["x-kubernetes-validations"]) {
       const res = evalCelRule(rule.rule, v, path === "" ? ctx.old : undefined, ctx.isUpdate);
       if (res === false) {
-        const f = path + (rule.fieldPath ?? "");
+        const f = (path + (rule.fieldPath ?? "")).replace(/^\./, "");
         add(
           ctx,
           rule.reason ?? "FieldValueInvalid",
@@ -299,6 +299,7 @@ function walkObject(s: Schema, v: Record<string, Json>, path: string, ctx: Ctx):
     }
   }
   for (const [k, x] of Object.entries(v)) {
+    if (x === undefined) continue;
     const sub = path ? `${path}.${k}` : k;
     if (props && k in props) {
       if (x === null && !props[k]?.nullable) {
@@ -317,6 +318,64 @@ function walkObject(s: Schema, v: Record<string, Json>, path: string, ctx: Ctx):
       delete v[k]; // pruned, as the API server does
     }
   }
+}
+
+function nonNegative(causes: StatusCause[], v: Json, field: string): void {
+  if (typeof v === "number" && v < 0) {
+    causes.push({
+      reason: "FieldValueInvalid",
+      field,
+      message: `Invalid value: ${v}: must be greater than or equal to 0`,
+    });
+  }
+}
+
+function checkClique(causes: StatusCause[], spec: Json, path: string, template: boolean): void {
+  if (!spec || typeof spec !== "object") return;
+  nonNegative(causes, spec.replicas, `${path}.replicas`);
+  nonNegative(causes, spec.minAvailable, `${path}.minAvailable`);
+  if (
+    template && typeof spec.minAvailable === "number" && typeof spec.replicas === "number" &&
+    spec.minAvailable > spec.replicas
+  ) {
+    causes.push({
+      reason: "FieldValueInvalid",
+      field: `${path}.minAvailable`,
+      message:
+        `Invalid value: ${spec.minAvailable}: must not be greater than replicas (${spec.replicas})`,
+    });
+  }
+}
+
+/**
+ * The checks Grove's validating webhook adds to the CRD schemas (the
+ * schemas alone allow negative replicas): non-negative replicas and
+ * minAvailable, a template clique's minAvailable not above its replicas,
+ * unique clique names.
+ */
+export function groveWebhookChecks(kind: string, obj: KubeObject): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const spec = obj.spec;
+  if (!spec || typeof spec !== "object") return causes;
+  if (kind === "PodCliqueSet") {
+    nonNegative(causes, spec.replicas, "spec.replicas");
+    const cliques = Array.isArray(spec.template?.cliques) ? spec.template.cliques : [];
+    const seen = new Set<string>();
+    cliques.forEach((c: Json, i: number) => {
+      if (c?.name && seen.has(c.name)) {
+        causes.push({
+          reason: "FieldValueDuplicate",
+          field: `spec.template.cliques[${i}].name`,
+          message: `Duplicate value: "${c.name}"`,
+        });
+      }
+      if (c?.name) seen.add(c.name);
+      checkClique(causes, c?.spec, `spec.template.cliques[${i}].spec`, true);
+    });
+  } else if (kind === "PodClique" || kind === "PodCliqueScalingGroup") {
+    checkClique(causes, spec, "spec", false);
+  }
+  return causes;
 }
 
 /**
@@ -341,5 +400,6 @@ export async function validateObject(
     isUpdate: opts.old !== undefined,
   };
   walk(schema, obj, "", ctx);
+  if (!causes.length) causes.push(...groveWebhookChecks(r.kind, obj));
   return result;
 }
