@@ -91,6 +91,8 @@ export class CliContext {
   globals: GlobalOptions = {};
   /** Exit code the command asks for (0 unless it sets one). */
   exitCode = 0;
+  /** Ctrl-C is the normal way to end this command (`--watch`): exit with `exitCode`, not 130. */
+  interruptIsNormal = false;
   /** Aborted on Ctrl-C; long commands stop cleanly when it fires. */
   readonly abort = new AbortController();
   #config?: GroveConfig;

@@ -22,13 +22,19 @@ import { CliContext, type CliIO, type GlobalOptions, processIO } from "./context
 import { completionCommand } from "./commands/completion.ts";
 import { diagCommand } from "./commands/diag.ts";
 import { metricsCommand } from "./commands/metrics.ts";
+import { generateCommand } from "./commands/generate.ts";
+import { planCommand } from "./commands/plan.ts";
 import { versionCommand } from "./commands/version.ts";
+import { statusCommand } from "./commands/status.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
+  statusCommand,
   completionCommand,
   diagCommand,
   metricsCommand,
+  generateCommand,
+  planCommand,
   versionCommand,
 ];
 
@@ -113,7 +119,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   try {
     await program.parseAsync(argv, { from: "user" });
-    return ctx.abort.signal.aborted ? ExitCode.INTERRUPTED : ctx.exitCode;
+    return ctx.abort.signal.aborted && !ctx.interruptIsNormal ? ExitCode.INTERRUPTED : ctx.exitCode;
   } catch (e) {
     return reportError(e, ctx);
   } finally {

@@ -197,10 +197,9 @@ export async function pcsNotFound(
   if (close.length) hints.push(`did you mean: ${close.join(", ")}?`);
   if (here.status === "fulfilled" && local.length === 0 && namespace !== undefined) {
     return new GroveError(`${msg}: the namespace has no PodCliqueSets`, {
-      hint: [
-        ...hints,
-        "pick the namespace with -n <namespace>, or list every namespace: kubectl grove status --all -A",
-      ].join("; "),
+      hint: hints.length
+        ? hints.join("; ")
+        : "pick the namespace with -n <namespace>, or list every namespace: kubectl grove status --all -A",
     });
   }
   if (!close.length && local.length) {

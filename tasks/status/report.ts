@@ -421,7 +421,7 @@ function byNamespaceName(a: KubeObject, b: KubeObject): number {
 }
 
 function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(".000Z", "Z");
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
 
 function num(v: unknown): number | undefined {
