@@ -26,10 +26,14 @@ import { generateCommand } from "./commands/generate.ts";
 import { planCommand } from "./commands/plan.ts";
 import { versionCommand } from "./commands/version.ts";
 import { statusCommand } from "./commands/status.ts";
+import { topologyCommand } from "./commands/topology.ts";
+import { healthCommand } from "./commands/health.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   statusCommand,
+  topologyCommand,
+  healthCommand,
   completionCommand,
   diagCommand,
   metricsCommand,

@@ -41,6 +41,8 @@ export interface TopologyObjects {
   podsScope: "cluster" | "namespace";
   /** What could not be read, in words. */
   missing: string[];
+  /** resourceVersion of each list that was read, by kind key (for watches). */
+  resourceVersions?: Record<string, string>;
 }
 
 /** Options of {@link collectTopology}. */
@@ -118,10 +120,9 @@ export async function collectTopology(
 ): Promise<TopologyObjects> {
   const ns = opts.namespace;
   const wantWorkloads = !opts.cluster || opts.pcs !== undefined;
-  const pcsOpts: ListOptions = { namespace: ns };
-  if (opts.pcs) pcsOpts.fieldSelector = `metadata.name=${opts.pcs}`;
-  const gangOpts: ListOptions = { namespace: ns };
-  if (opts.pcs) gangOpts.labelSelector = partOfSelector(opts.pcs);
+  const lo = topologyListOptions(opts, "cluster");
+  const pcsOpts = lo.podcliquesets;
+  const gangOpts = lo.podgangs;
   const [pcs, gangs, pods, nodes, bindings, legacy] = await Promise.all([
     wantWorkloads
       ? listOptional<PodCliqueSet>(kube, Resources.podcliquesets, pcsOpts)
@@ -165,5 +166,28 @@ export async function collectTopology(
     nodesForbidden: nodes.failure === "forbidden",
     podsScope: pods.scope,
     missing,
+    resourceVersions: {
+      ...(pcs ? { podcliquesets: pcs.resourceVersion } : {}),
+      ...(gangs ? { podgangs: gangs.resourceVersion } : {}),
+      pods: pods.resourceVersion,
+      ...(nodes.failure ? {} : { nodes: nodes.resourceVersion }),
+    },
+  };
+}
+
+/** The list options `collectTopology` uses per kind (shared with the watch). */
+export function topologyListOptions(
+  opts: CollectTopologyOptions,
+  podsScope: "cluster" | "namespace",
+): Record<"podcliquesets" | "podgangs" | "pods" | "nodes", ListOptions> {
+  const ns = opts.namespace;
+  return {
+    podcliquesets: {
+      namespace: ns,
+      ...(opts.pcs ? { fieldSelector: `metadata.name=${opts.pcs}` } : {}),
+    },
+    podgangs: { namespace: ns, ...(opts.pcs ? { labelSelector: partOfSelector(opts.pcs) } : {}) },
+    pods: podsScope === "cluster" ? {} : { namespace: ns },
+    nodes: {},
   };
 }

@@ -1,0 +1,130 @@
+/**
+ * The I/O of `health`: one list per kind (PodCliqueSets, PodCliques,
+ * PodCliqueScalingGroups, PodGangs, pods, Warning events), concurrently,
+ * filtered on the server.
+ *
+ * @module
+ */
+
+import { GroveError } from "../../lib/errors.ts";
+import { LabelKeys, MANAGED_BY_GROVE, partOfSelector } from "../../lib/grove/labels.ts";
+import type {
+  Event,
+  Pod,
+  PodClique,
+  PodCliqueScalingGroup,
+  PodCliqueSet,
+  PodGang,
+} from "../../lib/grove/types.ts";
+import { Resources } from "../../lib/kube/resources.ts";
+import type { Kube, ListOptions } from "../../lib/kube/types.ts";
+import { listOptional } from "../topology/collect.ts";
+
+/** The objects a health report is built from. */
+export interface HealthObjects {
+  /** Namespace; undefined for all namespaces. */
+  namespace?: string;
+  /** PodCliqueSets in scope. */
+  podCliqueSets: PodCliqueSet[];
+  /** Their PodCliques. */
+  podCliques: PodClique[];
+  /** Their scaling groups. */
+  scalingGroups: PodCliqueScalingGroup[];
+  /** Their PodGangs. */
+  podGangs: PodGang[];
+  /** Their pods. */
+  pods: Pod[];
+  /** Warning events of the namespace(s). */
+  events: Event[];
+  /** What could not be read, in words. */
+  missing: string[];
+  /** resourceVersion of each list, by kind key (for watches). */
+  resourceVersions: Record<string, string>;
+}
+
+/** Options of {@link collectHealth}. */
+export interface CollectHealthOptions {
+  /** Namespace; undefined lists all namespaces. */
+  namespace?: string;
+  /** One PodCliqueSet; undefined means all in scope. */
+  pcs?: string;
+}
+
+/** List options per kind for a health collection (shared with the watch). */
+export function healthListOptions(opts: CollectHealthOptions): Record<string, ListOptions> {
+  const ns = opts.namespace;
+  const sel = opts.pcs ? partOfSelector(opts.pcs) : `${LabelKeys.managedBy}=${MANAGED_BY_GROVE}`;
+  return {
+    podcliquesets: {
+      namespace: ns,
+      ...(opts.pcs ? { fieldSelector: `metadata.name=${opts.pcs}` } : {}),
+    },
+    podcliques: { namespace: ns, labelSelector: sel },
+    podcliquescalinggroups: { namespace: ns, labelSelector: sel },
+    podgangs: { namespace: ns, labelSelector: sel },
+    pods: { namespace: ns, labelSelector: sel },
+    events: { namespace: ns, fieldSelector: "type=Warning" },
+  };
+}
+
+/**
+ * Lists what `health` needs, six requests whatever the cluster size.
+ * Events are optional: when forbidden the report says so.
+ *
+ * @example
+ * ```ts ignore
+ * import { collectHealth } from "./collect.ts";
+ * const objects = await collectHealth(kube, { namespace: "inference", pcs: "qwen" });
+ * ```
+ */
+export async function collectHealth(
+  kube: Kube,
+  opts: CollectHealthOptions,
+): Promise<HealthObjects> {
+  const lo = healthListOptions(opts);
+  const [pcs, pclq, pcsg, pg, pods, events] = await Promise.all([
+    listOptional<PodCliqueSet>(kube, Resources.podcliquesets, lo.podcliquesets),
+    listOptional<PodClique>(kube, Resources.podcliques, lo.podcliques),
+    listOptional<PodCliqueScalingGroup>(
+      kube,
+      Resources.podcliquescalinggroups,
+      lo.podcliquescalinggroups,
+    ),
+    listOptional<PodGang>(kube, Resources.podgangs, lo.podgangs),
+    kube.list<Pod>(Resources.pods, lo.pods),
+    listOptional<Event>(kube, Resources.events, lo.events),
+  ]);
+  if (pcs.failure === "absent") {
+    throw new GroveError("the API server does not serve podcliquesets.grove.io", {
+      hint: "is the Grove operator installed? (kubectl get crd podcliquesets.grove.io)",
+    });
+  }
+  for (const l of [pcs, pclq, pg]) if (l.failure === "forbidden") throw l.error!;
+  const missing: string[] = [];
+  if (events.failure) {
+    missing.push(
+      "events: cannot list events, so scheduling failures come from pod conditions only",
+    );
+  }
+  if (pcsg.failure === "forbidden") {
+    missing.push("podcliquescalinggroups.grove.io: forbidden, scaling group countdowns not shown");
+  }
+  return {
+    namespace: opts.namespace,
+    podCliqueSets: pcs.items,
+    podCliques: pclq.items,
+    scalingGroups: pcsg.items,
+    podGangs: pg.items,
+    pods: pods.items,
+    events: events.items,
+    missing,
+    resourceVersions: {
+      podcliquesets: pcs.resourceVersion,
+      podcliques: pclq.resourceVersion,
+      podcliquescalinggroups: pcsg.resourceVersion,
+      podgangs: pg.resourceVersion,
+      pods: pods.resourceVersion,
+      events: events.resourceVersion,
+    },
+  };
+}

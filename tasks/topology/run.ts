@@ -1,0 +1,75 @@
+/**
+ * The CLI side of `topology`: flags -> collect -> report -> print, and the
+ * `--watch` printer.
+ *
+ * @module
+ */
+
+import type { CliContext } from "../../cli/context.ts";
+import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
+import { collectTopology } from "./collect.ts";
+import { renderTopology } from "./render.ts";
+import { buildTopologyReport, type TopologyReport } from "./report.ts";
+import { watchTopology } from "./watch.ts";
+
+/** Flags of `kubectl grove topology`. */
+export interface TopologyCommandOptions {
+  /** `-o`. */
+  output: "table" | "json" | "yaml";
+  /** `--cluster`. */
+  cluster?: boolean;
+  /** `-w, --watch`. */
+  watch?: boolean;
+  /** `--low-score`. */
+  lowScore?: number;
+}
+
+const CLEAR = "\x1b[H\x1b[2J";
+
+function format(ctx: CliContext, r: TopologyReport, output: string): string {
+  if (output === "json") return toJson(r);
+  if (output === "yaml") return toYaml(r);
+  return renderTopology(r, ctx.style);
+}
+
+/** Runs `topology` for the CLI. */
+export async function runTopology(
+  ctx: CliContext,
+  pcs: string | undefined,
+  opts: TopologyCommandOptions,
+): Promise<void> {
+  const kube = await ctx.kube();
+  const namespace = ctx.globals.allNamespaces ? undefined : await ctx.namespace();
+  const q = { namespace, pcs, cluster: opts.cluster, lowScore: opts.lowScore };
+  if (!opts.watch) {
+    const objects = await collectTopology(kube, q);
+    const r = buildTopologyReport(objects, { ...q, now: Date.now() });
+    ctx.write(format(ctx, r, opts.output));
+    if (!opts.cluster && r.podCliqueSets.length === 0) {
+      ctx.note(
+        `No PodCliqueSets found${
+          namespace ? ` in namespace "${namespace}"` : ""
+        }; use --cluster for free GPUs and fragmentation of the whole cluster.`,
+      );
+    }
+    return;
+  }
+  ctx.interruptIsNormal = true;
+  const tty = ctx.io.stdoutIsTTY && opts.output === "table";
+  let n = 0;
+  try {
+    for await (const r of watchTopology(kube, q, { signal: ctx.abort.signal })) {
+      if (opts.output === "json") ctx.write(toJsonLine(r));
+      else if (opts.output === "yaml") ctx.write(`---\n${toYaml(r)}`);
+      else if (tty) {
+        ctx.write(
+          `${CLEAR}${format(ctx, r, "table")}\n(watching pods, nodes and gangs; Ctrl-C to stop)\n`,
+        );
+      } else ctx.write(`${n > 0 ? "\n" : ""}${format(ctx, r, "table")}`);
+      n++;
+    }
+  } catch (e) {
+    if (ctx.abort.signal.aborted) return;
+    throw e;
+  }
+}
