@@ -19,13 +19,13 @@ Deno.test("simulated cluster API semantics", async (t) => {
       path === "/hook" ? new Response(`hook ${pod} ${port}`) : undefined,
   });
   const client = Deno.createHttpClient({ caCerts: [sim.caCert] });
-  // deno-lint-ignore no-explicit-any
   const call = async (
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
     token: string | null = sim.tokens.admin,
+    // deno-lint-ignore no-explicit-any
   ): Promise<{ status: number; json: any; text: string; headers: Headers }> => {
     const h: Record<string, string> = { ...headers };
     if (token !== null) h.authorization = `Bearer ${token}`;
