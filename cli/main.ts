@@ -24,6 +24,8 @@ import { diagCommand } from "./commands/diag.ts";
 import { metricsCommand } from "./commands/metrics.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { planCommand } from "./commands/plan.ts";
+import { generateCommand } from "./commands/generate.ts";
+import { planCommand } from "./commands/plan.ts";
 import { versionCommand } from "./commands/version.ts";
 import { statusCommand } from "./commands/status.ts";
 import { topologyCommand } from "./commands/topology.ts";
@@ -37,6 +39,8 @@ const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   completionCommand,
   diagCommand,
   metricsCommand,
+  generateCommand,
+  planCommand,
   generateCommand,
   planCommand,
   versionCommand,

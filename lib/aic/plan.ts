@@ -55,6 +55,10 @@ export interface PlanConfig {
   decode_gpus_per_worker?: number;
   agg_workers?: number;
   agg_tp?: number;
+  /** Agg worker count as some other tools write it. */
+  workers?: number;
+  /** Agg TP as some other tools write it. */
+  tp?: number;
   agg_pp?: number;
   agg_dp?: number;
   agg_gpus_per_worker?: number;
@@ -299,11 +303,14 @@ export function validatePlan(doc: unknown, source: string): Plan {
     "agg_pp",
     "agg_dp",
     "agg_gpus_per_worker",
+    "workers",
+    "tp",
   ];
   const requiredConfig = mode === "agg" ? [] : intKeys.slice(0, 4);
   for (const k of intKeys) num(config, "config", k, requiredConfig.includes(k), true);
   if (mode === "agg" && config) {
-    const hasAgg = config.agg_workers !== undefined && config.agg_tp !== undefined;
+    const hasAgg = (config.agg_workers ?? config.workers) !== undefined &&
+      (config.agg_tp ?? config.tp) !== undefined;
     const hasDoc = config.decode_workers !== undefined && config.decode_tp !== undefined;
     if (!hasAgg && !hasDoc) {
       problems.push(`an agg plan needs "config.agg_workers" and "config.agg_tp"`);
@@ -357,8 +364,8 @@ export function planRoles(p: Plan): PlanRole[] {
   if (p.serving_mode === "agg") {
     return [{
       role: "worker",
-      workers: c.agg_workers ?? c.decode_workers ?? 0,
-      tp: c.agg_tp ?? c.decode_tp ?? 0,
+      workers: c.agg_workers ?? c.workers ?? c.decode_workers ?? 0,
+      tp: c.agg_tp ?? c.tp ?? c.decode_tp ?? 0,
       pp: c.agg_pp ?? c.decode_pp,
       dp: c.agg_dp ?? c.decode_dp,
       gpusPerWorker: c.agg_gpus_per_worker ?? c.decode_gpus_per_worker,

@@ -432,7 +432,13 @@ export function parseResults(files: ResultFiles, opts: ParseResultsOptions = {})
     let decode = role(disT, 0, "(d)", replicas);
     const gp = disGen && genRole(disGen, "prefill");
     const gd = disGen && genRole(disGen, "decode");
-    if (gp && gd) {
+    const genUsed = gp && gd ? gp.workers * gp.gpusPerWorker + gd.workers * gd.gpusPerWorker : 0;
+    const csvUsed = prefill.workers * prefill.gpusPerWorker + decode.workers * decode.gpusPerWorker;
+    if (gp && gd && totalGpusSource === "flag" && genUsed !== csvUsed) {
+      notes.push(
+        `disagg: top1/generator_config.yaml uses ${genUsed} GPUs; using the rank-1 CSV row scaled to --total-gpus ${totalGpus} instead`,
+      );
+    } else if (gp && gd) {
       if (!sameRole(gp, prefill) || !sameRole(gd, decode)) {
         notes.push(
           `disagg: top1/generator_config.yaml (prefill ${describeRole(gp)}, decode ${
@@ -452,7 +458,7 @@ export function parseResults(files: ResultFiles, opts: ParseResultsOptions = {})
       mode: "disagg",
       backend: disT.rows[0]["(p)backend"],
       backendVersion: disT.rows[0]["(p)version"] || undefined,
-      replicas: gp && gd ? Math.max(1, Math.round(used / perReplica)) : replicas,
+      replicas: Math.max(1, Math.round(used / perReplica)),
       gpusPerReplica: perReplica,
       totalGpusUsed: used,
       prefill,
@@ -477,7 +483,16 @@ export function parseResults(files: ResultFiles, opts: ParseResultsOptions = {})
     const replicas = Math.max(1, Math.floor(totalGpus / perReplica));
     let worker = role(aggT, 0, "", replicas);
     const ga = aggGen && genRole(aggGen, "agg");
-    if (ga) {
+    if (
+      ga && totalGpusSource === "flag" &&
+      ga.workers * ga.gpusPerWorker !== worker.workers * worker.gpusPerWorker
+    ) {
+      notes.push(
+        `agg: top1/generator_config.yaml uses ${
+          ga.workers * ga.gpusPerWorker
+        } GPUs; using the rank-1 CSV row scaled to --total-gpus ${totalGpus} instead`,
+      );
+    } else if (ga) {
       if (!sameRole(ga, worker)) {
         notes.push(
           `agg: top1/generator_config.yaml (${describeRole(ga)}) differs from the rank-1 CSV row (${

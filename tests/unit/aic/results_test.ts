@@ -74,9 +74,19 @@ Deno.test("results: a generator_config that disagrees with the CSV wins, with a 
     "prefill_workers: 8",
     "prefill_workers: 6",
   );
-  const r = parseResults(files({ disaggGenerator: gen }), { totalGpus: 16 });
+  const r = parseResults(files({ disaggGenerator: gen }));
   assertEquals(r.disagg!.prefill!.workers, 6);
   assertMatch(r.notes.join("\n"), /differs from the rank-1 CSV row/);
+});
+
+Deno.test("results: --total-gpus other than the generator_config's scales the CSV row instead", () => {
+  const r = parseResults(files(), { totalGpus: 32 });
+  assertEquals([r.disagg!.prefill!.workers, r.disagg!.decode!.workers, r.disagg!.replicas], [
+    16,
+    4,
+    4,
+  ]);
+  assertMatch(r.notes.join("\n"), /generator_config\.yaml uses 16 GPUs; using the rank-1 CSV row/);
 });
 
 Deno.test("results: columns are found by name, not position", () => {
