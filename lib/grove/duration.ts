@@ -196,7 +196,7 @@ export function ageOf(timestamp: string | undefined | null, now: Date | number):
 }
 
 /** Milliseconds in a day, for callers computing countdowns. */
-export const MS_PER_DAY = DAY;
+export const MS_PER_DAY: number = DAY;
 
 function trimNum(n: number): string {
   // Up to 9 significant decimals, no trailing zeros (Go prints the shortest form).

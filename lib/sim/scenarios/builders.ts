@@ -141,10 +141,15 @@ export function prng(seed: number): () => number {
 /** Inference engines a clique may run. */
 export type Engine = "vllm" | "vllm-follower" | "sglang" | "sglang-follower" | "dynamo-frontend";
 
-interface EngineInfo {
+/** Container name, image, port and metrics samples of an engine. */
+export interface EngineInfo {
+  /** Container name. */
   container: string;
+  /** Default image. */
   image: string;
+  /** HTTP port serving /metrics, when the engine serves one. */
   port?: number;
+  /** Metrics sample files (fixtures/metrics-samples), in scrape order. */
   metrics?: string[];
 }
 
@@ -591,6 +596,7 @@ export class ScenarioBuilder {
     return this.nodeGpus.get(node) ?? 0;
   }
 
+  /** A stable image digest reference for `image`. */
   private imageId(image: string): string {
     let v = this.imageIds.get(image);
     if (v === undefined) {
@@ -601,6 +607,7 @@ export class ScenarioBuilder {
     return v;
   }
 
+  /** The next pod IP on `node`. */
   private nextPodIp(node: string): string {
     this.podIp++;
     const n = this.nodeIndex.get(node) ?? 0;
@@ -1096,13 +1103,14 @@ function engineArgs(c: CliqueDef): string[] {
 
 function containerFor(c: CliqueDef, image?: string): Container {
   const e = ENGINES[c.engine];
+  const argv = engineArgs(c);
   const limits: Record<string, string> = { cpu: String(c.cpu), memory: c.memory };
   if (c.gpus) limits[GPU_RESOURCE] = String(c.gpus);
   const out: Container = {
     name: e.container,
     image: image ?? c.image ?? e.image,
-    command: engineArgs(c).slice(0, 3),
-    args: engineArgs(c).slice(3),
+    command: argv.slice(0, 3),
+    args: argv.slice(3),
     resources: { requests: { ...limits }, limits },
   };
   if (e.port) {

@@ -4,7 +4,8 @@
  * is below minAvailable (one pod crash-looping, one Unschedulable) with the
  * termination countdown running (terminationDelay 1h, breached 40m ago), and
  * the scaled decode gang cannot be placed: 25 GPUs are free in the cluster
- * but at most 3 on any schedulable node, and the node with 8 free is cordoned.
+ * but at most 3 on any schedulable node, and the node with 8 free is cordoned;
+ * gpu-b2-04 is NotReady (kubelet stopped posting status 29m ago).
  *
  * @module
  */
@@ -68,13 +69,14 @@ export function buildFragmented(): BuiltScenario {
     { name: "cpu-a-01", zone: "us-east-1a", rack: "rack-a1" },
     { name: "cpu-b-01", zone: "us-east-1b", rack: "rack-b1" },
   ];
-  addNodes(b, racks, cpu, { cordoned: ["gpu-a2-04"] });
+  addNodes(b, racks, cpu, { cordoned: ["gpu-a2-04"], notReady: ["gpu-b2-04"] });
   b.topologyBinding("grove-topology", ZONE_RACK_HOST);
 
   const age = 6 * 3600;
   const noFit = unschedulableMessage(18, [
+    { count: 1, reason: "node(s) had untolerated taint {node.kubernetes.io/unreachable: }" },
     { count: 1, reason: "node(s) were unschedulable" },
-    { count: 17, reason: "Insufficient nvidia.com/gpu" },
+    { count: 16, reason: "Insufficient nvidia.com/gpu" },
   ]);
   const key = (s: PodSlot) =>
     s.group !== undefined ? `${s.clique}/${s.groupReplica}/${s.index}` : `${s.clique}/${s.index}`;
@@ -361,7 +363,7 @@ export function buildFragmented(): BuiltScenario {
 
   return b.build({
     description:
-      "Fragmented cluster: PCS llama-disagg with its base gang split across racks (score 0.62), clique llama-disagg-0-prefill below minAvailable since 40m (terminationDelay 1h: 20m left), one crash-looping prefill pod, Unschedulable pods, and 25 free GPUs scattered so no 4- or 8-GPU pod fits; gpu-a2-04 is cordoned.",
+      "Fragmented cluster: PCS llama-disagg with its base gang split across racks (score 0.62), clique llama-disagg-0-prefill below minAvailable since 40m (terminationDelay 1h: 20m left), one crash-looping prefill pod, Unschedulable pods, and 25 free GPUs scattered so no 4- or 8-GPU pod fits; gpu-a2-04 is cordoned, gpu-b2-04 NotReady.",
     namespace: NS,
     groveInstalled: true,
   });

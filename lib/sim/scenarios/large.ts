@@ -4,7 +4,8 @@
  * namespaces (20 disaggregated with a 3-replica decode scaling group, 40
  * aggregated), 2,000 Grove pods plus one device-plugin pod per GPU node, a
  * zone -> rack -> host ClusterTopologyBinding. A few sets have a
- * crash-looping or Unschedulable pod. Deterministic and fast (well under
+ * crash-looping or Unschedulable pod; agg-11 has two schedule-gated pods;
+ * node gpu-c07-03 is cordoned. Deterministic and fast (well under
  * 200 ms).
  *
  * @module
@@ -147,6 +148,10 @@ export function generateLargeScenario(
     const plan = (s: PodSlot): PodPlan => {
       if (s.gpus === 0) return { node: cpuNodes[cpuTurn++ % cpuNodes.length], createdAgo: age - 5 };
       const workerIdx = s.index + (s.groupReplica ?? 0) * 10;
+      // agg-11 was just scaled up: its last two workers still wait for their PodGang.
+      if (i === 11 && s.clique === "worker" && s.index >= 35) {
+        return { state: "gated", createdAgo: 20 };
+      }
       if (s.clique !== "frontend" && workerIdx === pendingIndex) {
         return { state: "pending", unschedulableMessage: noFit, createdAgo: 900, stateSince: 900 };
       }
