@@ -58,3 +58,25 @@ export {
 export { PLAIN, type Style } from "./lib/render/style.ts";
 export { REPORT_API_VERSION } from "./lib/render/output.ts";
 export { VERSION } from "./lib/version.ts";
+export {
+  type ProxyHandler,
+  type SimCluster,
+  type SimClusterOptions,
+  startSimCluster,
+} from "./lib/sim/server.ts";
+export {
+  type DeleteOptions,
+  type ReplaceOptions,
+  SimStore,
+  type SimStoreOptions,
+  type StoreEvent,
+} from "./lib/sim/store.ts";
+export { RequestLog, type RequestLogEntry } from "./lib/sim/request_log.ts";
+export { FaultInjector, type SimFaults } from "./lib/sim/faults.ts";
+export {
+  loadScenario,
+  type LoadScenarioOptions,
+  type Scenario,
+  type ScenarioMeta,
+} from "./lib/sim/fixtures.ts";
+export type { ResourceRef } from "./lib/sim/resolve.ts";

@@ -7,6 +7,7 @@
 
 /** One request the simulated cluster answered. */
 export interface RequestLogEntry {
+  /** HTTP method. */
   method: string;
   /** URL path, without the query. */
   path: string;

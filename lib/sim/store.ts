@@ -20,7 +20,9 @@ import { alreadyExists, badRequest, conflict, notFound } from "./status.ts";
 
 /** A change in the store. */
 export interface StoreEvent {
+  /** What happened. */
   type: "ADDED" | "MODIFIED" | "DELETED";
+  /** The resource of the object. */
   resource: ResourceDescriptor;
   /** The object after the change (for DELETED: as it was, with the deletion's resourceVersion). */
   object: KubeObject;
@@ -40,6 +42,7 @@ export interface SimStoreOptions {
 
 /** Options of a delete. */
 export interface DeleteOptions {
+  /** Refuse (409) unless the object still has this uid / resourceVersion. */
   preconditions?: { uid?: string; resourceVersion?: string };
   /** `Background` (default), `Foreground` or `Orphan`: what happens to owned objects. */
   propagationPolicy?: "Background" | "Foreground" | "Orphan";
