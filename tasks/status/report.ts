@@ -632,17 +632,14 @@ function buildCliques(
     const parsed = parseCliqueName(n, pcs.metadata.name, sgNames);
     const pods = podsByClique.get(n) ?? [];
     const st = pclq.status;
-    if (!st) noStatus.push(n);
+    // Each count falls back to the pods when the status (or the field, on older Grove) is absent.
+    const fromPods = num(st?.readyReplicas) === undefined;
+    if (fromPods) noStatus.push(n);
     const desired = num(pclq.spec?.replicas) ?? slot?.desired ?? num(st?.replicas) ?? pods.length;
     const minAvailable = num(pclq.spec?.minAvailable) ?? slot?.minAvailable ?? desired;
-    const fromPods = !st;
-    const ready = fromPods ? pods.filter(isPodReady).length : num(st.readyReplicas) ?? 0;
-    const scheduled = fromPods
-      ? pods.filter(isPodScheduled).length
-      : num(st.scheduledReplicas) ?? pods.filter(isPodScheduled).length;
-    const gated = fromPods
-      ? pods.filter(isPodScheduleGated).length
-      : num(st.scheduleGatedReplicas) ?? pods.filter(isPodScheduleGated).length;
+    const ready = num(st?.readyReplicas) ?? pods.filter(isPodReady).length;
+    const scheduled = num(st?.scheduledReplicas) ?? pods.filter(isPodScheduled).length;
+    const gated = num(st?.scheduleGatedReplicas) ?? pods.filter(isPodScheduleGated).length;
     const breached = findCondition(pclq, ConditionTypes.minAvailableBreached)?.status === "True";
     const template = slot?.template ?? parsed?.clique ?? ref?.cliqueTemplate ?? n;
     const sgTemplate = slot?.scalingGroup ?? parsed?.scalingGroup ??
@@ -705,7 +702,7 @@ function buildCliques(
   }
   if (noStatus.length) {
     notes.push(
-      `no status on ${plural(noStatus.length, "PodClique")} (${
+      `no ready count in the status of ${plural(noStatus.length, "PodClique")} (${
         noStatus.join(", ")
       }): counts come from their pods`,
     );

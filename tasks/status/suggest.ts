@@ -49,7 +49,7 @@ export function closeNames(name: string, candidates: readonly string[], max = 5)
   const scored: { c: string; score: number }[] = [];
   for (const c of new Set(candidates)) {
     const l = c.toLowerCase();
-    if (l === n) continue;
+    if (c === name) continue;
     let score: number | undefined;
     if (l.startsWith(n) || n.startsWith(l)) score = Math.abs(l.length - n.length) / 100;
     else if (l.includes(n)) score = 0.5 + l.length / 1000;
