@@ -22,25 +22,27 @@ import { CliContext, type CliIO, type GlobalOptions, processIO } from "./context
 import { completionCommand } from "./commands/completion.ts";
 import { diagCommand } from "./commands/diag.ts";
 import { metricsCommand } from "./commands/metrics.ts";
-import { generateCommand } from "./commands/generate.ts";
-import { planCommand } from "./commands/plan.ts";
+import { compareCommand } from "./commands/compare.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { planCommand } from "./commands/plan.ts";
 import { versionCommand } from "./commands/version.ts";
 import { statusCommand } from "./commands/status.ts";
 import { topologyCommand } from "./commands/topology.ts";
 import { healthCommand } from "./commands/health.ts";
+import { rolloutCommand } from "./commands/rollout.ts";
+import { updateCommand } from "./commands/update.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   statusCommand,
   topologyCommand,
   healthCommand,
+  rolloutCommand,
+  updateCommand,
   completionCommand,
   diagCommand,
   metricsCommand,
-  generateCommand,
-  planCommand,
+  compareCommand,
   generateCommand,
   planCommand,
   versionCommand,

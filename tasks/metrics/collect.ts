@@ -167,6 +167,11 @@ export async function listObjects(
   };
 }
 
+/** Running and Ready pods with a metrics port are scraped; a pod that is not Ready does not serve. */
+export function isScrapable(t: PodTarget): boolean {
+  return !!t.endpoint && t.phase === "Running" && t.ready;
+}
+
 /** Describes a scrape failure for a note. */
 function describeFailure(e: unknown, t: PodTarget, timeoutMs: number, direct: boolean): string {
   if (e instanceof ApiError) {
@@ -307,7 +312,7 @@ export async function collectMetrics(
     signal: opts.signal,
     clock,
   };
-  const scrapable = objects.targets.filter((t) => t.endpoint && t.phase === "Running");
+  const scrapable = objects.targets.filter(isScrapable);
   const t0 = clock();
   let first: Record<string, ScrapeOutcome> = {};
   if (opts.windowMs > 0) {
@@ -357,7 +362,7 @@ export async function* watchMetrics(
   while (!opts.signal?.aborted) {
     const t0 = clock();
     const objects = await listObjects(kube, opts);
-    const scrapable = objects.targets.filter((t) => t.endpoint && t.phase === "Running");
+    const scrapable = objects.targets.filter(isScrapable);
     const cur = await scrapeRound(kube, scrapable, round);
     if (!first) {
       const kept: Record<string, ScrapeOutcome> = {};

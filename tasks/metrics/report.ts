@@ -316,7 +316,11 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
       pm.reason = "no metrics port";
       noPort.push(t.pod);
     } else if (!second) {
-      pm.reason = t.phase === "Running" ? "not scraped" : `pod is ${t.phase}`;
+      pm.reason = t.phase !== "Running"
+        ? `pod is ${t.phase}`
+        : !t.ready
+        ? "pod is not ready"
+        : "not scraped";
     } else if (second.error || !second.snapshot) {
       pm.status = "failed";
       pm.reason = second.error ?? "no snapshot";

@@ -1,0 +1,137 @@
+// End to end: `compare` against the simulated cluster with a stored plan.
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { assertGolden } from "../helpers/golden.ts";
+import { runCli } from "../helpers/cli.ts";
+import { startSimCluster } from "../../lib/sim/server.ts";
+import { connect } from "../../lib/kube/connect.ts";
+import type { KubeObject } from "../../lib/kube/types.ts";
+import { collectMetrics } from "../../tasks/metrics/collect.ts";
+import { buildCompareReport } from "../../tasks/compare/report.ts";
+import { renderCompare } from "../../tasks/compare/render.ts";
+import { PLAIN } from "../../lib/render/style.ts";
+import { toJson } from "../../lib/render/output.ts";
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+
+const PLAN = {
+  model: "Qwen/Qwen3-32B-FP8",
+  system: "h200_sxm",
+  serving_mode: "disagg",
+  config: { prefill_workers: 2, decode_workers: 2, prefill_tp: 4, decode_tp: 16 },
+  expected: { throughput_tokens_per_sec_per_gpu: 300, ttft_ms: 400, tpot_ms: 35 },
+  sla: { ttft_ms: 1000, tpot_ms: 50 },
+};
+
+function planCm(pcs: string, plan: unknown): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: `${pcs}-aic-plan`,
+      namespace: "inference",
+      labels: { "grove.io/aic-plan": pcs },
+    },
+    data: { "plan.json": JSON.stringify(plan) },
+  };
+}
+
+function fakeTime(start: number) {
+  let t = start;
+  return {
+    clock: () => t,
+    sleep: (ms: number) => {
+      t += ms;
+      return Promise.resolve();
+    },
+  };
+}
+
+Deno.test("e2e compare: fragmented scenario with a plan, golden table and json", opts, async () => {
+  const sim = await startSimCluster({
+    scenario: "fragmented",
+    shiftTimes: false,
+    objects: [planCm("llama-disagg", PLAN)],
+  });
+  try {
+    const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+    const now = new Date(sim.scenario.meta.recordedAt);
+    const c = await collectMetrics(kube, {
+      pcs: "llama-disagg",
+      namespace: "inference",
+      windowMs: 30_000,
+      placement: true,
+      ...fakeTime(now.getTime() - 30_000),
+    });
+    const r = buildCompareReport(c, { now });
+    assertEquals(r.status, "breach");
+    const rules = r.findings.map((f) => f.rule);
+    for (const rule of ["placement-split", "missing-workers", "crash-loop"]) {
+      assert(rules.includes(rule), `missing ${rule} in ${rules.join(", ")}`);
+    }
+    assert(
+      r.recommendations.some((x) =>
+        x.command.startsWith("kubectl grove restart llama-disagg --role")
+      ),
+    );
+    assert(r.recommendations.every((x, i) => x.priority === i + 1));
+    await assertGolden("fragmented/compare.table", renderCompare(r, PLAIN));
+    await assertGolden("fragmented/compare.json", toJson({ ...r, metrics: undefined }));
+  } finally {
+    await sim.stop();
+  }
+});
+
+Deno.test(
+  "e2e compare CLI: breach exits 3, no plan shows actuals and how to store one, within SLA exits 0",
+  opts,
+  async () => {
+    const sim = await startSimCluster({
+      scenario: "healthy",
+      objects: [planCm("qwen-disagg", PLAN)],
+    });
+    try {
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const breach = await runCli(["compare", "qwen-disagg", "-n", "inference", "--window", "0"], {
+        env,
+      });
+      assertEquals(breach.code, 3, breach.stderr);
+      assertStringIncludes(breach.stdout, "Status: BREACH (exit code 3)");
+
+      const relaxed = await runCli(
+        [
+          "compare",
+          "qwen-disagg",
+          "-n",
+          "inference",
+          "--window",
+          "0",
+          "--sla-ttft",
+          "5s",
+          "--sla-tpot",
+          "100ms",
+          "-o",
+          "json",
+        ],
+        { env },
+      );
+      const rr = JSON.parse(relaxed.stdout);
+      assertEquals(rr.kind, "CompareReport");
+      assert(rr.status === "ok" || rr.status === "warn", rr.status);
+      assertEquals(relaxed.code, 0, relaxed.stderr);
+
+      const noPlan = await runCli(["compare", "sglang-chat", "-n", "inference", "--window", "0"], {
+        env,
+      });
+      assertEquals(noPlan.code, 0, noPlan.stderr);
+      assertStringIncludes(noPlan.stdout, "no plan stored for sglang-chat");
+      assertStringIncludes(noPlan.stdout, "kubectl grove plan store sglang-chat");
+      assertStringIncludes(noPlan.stdout, "Status: actuals only");
+
+      const missing = await runCli(["compare", "nope", "-n", "inference"], { env });
+      assertEquals(missing.code, 1);
+      assertStringIncludes(missing.stderr, 'podcliqueset "nope" not found');
+    } finally {
+      await sim.stop();
+    }
+  },
+);
