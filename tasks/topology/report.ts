@@ -811,15 +811,30 @@ function recommend(
   for (const p of pods) if (p.node) release.set(p.node, (release.get(p.node) ?? 0) + p.gpus);
   const ranked: DomainFit[] = rankDomainsForShapes(nodes, key, g.shapes, { release });
   const need = `${g.gpus} GPUs as ${describeShapes(g.shapes)}`;
-  const fitting = ranked.filter((r) => r.fits);
+  // Among the domains that fit, prefer the one already holding most of the
+  // gang (fewest pods to move), then the tightest fit.
+  const domainOf = (node: string) => {
+    const n = nodes.find((x) => x.name === node);
+    return n ? nodeStateValue(n, key) : undefined;
+  };
+  const ownIn = (domain: string) =>
+    pods.filter((p) => p.node && domainOf(p.node) === domain).reduce((s, p) => s + p.gpus, 0);
+  const fitting = ranked.filter((r) => r.fits)
+    .map((r) => ({ ...r, own: ownIn(r.domain) }))
+    .sort((a, b) => b.own - a.own || a.leftover - b.leftover || a.domain.localeCompare(b.domain));
   if (fitting.length) {
     const best = fitting.slice(0, 3);
+    const outside = pods.filter((p) => !p.node || domainOf(p.node) !== best[0].domain);
     return {
       text: `${dom} ${best[0].domain} could host it whole (needs ${need}; ${
         best[0].free
-      } GPUs free there counting its own)${
+      } GPUs free there counting the ${best[0].own} it already uses)${
         best.length > 1 ? `; also ${best.slice(1).map((b) => b.domain).join(", ")}` : ""
-      }: delete its pods so the scheduler re-places the gang, or free capacity there`,
+      }: delete its ${plural(outside.length, "pod")} outside ${dom} ${
+        best[0].domain
+      } so the scheduler re-places ${
+        outside.length === 1 ? "it" : "them"
+      } there, or free capacity in one ${dom}`,
       candidates: fitting.map((r) => r.domain),
     };
   }

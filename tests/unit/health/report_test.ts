@@ -1,0 +1,133 @@
+// The health report over the recorded scenarios (golden, pinned now =
+// recordedAt, plus a second now past a termination deadline) and edge cases.
+import { assert, assertEquals, assertMatch, assertThrows } from "../../helpers/assert.ts";
+import { assertGolden } from "../../helpers/golden.ts";
+import { loadScenario } from "../../../lib/sim/fixtures.ts";
+import { PLAIN } from "../../../lib/render/style.ts";
+import { toJson } from "../../../lib/render/output.ts";
+import { GroveError } from "../../../lib/errors.ts";
+import type { KubeObject } from "../../../lib/kube/types.ts";
+import { healthObjectsFrom } from "../../../tasks/health/from_objects.ts";
+import { buildHealthReport, type HealthReport } from "../../../tasks/health/report.ts";
+import { countdownLine, renderHealth } from "../../../tasks/health/render.ts";
+
+const MIN = 60_000;
+
+async function scenario(name: string) {
+  const sc = await loadScenario(name, { shiftTimes: false });
+  return { objects: sc.objects, ns: sc.meta.namespace!, now: Date.parse(sc.meta.recordedAt) };
+}
+
+function build(objects: KubeObject[], ns: string, now: number, pcs?: string): HealthReport {
+  return buildHealthReport(healthObjectsFrom(objects, { namespace: ns, pcs }), { now, pcs });
+}
+
+for (const name of ["healthy", "fragmented", "aggregated", "rollout"]) {
+  Deno.test(`health golden: ${name}`, async () => {
+    const { objects, ns, now } = await scenario(name);
+    const r = build(objects, ns, now);
+    await assertGolden(`${name}/health.table`, renderHealth(r, PLAIN));
+    await assertGolden(`${name}/health.json`, toJson(r));
+  });
+}
+
+Deno.test("health golden: fragmented countdown crossing zero (now = recordedAt + 25m)", async () => {
+  const { objects, ns, now } = await scenario("fragmented");
+  const r = build(objects, ns, now + 25 * MIN);
+  await assertGolden("fragmented/health.expired.table", renderHealth(r, PLAIN));
+  const prefill = r.gangs[0].countdowns.find((c) => c.name === "llama-disagg-0-prefill")!;
+  assertEquals([prefill.expired, prefill.remainingMs], [true, -5 * MIN]);
+  assertMatch(renderHealth(r, PLAIN), /TERMINATION IMMINENT: deadline passed 5m ago/);
+  assertMatch(renderHealth(r, PLAIN), /Termination imminent: podclique\/llama-disagg-0-prefill/);
+});
+
+Deno.test("health: healthy scenario has every gang Healthy", async () => {
+  const { objects, ns, now } = await scenario("healthy");
+  const r = build(objects, ns, now);
+  assert(r.healthy);
+  assertEquals(r.summary.atRisk, []);
+  assert(r.gangs.length >= 3);
+  assert(r.gangs.every((g) => g.cliques.every((c) => c.verdict === "ok")));
+});
+
+Deno.test("health: fragmented scenario: breached clique with a 1h countdown, crash loop and unschedulable pods", async () => {
+  const { objects, ns, now } = await scenario("fragmented");
+  const r = build(objects, ns, now, "llama-disagg");
+  assertEquals(r.healthy, false);
+  const base = r.gangs.find((g) => g.name === "llama-disagg-0")!;
+  assertEquals(base.status, "UNHEALTHY");
+  const prefill = base.cliques.find((c) => c.name === "llama-disagg-0-prefill")!;
+  assertEquals([prefill.verdict, prefill.ready, prefill.minAvailable], ["BREACHED", 1, 2]);
+  assertEquals(prefill.countdown!.delay, "1h");
+  assertEquals(prefill.countdown!.remainingMs, 20 * MIN);
+  const crash = base.issues.find((i) => i.kind === "CrashLoop")!;
+  assertMatch(crash.message, /CrashLoopBackOff, \d+ restarts, last exit 1/);
+  const unsched = base.issues.find((i) => i.kind === "Unschedulable")!;
+  assertMatch(unsched.message, /Insufficient nvidia.com\/gpu.*FailedScheduling x\d+/);
+  assertEquals(r.summary.nextTermination!.object, "podclique/llama-disagg-0-prefill");
+});
+
+Deno.test("health: rollout scenario is Degraded (a pod still creating), not UNHEALTHY", async () => {
+  const { objects, ns, now } = await scenario("rollout");
+  const r = build(objects, ns, now);
+  assertEquals(r.gangs[0].status, "Degraded");
+  assertEquals(r.healthy, false);
+});
+
+Deno.test("health: the default terminationDelay is 4h when the template sets none", async () => {
+  const { objects, ns, now } = await scenario("fragmented");
+  const edited = objects.map((o) =>
+    o.kind === "PodCliqueSet"
+      ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, terminationDelay: undefined } } }
+      : o
+  );
+  const c = build(edited, ns, now).gangs[0].countdowns[0];
+  assertEquals([c.delay, c.remainingMs], ["4h", 3 * 60 * MIN + 20 * MIN]);
+});
+
+Deno.test("health: an invalid terminationDelay falls back to 4h with a note", async () => {
+  const { objects, ns, now } = await scenario("fragmented");
+  const edited = objects.map((o) =>
+    o.kind === "PodCliqueSet"
+      ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, terminationDelay: "soon" } } }
+      : o
+  );
+  const r = build(edited, ns, now);
+  assert(
+    r.notes.some((n) => n.includes('invalid terminationDelay of podcliqueset "llama-disagg"')),
+  );
+  assertEquals(r.gangs[0].countdowns[0].delay, "4h");
+});
+
+Deno.test("health: an unknown PodCliqueSet is a GroveError naming it", async () => {
+  const { objects, ns, now } = await scenario("healthy");
+  const e = assertThrows(() => build(objects, ns, now, "nope"), GroveError) as GroveError;
+  assertMatch(e.message, /podcliqueset "nope" not found in namespace "inference"/);
+});
+
+Deno.test("health: a gang without pods or PodGang yet is reported, not skipped", async () => {
+  const { objects, ns, now } = await scenario("healthy");
+  const edited = objects.filter((o) =>
+    !(o.metadata.labels?.["grove.io/podgang"] === "sglang-chat-0" ||
+      o.metadata.name === "sglang-chat-0")
+  );
+  const g = build(edited, ns, now, "sglang-chat").gangs[0];
+  assertEquals([g.phase, g.status], ["NotCreated", "Degraded"]);
+});
+
+Deno.test("countdownLine: a bar of time left against the delay", () => {
+  const line = countdownLine({
+    kind: "PodClique",
+    name: "q-0-prefill",
+    since: "2026-11-01T11:20:00Z",
+    delayMs: 60 * MIN,
+    delay: "1h",
+    deadline: "2026-11-01T12:20:00Z",
+    remainingMs: 20 * MIN + 999,
+    expired: false,
+  }, PLAIN);
+  assertEquals(
+    line,
+    "podclique/q-0-prefill  [#######.............] 20m left of 1h (MinAvailableBreached since 2026-11-01T11:20:00Z, terminates at 2026-11-01T12:20:00Z)",
+  );
+});
