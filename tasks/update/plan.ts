@@ -143,12 +143,12 @@ export function applyImageChange(
         }
         continue;
       }
-    } else if (containers.length === 1) {
-      pick = containers[0];
     } else {
       const same = containers.filter((x) => x.image && repoOf(x.image) === repo);
       if (same.length === 1) pick = same[0];
-      else if (req.role || chosen.length === 1) {
+      else if (same.length === 0 && containers.length === 1 && (req.role || chosen.length === 1)) {
+        pick = containers[0];
+      } else if (req.role || chosen.length === 1) {
         throw new UsageError(
           `role "${roleOf(c)}" of podcliqueset "${name}" has ${containers.length} containers (${
             containers.map((x) => x.name).join(", ")

@@ -1,0 +1,62 @@
+/** `kubectl grove update`: change the image of a PodCliqueSet's containers, with preview and revision. @module */
+
+import { Command } from "../../lib/deps.ts";
+import { examples, parseDurationMs } from "../common.ts";
+import type { CliContext } from "../context.ts";
+
+/** The `update` command. */
+export function updateCommand(ctx: CliContext) {
+  return new Command("update")
+    .description(
+      "change the image of a PodCliqueSet's containers: preview (fields, affected pods, duration), server dry-run, confirmation, write with a precondition, revision recorded",
+    )
+    .argument("<pcs>", "PodCliqueSet name")
+    .requiredOption("--image <image>", "the new image reference")
+    .option("--role <role>", "only cliques of this role (roleName or clique name)")
+    .option(
+      "--container <name>",
+      "only this container (default: the one running the same repository)",
+    )
+    .option("--dry-run", "preview and validate with the server; change nothing")
+    .option("-m, --message <cause>", "change cause to record with the revision")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option(
+      "--preserve-placement",
+      "keep topology constraints as they are; warn when GPUs per pod change",
+    )
+    .option(
+      "--wait-for-approval",
+      "apply the change paused and wait for: kubectl grove rollout resume",
+    )
+    .option(
+      "--timeout <duration>",
+      "how long to wait for approval and the rollout",
+      parseDurationMs,
+      3_600_000,
+    )
+    .option("--interval <duration>", "time between polls while waiting", parseDurationMs, 2000)
+    .addHelpText(
+      "after",
+      examples([
+        "kubectl grove update my-llm --image vllm/vllm-openai:v0.11.0 --dry-run",
+        "kubectl grove update my-llm --image vllm/vllm-openai:v0.11.0 --role decode -m 'vllm 0.11'",
+        "kubectl grove update my-llm --image my/engine:2 --container engine --yes",
+        "kubectl grove update my-llm --image vllm/vllm-openai:v0.11.0 --wait-for-approval",
+      ]),
+    )
+    .action(async (pcs, opts) => {
+      const { runUpdate } = await import("../../tasks/update/cli.ts");
+      await runUpdate(ctx, pcs, {
+        image: opts.image,
+        role: opts.role,
+        container: opts.container,
+        dryRun: opts.dryRun === true,
+        yes: opts.yes === true,
+        message: opts.message,
+        preservePlacement: opts.preservePlacement === true,
+        waitForApproval: opts.waitForApproval === true,
+        timeoutMs: opts.timeout,
+        intervalMs: opts.interval,
+      });
+    });
+}

@@ -1,0 +1,83 @@
+/**
+ * Text of `rollout history` and `rollout diff`. Pure.
+ *
+ * @module
+ */
+
+import { ageOf } from "../../lib/grove/duration.ts";
+import { renderTable } from "../../lib/render/table.ts";
+import { paint, type Style } from "../../lib/render/style.ts";
+import { colorDiff, stableYaml } from "../../lib/revisions/diff.ts";
+import type { RevisionInfo } from "../../lib/revisions/revision.ts";
+import type { DiffReport, HistoryReport } from "./history.ts";
+
+function shortImage(img: string): string {
+  const slash = img.lastIndexOf("/");
+  return slash >= 0 ? img.slice(slash + 1) : img;
+}
+
+/** At most two changes, image references without registry and path. */
+function compactChanges(changes: string[]): string[] {
+  const short = changes.map((c) =>
+    c.replace(/[\w.-]+(?::\d+)?(?:\/[\w.-]+)*\/(?=[\w.-]+[:@])/g, "")
+  );
+  return short.length > 2 ? [...short.slice(0, 2), `(+${short.length - 2} more)`] : short;
+}
+
+/** The history table; `wide` shows full image references. */
+export function renderHistory(r: HistoryReport, style: Style, now: Date, wide = false): string {
+  const out: string[] = [];
+  const n = r.entries.filter((e) => e.revision !== null && e.restoredAs === undefined).length;
+  out.push(
+    `podcliqueset ${r.namespace}/${r.name}: ${n} revision${n === 1 ? "" : "s"}, current ${
+      r.currentRevision === null ? "unrecorded" : r.currentRevision
+    }`,
+  );
+  const rows = r.entries.map((e) => [
+    (e.revision === null ? "live" : String(e.revision)) + (e.current ? "*" : ""),
+    e.recordedAt ? ageOf(e.recordedAt, now) : "-",
+    e.unrecorded && e.revision !== null ? "(unrecorded)" : (e.createdBy ?? "-"),
+    e.images.map((i) => (wide ? i : shortImage(i))).join(",") || "-",
+    (wide ? e.changes : compactChanges(e.changes)).join("; ") || "-",
+    e.changeCause ?? "-",
+  ]);
+  out.push(
+    renderTable(["revision", "age", "created-by", "images", "changes", "change-cause"], rows)
+      .trimEnd(),
+  );
+  if (r.liveUnrecorded && n > 0) {
+    out.push(
+      paint(
+        style,
+        "yellow",
+        "note: the live template matches no revision: it was changed outside kubectl-grove; the next change through kubectl grove records it",
+      ),
+    );
+  }
+  return out.join("\n") + "\n";
+}
+
+/** One revision in full (`--revision N`): metadata and template. */
+export function renderRevision(r: RevisionInfo, current: boolean): string {
+  const lines = [
+    `revision ${r.revision}${current ? " (current)" : ""}: ${r.name}`,
+    `  recorded:     ${r.recordedAt ?? "-"}`,
+    `  created by:   ${r.unrecorded ? "(unrecorded change)" : (r.createdBy ?? "-")}`,
+    `  change cause: ${r.changeCause ?? "-"}`,
+  ];
+  if (r.previousNumbers.length) {
+    lines.push(`  also was:     revision ${r.previousNumbers.join(", ")}`);
+  }
+  lines.push("template:");
+  lines.push(...stableYaml(r.template).trimEnd().split("\n").map((l) => "  " + l));
+  return lines.join("\n") + "\n";
+}
+
+/** The diff of a revision against live. */
+export function renderDiff(d: DiffReport, style: Style): string {
+  if (!d.diff) {
+    return `revision ${d.revision} is identical to the live template of podcliqueset ${d.namespace}/${d.name}\n`;
+  }
+  const head = d.changes.length ? d.changes.map((c) => `# ${c}`).join("\n") + "\n" : "";
+  return head + colorDiff(d.diff, style);
+}

@@ -1,0 +1,315 @@
+/**
+ * CLI glue of the rollout family: options in, task call, printing, prompts
+ * and exit codes. Everything decided lives in the task modules.
+ *
+ * @module
+ */
+
+import type { CliContext } from "../../cli/context.ts";
+import { configNumber } from "../../lib/config.ts";
+import { ExitCode, GroveError } from "../../lib/errors.ts";
+import { formatDuration } from "../../lib/grove/duration.ts";
+import type { Kube } from "../../lib/kube/types.ts";
+import { type OutputFormat, toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
+import { colorDiff } from "../../lib/revisions/diff.ts";
+import { isPaused } from "../../lib/revisions/pause.ts";
+import { renderUpdatePlan } from "../update/render.ts";
+import type { UpdatePlan } from "../update/plan.ts";
+import type { ChangeResult } from "./change.ts";
+import { getPcs } from "./common.ts";
+import { findRevision, rolloutDiff, rolloutHistory } from "./history.ts";
+import { renderDiff, renderHistory, renderRevision } from "./history_render.ts";
+import { pause, resume } from "./pause.ts";
+import { waitForRollout, type WaitStep } from "./status.ts";
+import { renderProgressLine, renderRolloutStatus } from "./status_render.ts";
+import { statusExitCode } from "./status_report.ts";
+import { undo } from "./undo.ts";
+
+const CLEAR = "\x1b[H\x1b[2J";
+
+/** Who is making a change: `$USER@context`. */
+export function creator(ctx: CliContext, kube: Kube): string {
+  const user = ctx.io.env("USER") ?? ctx.io.env("USERNAME");
+  return user ? `${user}@${kube.contextName}` : kube.contextName;
+}
+
+/** Revisions to keep, from the configuration. */
+export function historyLimit(ctx: CliContext): number {
+  return configNumber(ctx.config, "rollout.history_limit") ?? 10;
+}
+
+/** A confirmation callback that prints the preview and asks (or needs --yes). */
+export function confirmPlan(
+  ctx: CliContext,
+  yes: boolean,
+  question: string,
+): (plan: UpdatePlan) => Promise<boolean> {
+  return async (plan) => {
+    ctx.write(renderUpdatePlan(plan, ctx.style));
+    return await ctx.confirm(question, yes);
+  };
+}
+
+/** Prints the outcome of a change. */
+export function reportChange(ctx: CliContext, res: ChangeResult, what: string): void {
+  const name = `podcliqueset/${res.plan.name}`;
+  if (res.skipped === "no-change") {
+    ctx.write(renderUpdatePlan(res.plan, ctx.style));
+    return;
+  }
+  if (res.skipped === "dry-run") {
+    ctx.write(renderUpdatePlan(res.plan, ctx.style));
+    ctx.print(`${name} ${what} (dry run: validated by the server, nothing changed)`);
+    return;
+  }
+  if (res.skipped === "declined") {
+    ctx.note("cancelled; nothing was changed");
+    return;
+  }
+  ctx.print(
+    `${name} ${what}${res.revision !== undefined ? ` (revision ${res.revision})` : ""}`,
+  );
+  if (res.plan.totalRecreated > 0 && !res.plan.paused) {
+    ctx.note(`follow it with: kubectl grove rollout status ${res.plan.name}`);
+  }
+}
+
+/** `rollout history`. */
+export async function runHistory(
+  ctx: CliContext,
+  name: string,
+  opts: { revision?: number; output: OutputFormat },
+): Promise<void> {
+  const kube = await ctx.kube();
+  const h = await rolloutHistory(kube, { name, namespace: await ctx.namespace() });
+  const { revisions: _r, pcs: _p, ...report } = h;
+  if (opts.revision !== undefined) {
+    const r = findRevision(h.revisions, opts.revision, name);
+    if (opts.output === "json" || opts.output === "yaml") {
+      const { template, ...meta } = r;
+      const doc = {
+        apiVersion: report.apiVersion,
+        kind: "RolloutRevision",
+        podCliqueSet: name,
+        ...meta,
+        template,
+      };
+      ctx.write(opts.output === "json" ? toJson(doc) : toYaml(doc));
+    } else ctx.write(renderRevision(r, r.revision === h.currentRevision));
+    return;
+  }
+  if (opts.output === "json") return ctx.write(toJson(report));
+  if (opts.output === "yaml") return ctx.write(toYaml(report));
+  ctx.write(renderHistory(report, ctx.style, new Date(), opts.output === "wide"));
+}
+
+/** `rollout diff`. */
+export async function runDiff(
+  ctx: CliContext,
+  name: string,
+  opts: { revision: number; output: OutputFormat },
+): Promise<void> {
+  const kube = await ctx.kube();
+  const d = await rolloutDiff(kube, {
+    name,
+    namespace: await ctx.namespace(),
+    revision: opts.revision,
+  });
+  if (opts.output === "json") return ctx.write(toJson(d));
+  if (opts.output === "yaml") return ctx.write(toYaml(d));
+  ctx.write(renderDiff(d, ctx.style));
+}
+
+/** `rollout undo`. */
+export async function runUndo(
+  ctx: CliContext,
+  name: string,
+  opts: { toRevision?: number; dryRun?: boolean; yes?: boolean; message?: string },
+): Promise<void> {
+  const kube = await ctx.kube();
+  let shownDiff = false;
+  const res = await undo(kube, {
+    name,
+    namespace: await ctx.namespace(),
+    toRevision: opts.toRevision,
+    dryRun: opts.dryRun,
+    changeCause: opts.message,
+    createdBy: creator(ctx, kube),
+    historyLimit: historyLimit(ctx),
+    confirm: async (plan) => {
+      ctx.write(renderUpdatePlan(plan, ctx.style));
+      return await ctx.confirm(
+        `Roll back podcliqueset ${plan.namespace}/${plan.name}?`,
+        opts.yes === true,
+      );
+    },
+  });
+  if (res.skipped === "dry-run") {
+    ctx.write(res.diff ? colorDiff(res.diff, ctx.style) : "");
+    shownDiff = true;
+  }
+  if (res.skipped === "no-change") {
+    ctx.print(
+      `podcliqueset/${name} is already at the template of revision ${res.target}; nothing to do`,
+    );
+    return;
+  }
+  if (!shownDiff || res.skipped !== "dry-run") {
+    reportChange(ctx, res, `rolled back to revision ${res.target}`);
+  } else {
+    ctx.print(
+      `podcliqueset/${name} would roll back to revision ${res.target} (dry run: validated by the server, nothing changed)`,
+    );
+  }
+}
+
+/** `rollout pause` / `rollout resume`. */
+export async function runPause(
+  ctx: CliContext,
+  name: string,
+  pausing: boolean,
+  opts: { dryRun?: boolean; yes?: boolean },
+): Promise<void> {
+  const kube = await ctx.kube();
+  const fn = pausing ? pause : resume;
+  const r = await fn(kube, {
+    name,
+    namespace: await ctx.namespace(),
+    dryRun: opts.dryRun,
+    confirm: (q) => ctx.confirm(q, opts.yes === true),
+  });
+  const verb = pausing ? "paused" : "resumed";
+  if (r.skipped === "already") {
+    ctx.print(
+      `podcliqueset/${name} is ${pausing ? "already paused" : "not paused"}; nothing to do`,
+    );
+  } else if (r.skipped === "dry-run") {
+    ctx.print(
+      `podcliqueset/${name} would be ${verb}: strategy ${r.from} -> ${r.to} (dry run, nothing changed)`,
+    );
+  } else if (r.skipped === "declined") ctx.note("cancelled; nothing was changed");
+  else ctx.print(`podcliqueset/${name} ${verb} (strategy ${r.from} -> ${r.to})`);
+}
+
+/** Options of `rollout status`. */
+export interface StatusCliOptions {
+  watch?: boolean;
+  wait?: boolean;
+  timeoutMs: number;
+  intervalMs: number;
+  progressDeadlineMs: number;
+  output: OutputFormat;
+}
+
+/** `rollout status`: waits by default; exit 0 complete, 3 failed/stalled, 4 timeout. */
+export async function runStatus(
+  ctx: CliContext,
+  name: string,
+  opts: StatusCliOptions,
+): Promise<void> {
+  const kube = await ctx.kube();
+  const namespace = await ctx.namespace();
+  await followRollout(ctx, kube, name, namespace, opts);
+}
+
+/** Follows a rollout and prints as `rollout status` does. */
+export async function followRollout(
+  ctx: CliContext,
+  kube: Kube,
+  name: string,
+  namespace: string,
+  opts: StatusCliOptions,
+): Promise<void> {
+  const tty = ctx.io.stdoutIsTTY && opts.output === "table";
+  const structured = opts.output === "json" || opts.output === "yaml";
+  let first = true;
+  let last: WaitStep | undefined;
+  const it = waitForRollout(kube, {
+    name,
+    namespace,
+    timeoutMs: opts.wait === false ? 0 : opts.timeoutMs,
+    intervalMs: opts.intervalMs,
+    progressDeadlineMs: opts.progressDeadlineMs,
+    signal: ctx.abort.signal,
+  });
+  for (;;) {
+    const step = await it.next();
+    if (step.done) break;
+    last = step.value;
+    const { report, done } = step.value;
+    const now = new Date();
+    if (opts.wait === false) {
+      if (opts.output === "json") ctx.write(toJson(report));
+      else if (opts.output === "yaml") ctx.write(toYaml(report));
+      else ctx.write(renderRolloutStatus(report, ctx.style, now));
+      ctx.exitCode = statusExitCode(report);
+      return;
+    }
+    if (structured) {
+      if (opts.watch || done) {
+        ctx.write(opts.output === "json" ? toJsonLine(report) : `---\n${toYaml(report)}`);
+      }
+    } else if (opts.watch) {
+      ctx.write((tty ? CLEAR : first ? "" : "\n") + renderRolloutStatus(report, ctx.style, now));
+    } else if (first || done) {
+      if (first && !done) ctx.write(renderRolloutStatus(report, ctx.style, now));
+      else if (done) ctx.write((first ? "" : "\n") + renderRolloutStatus(report, ctx.style, now));
+    } else ctx.print(renderProgressLine(report));
+    first = false;
+  }
+  const end = last;
+  if (!end || end.done === undefined) return;
+  const r = end.report;
+  switch (end.done) {
+    case "complete":
+      ctx.exitCode = ExitCode.OK;
+      return;
+    case "failed":
+    case "stalled":
+      ctx.exitCode = ExitCode.CHECK_FAILED;
+      ctx.note(`rollout of podcliqueset/${name} ${end.done}: ${r.message}`);
+      ctx.note(`roll back with: kubectl grove rollout undo ${name}`);
+      return;
+    case "timeout":
+      throw new GroveError(
+        `timed out after ${
+          formatDuration(opts.timeoutMs)
+        } waiting for the rollout of podcliqueset/${name}: ${r.message}`,
+        {
+          exitCode: ExitCode.TIMEOUT,
+          hint:
+            "the rollout goes on; wait longer with --timeout, or check with kubectl grove rollout status",
+        },
+      );
+    case "aborted":
+      ctx.note(`stopped watching; the rollout of podcliqueset/${name} goes on in the cluster`);
+      return;
+  }
+}
+
+/** Waits until a paused PodCliqueSet is resumed (by `rollout resume`). */
+export async function waitForResume(
+  ctx: CliContext,
+  kube: Kube,
+  name: string,
+  namespace: string,
+  intervalMs: number,
+  timeoutMs: number,
+): Promise<boolean> {
+  const start = Date.now();
+  ctx.note(
+    `waiting for approval: the change is applied paused; run "kubectl grove rollout resume ${name}" to start it (Ctrl-C stops waiting, the change stays paused)`,
+  );
+  while (!ctx.abort.signal.aborted) {
+    const pcs = await getPcs(kube, namespace, name);
+    if (!isPaused(pcs)) return true;
+    if (Date.now() - start >= timeoutMs) {
+      throw new GroveError(`timed out waiting for approval of podcliqueset/${name}`, {
+        exitCode: ExitCode.TIMEOUT,
+        hint: `the change stays paused; resume it with: kubectl grove rollout resume ${name}`,
+      });
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return false;
+}

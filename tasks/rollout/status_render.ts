@@ -1,0 +1,100 @@
+/**
+ * Text of `rollout status`. Pure.
+ *
+ * @module
+ */
+
+import { ageOf, formatDuration } from "../../lib/grove/duration.ts";
+import { bar, percent } from "../../lib/render/bar.ts";
+import { renderTable } from "../../lib/render/table.ts";
+import { type Paint, paint, type Style } from "../../lib/render/style.ts";
+import type { RolloutStatusReport } from "./status_report.ts";
+
+const PHASE_COLOR: Record<string, Paint> = {
+  Complete: "green",
+  Progressing: "cyan",
+  Paused: "yellow",
+  WaitingForDeletes: "yellow",
+  Failed: "red",
+  Stalled: "red",
+};
+
+function rev(n: number | null): string {
+  return n === null ? "unrecorded" : String(n);
+}
+
+function score(x: number | undefined): string {
+  return x === undefined ? "-" : x.toFixed(2);
+}
+
+/** The full status view. */
+export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: Date): string {
+  const out: string[] = [];
+  out.push(
+    `podcliqueset ${r.namespace}/${r.name}: ${
+      paint(style, PHASE_COLOR[r.phase] ?? "bold", r.phase)
+    }`,
+  );
+  out.push(`  ${r.message}`);
+  out.push(
+    `  revision ${r.revision.from === null ? "-" : rev(r.revision.from)} -> ${
+      rev(r.revision.to)
+    }, strategy ${r.strategy}${
+      r.paused ? ` (paused${r.pausedAt ? ` ${ageOf(r.pausedAt, now)} ago` : ""})` : ""
+    }`,
+  );
+  if (r.updateStartedAt) {
+    out.push(
+      `  update started ${ageOf(r.updateStartedAt, now)} ago${
+        r.updateEndedAt ? `, ended ${ageOf(r.updateEndedAt, now)} ago` : ""
+      }`,
+    );
+  }
+  out.push("");
+  const rows = r.roles.map((x) => [
+    x.role,
+    `${bar(x.fraction, style, { width: 20, paint: x.failing.length ? "red" : "green" })} ${
+      percent(x.fraction)
+    }`,
+    `${x.updatedReady}/${x.desired}`,
+    String(x.old),
+    String(x.ready),
+    x.failing.length ? x.failing.join(", ") : "",
+  ]);
+  out.push(renderTable(["role", "progress", "updated", "old", "ready", "failing"], rows).trimEnd());
+  out.push("");
+  out.push(
+    `  placement score: before ${score(r.placementScore.before)}, now ${
+      score(r.placementScore.now)
+    }`,
+  );
+  if (r.estimate.remainingMs !== undefined) {
+    out.push(
+      `  time left: ~${
+        formatDuration(r.estimate.remainingMs)
+      } (observed ${r.estimate.podsPerMinute} pods/min)`,
+    );
+  }
+  if (r.progressive !== undefined) {
+    out.push(`  progressive rollout: ${JSON.stringify(r.progressive)}`);
+  }
+  if (r.events.length) {
+    out.push("", "Recent events:");
+    for (const e of r.events) {
+      out.push(
+        `  ${e.time ? ageOf(e.time, now) : "-"}  ${e.type ?? ""}  ${e.reason ?? ""}  ${e.object}: ${
+          e.message ?? ""
+        }`,
+      );
+    }
+  }
+  return out.join("\n") + "\n";
+}
+
+/** One progress line (for waiting without --watch). */
+export function renderProgressLine(r: RolloutStatusReport): string {
+  const roles = r.roles.map((x) => `${x.role} ${x.updatedReady}/${x.desired}`).join(", ");
+  return `${r.phase}: ${roles}${
+    r.estimate.remainingMs !== undefined ? ` (~${formatDuration(r.estimate.remainingMs)} left)` : ""
+  }`;
+}

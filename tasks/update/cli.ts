@@ -1,0 +1,81 @@
+/**
+ * CLI glue of `update`: preview, confirmation, write, then (with
+ * `--wait-for-approval`) wait for `rollout resume` and follow the rollout.
+ *
+ * @module
+ */
+
+import type { CliContext } from "../../cli/context.ts";
+import {
+  confirmPlan,
+  creator,
+  followRollout,
+  historyLimit,
+  reportChange,
+  waitForResume,
+} from "../rollout/run.ts";
+import { updateImage } from "./run.ts";
+
+/** Options of `update`. */
+export interface UpdateCliOptions {
+  image: string;
+  role?: string;
+  container?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  message?: string;
+  preservePlacement?: boolean;
+  waitForApproval?: boolean;
+  timeoutMs: number;
+  intervalMs: number;
+}
+
+/** `update <pcs> --image IMG`. */
+export async function runUpdate(
+  ctx: CliContext,
+  name: string,
+  opts: UpdateCliOptions,
+): Promise<void> {
+  const kube = await ctx.kube();
+  const namespace = await ctx.namespace();
+  const res = await updateImage(kube, {
+    name,
+    namespace,
+    image: opts.image,
+    role: opts.role,
+    container: opts.container,
+    dryRun: opts.dryRun,
+    changeCause: opts.message,
+    createdBy: creator(ctx, kube),
+    historyLimit: historyLimit(ctx),
+    preservePlacement: opts.preservePlacement,
+    paused: opts.waitForApproval,
+    confirm: confirmPlan(
+      ctx,
+      opts.yes === true,
+      `Update podcliqueset ${namespace}/${name}${
+        opts.waitForApproval ? " (paused until approved)" : ""
+      }?`,
+    ),
+  });
+  if (res.skipped === "no-change") {
+    ctx.print(
+      `podcliqueset/${name}: image already ${opts.image} for ${
+        res.plan.targets.map((t) => `${t.role}/${t.container}`).join(", ") ||
+        "the selected containers"
+      }; nothing to do`,
+    );
+    return;
+  }
+  reportChange(ctx, res, opts.waitForApproval ? "updated, paused until approved" : "image updated");
+  if (!res.applied || !opts.waitForApproval) return;
+  const resumed = await waitForResume(ctx, kube, name, namespace, opts.intervalMs, opts.timeoutMs);
+  if (!resumed) return;
+  ctx.note(`approved: podcliqueset/${name} was resumed; following the rollout`);
+  await followRollout(ctx, kube, name, namespace, {
+    timeoutMs: opts.timeoutMs,
+    intervalMs: opts.intervalMs,
+    progressDeadlineMs: 600_000,
+    output: "table",
+  });
+}
