@@ -48,6 +48,15 @@ export type {
   WatchOptions,
   WriteOptions,
 } from "./lib/kube/types.ts";
+export { connect, type ConnectOptions, describeTarget, resolveConfig } from "./lib/kube/connect.ts";
+export {
+  KubeClient,
+  type KubeClientOptions,
+  type WatchReconnectOptions,
+} from "./lib/kube/client.ts";
+export type { ClusterInfo, ExecConfig, ResolvedConfig, UserInfo } from "./lib/kube/kubeconfig.ts";
+export { type AuthState, Credentials } from "./lib/kube/auth.ts";
+export type { BackoffOptions } from "./lib/kube/retry.ts";
 export {
   CONFIG_KEYS,
   type ConfigKey,
