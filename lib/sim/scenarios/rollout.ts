@@ -1,9 +1,10 @@
 /**
  * The `rollout` scenario: PodCliqueSet `chat-disagg` mid-way through a
- * RollingRecreate update from vLLM runtime 0.6.0 to 0.6.1 (generation 2):
+ * RollingRecreate update from Dynamo 0.6.0 to 0.6.1 images (generation 2):
  * the frontend clique is done, the prefill clique is half way (one new pod
  * ready, one new pod creating, one old pod left), the decode scaling group has
- * not started. The cluster has no ClusterTopologyBinding nor ClusterTopology
+ * not started. kubectl-grove recorded both templates as ControllerRevisions
+ * (revisions 1 and 2). The cluster has no ClusterTopologyBinding nor ClusterTopology
  * and its nodes carry only zone and hostname labels, so commands must fall
  * back to well-known node labels; the scheduler wrote no placement scores.
  *
@@ -18,6 +19,8 @@ import {
   shortHash,
   suffixFor,
 } from "./builders.ts";
+import { buildRevision } from "../../revisions/revision.ts";
+import type { PodCliqueSet, PodCliqueSetTemplateSpec } from "../../grove/types.ts";
 import {
   addNodes,
   addSystemPods,
@@ -28,9 +31,9 @@ import {
   startupLines,
 } from "./common.ts";
 
-/** The image before the update. */
+/** The worker image before the update. */
 export const OLD_IMAGE = "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.6.0";
-/** The image after the update. */
+/** The worker image after the update. */
 export const NEW_IMAGE = "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.6.1";
 
 /** Builds the rollout scenario. */
@@ -189,8 +192,33 @@ export function buildRollout(): BuiltScenario {
       },
     },
   );
-  // The frontend pods were recreated by the update too: their image did not change,
-  // but the template hash did (generation 2). Other teams' pods:
+  // kubectl-grove recorded both templates as ControllerRevisions: revision 1 at
+  // creation, revision 2 when `kubectl grove update` made the change.
+  const pcs = b.objects.find((o) => o.kind === "PodCliqueSet") as PodCliqueSet;
+  const newTemplate = pcs.spec.template;
+  const oldTemplate = JSON.parse(
+    JSON.stringify(newTemplate)
+      .replaceAll(NEW_IMAGE, OLD_IMAGE)
+      .replaceAll("dynamo-frontend:0.6.1", "dynamo-frontend:0.6.0"),
+  ) as PodCliqueSetTemplateSpec;
+  const revisions = [
+    buildRevision(pcs, oldTemplate, 1, {
+      now: new Date(b.t(age)),
+      changeCause: "initial deployment of Qwen3-32B disaggregated serving",
+      createdBy: "alice@prod-us-east",
+    }),
+    buildRevision(pcs, newTemplate, 2, {
+      now: new Date(b.t(updateStarted)),
+      changeCause: "Dynamo 0.6.0 -> 0.6.1",
+      createdBy: "alice@prod-us-east",
+    }),
+  ];
+  revisions.forEach((cr, i) => {
+    const ago = i === 0 ? age : updateStarted;
+    cr.metadata = { ...b.meta("ControllerRevision", cr.metadata.name, NS, ago), ...cr.metadata };
+    b.add(cr);
+  });
+  // Other teams' pods:
   b.otherPod({
     name: `embedder-6b9f5d7c8-${suffixFor("embedder-r")}`,
     namespace: "default",
@@ -274,7 +302,7 @@ export function buildRollout(): BuiltScenario {
   });
   return b.build({
     description:
-      "Mid-rollout: PCS chat-disagg (generation 2, RollingRecreate, vllm-runtime 0.6.0 -> 0.6.1): frontend updated, prefill 2 of 3 pods on the new template (one still ContainerCreating), decode group not started; no topology object and no rack labels, no placement scores.",
+      "Mid-rollout: PCS chat-disagg (generation 2, RollingRecreate, Dynamo images 0.6.0 -> 0.6.1): frontend updated, prefill 2 of 3 pods on the new template (one still ContainerCreating), decode group not started; ControllerRevisions 1 and 2 recorded by kubectl-grove; no topology object and no rack labels, no placement scores.",
     namespace: NS,
     groveInstalled: true,
   });
