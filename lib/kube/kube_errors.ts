@@ -183,7 +183,10 @@ export function classifyNetworkError(e: unknown): NetFailure {
 function shortDetail(text: string): string {
   const parts = text.split(" | ");
   const last = parts.filter((p) => !/^fetch failed$/i.test(p)).pop() ?? text;
-  return last.replace(/^error sending request for url \([^)]*\): /, "").slice(0, 200);
+  return last
+    .replace(/^error sending request for url \([^)]*\): /, "")
+    .replace(/^client error \((Connect|SendRequest)\): /, "")
+    .slice(0, 200);
 }
 
 /** A {@link ConnectionError} for a failure, naming context, server and the next step. Pure. */
