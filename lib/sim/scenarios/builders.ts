@@ -949,14 +949,6 @@ export class ScenarioBuilder {
       spec: { levels },
       status: {
         observedGeneration: 1,
-        conditions: [{
-          type: "SchedulerTopologiesInSync",
-          status: "True",
-          reason: "AllInSync",
-          message: "All scheduler backend topologies match the topology levels",
-          lastTransitionTime: this.t(createdAgo - 30),
-          observedGeneration: 1,
-        }],
         schedulerTopologyStatuses: [{
           schedulerName: "kai-scheduler",
           topologyReference: name,
