@@ -1583,7 +1583,7 @@ function expandPcs(
             name: i.fullName,
             podReferences: i.pods
               .map((p) => ({ namespace: ns, name: p.metadata.name }))
-              .sort((a, b) => a.name.localeCompare(b.name)),
+              .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
             minReplicas: i.def.minAvailable ?? i.def.replicas,
           })),
           ...(def.topologyName && def.pack
