@@ -89,3 +89,52 @@ export {
   type ScenarioMeta,
 } from "./lib/sim/fixtures.ts";
 export type { ResourceRef } from "./lib/sim/resolve.ts";
+export {
+  type AicResults,
+  type Backend,
+  type ModeResult,
+  parseResults,
+  type ParseResultsOptions,
+  readResultsDir,
+  type ResultFiles,
+  type RolePlan,
+  type ServingMode,
+  type Sla,
+} from "./lib/aic/results.ts";
+export {
+  buildArgs as aiconfiguratorArgs,
+  findExecutable as findAiconfigurator,
+  type GenerateInputs,
+  readVersion as aiconfiguratorVersion,
+  runAiconfigurator,
+  type RunOptions as AiconfiguratorRunOptions,
+  type RunResult as AiconfiguratorRunResult,
+} from "./lib/aic/runner.ts";
+export {
+  parsePlan,
+  type Plan,
+  type PlanConfig,
+  planConfigMapName,
+  planFromResults,
+  type PlanFromResultsOptions,
+} from "./lib/aic/plan.ts";
+export {
+  type DeployedRole,
+  type DeployedRoleName,
+  diffPlan,
+  type DriftRow,
+  type PlanDiff,
+} from "./lib/aic/drift.ts";
+export { planDiff, planList, planShow } from "./tasks/plan/run.ts";
+export type {
+  PlanDiffReport,
+  PlanListItem,
+  PlanListReport,
+  PlanShowReport,
+} from "./tasks/plan/report.ts";
+export {
+  readStoredPlan,
+  storePlan,
+  type StorePlanOptions,
+  type StorePlanResult,
+} from "./tasks/plan/store.ts";

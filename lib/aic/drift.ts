@@ -29,13 +29,17 @@ export type DeployedRoleName = "prefill" | "decode" | "worker" | "frontend";
 
 /** One role of a deployed PodCliqueSet. */
 export interface DeployedRole {
+  /** Role. */
   role: DeployedRoleName;
   /** Workers over all PCS replicas. */
   workers: number;
   /** GPUs one worker uses (all its pods). */
   gpusPerWorker: number;
+  /** Tensor-parallel size from the container arguments. */
   tp?: number;
+  /** Pipeline-parallel size from the container arguments. */
   pp?: number;
+  /** Data-parallel size from the container arguments. */
   dp?: number;
   /** Model named in the worker's arguments. */
   model?: string;
@@ -165,9 +169,13 @@ export function deployedRoles(
 
 /** One compared value. */
 export interface DriftRow {
+  /** Role, or `all`. */
   role: string;
+  /** What is compared. */
   field: "workers" | "tp" | "pp" | "dp" | "gpus/worker" | "total gpus" | "model" | "role";
+  /** The plan's value (`-` when it does not say). */
   plan: string;
+  /** The deployed value (`?` when it cannot be read). */
   deployed: string;
   /** `ok`, `drift`, or `unknown` (one side does not say). */
   status: "ok" | "drift" | "unknown";
@@ -175,6 +183,7 @@ export interface DriftRow {
 
 /** The comparison of a plan with a deployed PodCliqueSet. */
 export interface PlanDiff {
+  /** One row per compared value. */
   rows: DriftRow[];
   /** True when any row drifted. */
   drift: boolean;

@@ -43,50 +43,91 @@ export function planConfigMapName(pcs: string): string {
 
 /** `config` of a plan. */
 export interface PlanConfig {
+  /** Prefill workers of the whole deployment (documented). */
   prefill_workers?: number;
+  /** Decode workers of the whole deployment (documented). */
   decode_workers?: number;
+  /** Tensor-parallel size of a prefill worker (documented). */
   prefill_tp?: number;
+  /** Tensor-parallel size of a decode worker (documented). */
   decode_tp?: number;
+  /** Pipeline-parallel size of a prefill worker. */
   prefill_pp?: number;
+  /** Data-parallel size of a prefill worker. */
   prefill_dp?: number;
+  /** GPUs of one prefill worker. */
   prefill_gpus_per_worker?: number;
+  /** Pipeline-parallel size of a decode worker. */
   decode_pp?: number;
+  /** Data-parallel size of a decode worker. */
   decode_dp?: number;
+  /** GPUs of one decode worker. */
   decode_gpus_per_worker?: number;
+  /** Workers of an agg plan. */
   agg_workers?: number;
+  /** Tensor-parallel size of an agg worker. */
   agg_tp?: number;
   /** Agg worker count as some other tools write it. */
   workers?: number;
   /** Agg TP as some other tools write it. */
   tp?: number;
+  /** Pipeline-parallel size of an agg worker. */
   agg_pp?: number;
+  /** Data-parallel size of an agg worker. */
   agg_dp?: number;
+  /** GPUs of one agg worker. */
   agg_gpus_per_worker?: number;
 }
 
 /** A plan, as stored in `plan.json`. */
 export interface Plan {
+  /** Model (Hugging Face id). */
   model: string;
+  /** AIConfigurator system (GPU type). */
   system: string;
+  /** `disagg` or `agg`. */
   serving_mode: ServingMode;
+  /** Worker counts (whole deployment) and parallel sizes. */
   config: PlanConfig;
+  /** What AIConfigurator expects of this configuration. */
   expected: {
+    /** Output tokens/s per GPU (documented). */
     throughput_tokens_per_sec_per_gpu: number;
+    /** Time to first token, ms (documented). */
     ttft_ms: number;
+    /** Time per output token, ms (documented). */
     tpot_ms: number;
+    /** Output tokens/s per user. */
     tokens_per_sec_per_user?: number;
+    /** End-to-end request latency, ms. */
     request_latency_ms?: number;
   };
-  sla: { ttft_ms: number; tpot_ms: number };
+  /** The SLA the search was given. */
+  sla: {
+    /** TTFT limit, ms. */
+    ttft_ms: number;
+    /** TPOT limit, ms. */
+    tpot_ms: number;
+  };
+  /** The PodCliqueSet the plan is for. */
   pcs?: string;
+  /** Engine: sglang, vllm or trtllm. */
   backend?: string;
+  /** Engine version AIConfigurator modelled. */
   backend_version?: string;
+  /** aiconfigurator version that made the plan. */
   aiconfigurator_version?: string;
+  /** GPUs of the whole deployment. */
   total_gpus?: number;
+  /** Input sequence length. */
   isl?: number;
+  /** Output sequence length. */
   osl?: number;
+  /** When the plan was made (RFC 3339). */
   created?: string;
+  /** The tool that wrote it, e.g. `kubectl-grove 0.1.0`. */
   generator?: string;
+  /** Where it came from (results directory or file). */
   source?: string;
   /** Unknown keys written by other tools are kept as they are. */
   [extra: string]: unknown;
@@ -94,11 +135,17 @@ export interface Plan {
 
 /** One role of a plan, normalised. */
 export interface PlanRole {
+  /** Role. */
   role: "prefill" | "decode" | "worker";
+  /** Workers of the whole deployment. */
   workers: number;
+  /** Tensor-parallel size. */
   tp: number;
+  /** Pipeline-parallel size, when the plan says. */
   pp?: number;
+  /** Data-parallel size, when the plan says. */
   dp?: number;
+  /** GPUs per worker, when the plan says. */
   gpusPerWorker?: number;
 }
 

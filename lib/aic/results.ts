@@ -123,11 +123,17 @@ export interface AicResults {
 export interface ResultFiles {
   /** Run directory path (for messages and the SLA in its name). */
   dir: string;
+  /** Text of agg/best_config_topn.csv. */
   aggCsv?: string;
+  /** Text of disagg/best_config_topn.csv. */
   disaggCsv?: string;
+  /** Text of agg/pareto.csv. */
   aggPareto?: string;
+  /** Text of disagg/pareto.csv. */
   disaggPareto?: string;
+  /** Text of agg/top1/generator_config.yaml. */
   aggGenerator?: string;
+  /** Text of disagg/top1/generator_config.yaml. */
   disaggGenerator?: string;
   /** The aiconfigurator log, when we ran it (to read "No configurations ... met ..."). */
   log?: string;

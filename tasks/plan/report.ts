@@ -14,44 +14,74 @@ import { planOfConfigMap } from "./store.ts";
 
 /** `plan show`. */
 export interface PlanShowReport {
+  /** `kubectl-grove.io/v1alpha1`. */
   apiVersion: string;
+  /** Report kind. */
   kind: "PlanReport";
+  /** PodCliqueSet name. */
   pcs: string;
+  /** Namespace. */
   namespace: string;
+  /** Name of the plan ConfigMap. */
   configMap: string;
   /** When the ConfigMap was created. */
   storedAt?: string;
   /** Whether the PodCliqueSet exists (undefined when unknown). */
   pcsExists?: boolean;
+  /** The plan. */
   plan: Plan;
 }
 
 /** `plan diff`. */
 export interface PlanDiffReport {
+  /** `kubectl-grove.io/v1alpha1`. */
   apiVersion: string;
+  /** Report kind. */
   kind: "PlanDiff";
+  /** PodCliqueSet name. */
   pcs: string;
+  /** Namespace. */
   namespace: string;
+  /** Model. */
   model: string;
+  /** `disagg` or `agg`. */
   servingMode: string;
   /** True when anything drifted (exit code 3). */
   drift: boolean;
+  /** One row per compared value. */
   rows: DriftRow[];
+  /** Values that could not be read. */
   notes: string[];
 }
 
 /** One row of `plan list`. */
 export interface PlanListItem {
+  /** Namespace. */
   namespace: string;
+  /** PodCliqueSet name. */
   pcs: string;
+  /** Name of the plan ConfigMap. */
   configMap: string;
+  /** `disagg` or `agg`. */
   servingMode?: string;
+  /** Model. */
   model?: string;
+  /** AIConfigurator system (GPU type). */
   system?: string;
+  /** GPUs of the whole deployment. */
   totalGpus?: number;
+  /** Expected output tokens/s per GPU. */
   throughputPerGpu?: number;
-  sla?: { ttftMs: number; tpotMs: number };
+  /** SLA limits, ms. */
+  sla?: {
+    /** TTFT limit, ms. */
+    ttftMs: number;
+    /** TPOT limit, ms. */
+    tpotMs: number;
+  };
+  /** Whether the PodCliqueSet exists. */
   pcsExists: boolean;
+  /** When the plan was stored. */
   storedAt?: string;
   /** Why the plan could not be read. */
   error?: string;
@@ -59,8 +89,11 @@ export interface PlanListItem {
 
 /** `plan list`. */
 export interface PlanListReport {
+  /** `kubectl-grove.io/v1alpha1`. */
   apiVersion: string;
+  /** Report kind. */
   kind: "PlanList";
+  /** The stored plans. */
   items: PlanListItem[];
 }
 

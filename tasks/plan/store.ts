@@ -60,8 +60,11 @@ export function samePlan(a: Plan, b: Plan): boolean {
 
 /** Options of {@link storePlan}. */
 export interface StorePlanOptions {
+  /** PodCliqueSet name. */
   pcs: string;
+  /** Namespace. */
   namespace: string;
+  /** The plan. */
   plan: Plan;
   /** Replace an existing plan. */
   overwrite?: boolean;
@@ -71,8 +74,11 @@ export interface StorePlanOptions {
 
 /** What {@link storePlan} did. */
 export interface StorePlanResult {
+  /** What was done. */
   action: "created" | "replaced" | "unchanged" | "would create" | "would replace";
+  /** Name of the plan ConfigMap. */
   configMap: string;
+  /** Namespace. */
   namespace: string;
   /** Whether the PodCliqueSet exists (undefined when Grove is not installed or it could not be read). */
   pcsExists?: boolean;
