@@ -1,0 +1,143 @@
+// End to end: `status --watch` against the simulated cluster: a new report
+// after each change, JSON lines, blank-line separated text on a pipe, and a
+// clean exit (code 0, nothing on stderr) on Ctrl-C.
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { startSimCluster } from "../../lib/sim/server.ts";
+import { connect } from "../../lib/kube/connect.ts";
+import type { KubeObject } from "../../lib/kube/types.ts";
+import { watchStatus } from "../../tasks/status/watch.ts";
+import type { StatusReport } from "../../tasks/status/report.ts";
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** Marks the prefill clique of the fragmented scenario fully ready. */
+function healPrefill(
+  store: {
+    get(r: string, ns: string, n: string): KubeObject | undefined;
+    put(o: KubeObject): KubeObject;
+  },
+) {
+  const c = structuredClone(store.get("podcliques", "inference", "llama-disagg-0-prefill")!);
+  c.status = {
+    ...c.status,
+    readyReplicas: 3,
+    scheduledReplicas: 3,
+    conditions: (c.status?.conditions ?? []).filter((x: { type: string }) =>
+      x.type !== "MinAvailableBreached"
+    ),
+  };
+  store.put(c);
+}
+
+Deno.test("e2e watch: a new report after a change; abort ends the generator", opts, async () => {
+  const sim = await startSimCluster({ scenario: "fragmented" });
+  const ac = new AbortController();
+  try {
+    const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+    const it = watchStatus(kube, { name: "llama-disagg" }, { signal: ac.signal, debounceMs: 20 });
+    const first = (await it.next()).value as StatusReport;
+    const prefill = () =>
+      first.podCliqueSets[0].cliques.find((c) => c.name === "llama-disagg-0-prefill")!;
+    assert(prefill().belowMinAvailable);
+    const next = it.next();
+    healPrefill(sim.store as never);
+    const second = (await next).value as StatusReport;
+    const p2 = second.podCliqueSets[0].cliques.find((c) => c.name === "llama-disagg-0-prefill")!;
+    assertEquals([p2.ready, p2.belowMinAvailable], [3, false]);
+    assertEquals(sim.requestLog.filter((e) => e.query.includes("watch=")).length >= 5, true);
+    const after = it.next();
+    sim.store.remove("podcliquesets", "inference", "llama-disagg");
+    const third = (await after).value as StatusReport;
+    assertEquals(third.podCliqueSets.length, 0);
+    ac.abort();
+    assertEquals((await it.next()).done, true);
+  } finally {
+    ac.abort();
+    await sim.stop();
+  }
+});
+
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  buf: { text: string },
+  done: (text: string) => boolean,
+): Promise<void> {
+  const dec = new TextDecoder();
+  const deadline = Date.now() + 20_000;
+  while (!done(buf.text)) {
+    if (Date.now() > deadline) throw new Error(`timed out; output so far:\n${buf.text}`);
+    const { value, done: end } = await reader.read();
+    if (end) throw new Error(`stream ended; output so far:\n${buf.text}`);
+    buf.text += dec.decode(value, { stream: true });
+  }
+}
+
+for (const mode of ["json", "text"] as const) {
+  Deno.test(
+    `e2e watch CLI (${mode}): one report per change, Ctrl-C exits 0 without a stack`,
+    opts,
+    async () => {
+      const sim = await startSimCluster({ scenario: "fragmented" });
+      try {
+        const args = [
+          "run",
+          "-A",
+          "--quiet",
+          "cli/main.ts",
+          "--kubeconfig",
+          sim.kubeconfigPath,
+          "status",
+          "llama-disagg",
+          "--watch",
+        ];
+        if (mode === "json") args.push("-o", "json");
+        const child = new Deno.Command(Deno.execPath(), {
+          args,
+          cwd: ROOT,
+          env: { HOME: "/nonexistent", NO_COLOR: "1" },
+          clearEnv: true,
+          stdout: "piped",
+          stderr: "piped",
+        }).spawn();
+        const reader = child.stdout.getReader();
+        const buf = { text: "" };
+        if (mode === "json") {
+          await readUntil(reader, buf, (t) => t.split("\n").length >= 2);
+          healPrefill(sim.store as never);
+          await readUntil(reader, buf, (t) => t.split("\n").length >= 3);
+        } else {
+          await readUntil(reader, buf, (t) => t.includes("Summary:"));
+          healPrefill(sim.store as never);
+          await readUntil(reader, buf, (t) => t.split("Summary:").length >= 3);
+        }
+        child.kill("SIGINT");
+        const dec = new TextDecoder();
+        let rest = "";
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          rest += dec.decode(r.value);
+        }
+        const status = await child.status;
+        const stderr = await new Response(child.stderr).text();
+        assertEquals(status.code, 0, stderr);
+        assertEquals(stderr, "");
+        const out = buf.text + rest;
+        if (mode === "json") {
+          const docs = out.trim().split("\n").map((l) => JSON.parse(l));
+          assert(docs.length >= 2);
+          assert(docs.every((d) => d.kind === "StatusReport"));
+          const last = docs[docs.length - 1].podCliqueSets[0];
+          assertEquals(
+            last.cliques.find((c: { name: string }) => c.name === "llama-disagg-0-prefill").ready,
+            3,
+          );
+        } else {
+          assert(!out.includes("\x1b[2J"), "no screen clearing on a pipe");
+          assertStringIncludes(out, "gangs running\n\nName:");
+        }
+      } finally {
+        await sim.stop();
+      }
+    },
+  );
+}
