@@ -146,6 +146,11 @@ export function findKubeconfigFiles(opts: KubeconfigSourceOptions): KubeconfigFi
   const home = homeDir(opts.env);
   if (opts.kubeconfig) {
     const p = resolvePath(".", opts.kubeconfig, home);
+    if (isDirectory(p)) {
+      throw new ConfigError(`kubeconfig "${p}" (from --kubeconfig) is a directory, not a file`, {
+        hint: "point --kubeconfig at the config file itself, e.g. ~/.kube/config",
+      });
+    }
     if (!fileExists(p)) {
       throw new ConfigError(`kubeconfig file "${p}" (from --kubeconfig) does not exist`, {
         hint: "check the path, or drop --kubeconfig to use KUBECONFIG or ~/.kube/config",
@@ -167,6 +172,14 @@ export function findKubeconfigFiles(opts: KubeconfigSourceOptions): KubeconfigFi
   if (!home) return { files: [], considered: [], origin: "default" };
   const def = resolvePath(home, ".kube/config");
   return { files: fileExists(def) ? [def] : [], considered: [def], origin: "default" };
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return Deno.statSync(p).isDirectory;
+  } catch {
+    return false;
+  }
 }
 
 function fileExists(p: string): boolean {

@@ -152,6 +152,8 @@ Deno.test("no kubeconfig anywhere: a clear error, never localhost:8080", async (
       resolveConfig({ env: { HOME: dir }, kubeconfig: `${dir}/absent.yaml` })
     );
     assertMatch(e3.message, /absent\.yaml" \(from --kubeconfig\) does not exist/);
+    const e5 = await rejectsConfig(() => resolveConfig({ env: { HOME: dir }, kubeconfig: dir }));
+    assertMatch(e5.message, /is a directory, not a file/);
     const e4 = await rejects<ConfigError>(
       connect({ env: { HOME: dir }, serviceAccountDir: `${dir}/sa` }),
     );
