@@ -428,14 +428,15 @@ export class ScenarioBuilder {
     createdAgo: number,
     extra: Partial<KubeObject["metadata"]> = {},
   ): KubeObject["metadata"] {
-    return {
-      name,
-      ...(namespace ? { namespace } : {}),
-      uid: uidFor(`${kind}/${namespace ?? ""}/${name}`),
-      resourceVersion: this.nextRv(),
-      creationTimestamp: this.t(createdAgo),
-      ...extra,
-    };
+    const m: KubeObject["metadata"] = { name };
+    if (namespace) m.namespace = namespace;
+    m.uid = uidFor(`${kind}/${namespace ?? ""}/${name}`);
+    m.resourceVersion = this.nextRv();
+    m.creationTimestamp = this.t(createdAgo);
+    for (const k in extra) {
+      (m as unknown as Record<string, unknown>)[k] = (extra as Record<string, unknown>)[k];
+    }
+    return m;
   }
 
   /** Adds any object. */
@@ -792,69 +793,63 @@ export class ScenarioBuilder {
         }
       }
     }
-    const pod: Pod = {
+    const extra: Partial<KubeObject["metadata"]> = { labels: opts.labels };
+    if (opts.annotations) extra.annotations = opts.annotations;
+    if (opts.ownerRef) {
+      extra.ownerReferences = [{
+        apiVersion: opts.ownerRef.apiVersion,
+        kind: opts.ownerRef.kind,
+        name: opts.ownerRef.name,
+        uid: uidFor(`${opts.ownerRef.kind}/${opts.namespace}/${opts.ownerRef.name}`),
+        controller: true,
+        blockOwnerDeletion: true,
+      }];
+    }
+    const spec: Record<string, unknown> = { containers: opts.containers };
+    if (opts.initContainers) spec.initContainers = opts.initContainers;
+    if (node) spec.nodeName = node;
+    if (opts.hostname) spec.hostname = opts.hostname;
+    if (opts.subdomain) spec.subdomain = opts.subdomain;
+    spec.schedulerName = opts.schedulerName ?? "default-scheduler";
+    if (opts.priorityClassName) spec.priorityClassName = opts.priorityClassName;
+    if (state === "gated") spec.schedulingGates = [{ name: "grove.io/podgang-pending-creation" }];
+    spec.restartPolicy = "Always";
+    spec.terminationGracePeriodSeconds = 30;
+    spec.dnsPolicy = "ClusterFirst";
+    spec.serviceAccountName = "default";
+    spec.tolerations = [
+      { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
+      {
+        key: "node.kubernetes.io/not-ready",
+        operator: "Exists",
+        effect: "NoExecute",
+        tolerationSeconds: 300,
+      },
+      {
+        key: "node.kubernetes.io/unreachable",
+        operator: "Exists",
+        effect: "NoExecute",
+        tolerationSeconds: 300,
+      },
+    ];
+    const status: Record<string, unknown> = { phase, conditions };
+    if (node) {
+      const hostIP = this.nodeIps.get(node);
+      status.hostIP = hostIP;
+      status.hostIPs = [{ ip: hostIP }];
+      if (state !== "creating") status.podIP = this.nextPodIp(node);
+      status.startTime = scheduledAt;
+    }
+    if (cs.length) status.containerStatuses = cs;
+    status.qosClass = "Guaranteed";
+    if (typeof status.podIP === "string") status.podIPs = [{ ip: status.podIP }];
+    const pod = {
       apiVersion: "v1",
       kind: "Pod",
-      metadata: this.meta("Pod", opts.name, opts.namespace, created, {
-        labels: opts.labels,
-        ...(opts.annotations ? { annotations: opts.annotations } : {}),
-        ...(opts.ownerRef
-          ? {
-            ownerReferences: [{
-              ...opts.ownerRef,
-              uid: uidFor(`${opts.ownerRef.kind}/${opts.namespace}/${opts.ownerRef.name}`),
-              controller: true,
-              blockOwnerDeletion: true,
-            }],
-          }
-          : {}),
-      }),
-      spec: {
-        containers: opts.containers,
-        ...(opts.initContainers ? { initContainers: opts.initContainers } : {}),
-        ...(node ? { nodeName: node } : {}),
-        ...(opts.hostname ? { hostname: opts.hostname } : {}),
-        ...(opts.subdomain ? { subdomain: opts.subdomain } : {}),
-        schedulerName: opts.schedulerName ?? "default-scheduler",
-        ...(opts.priorityClassName ? { priorityClassName: opts.priorityClassName } : {}),
-        ...(state === "gated"
-          ? { schedulingGates: [{ name: "grove.io/podgang-pending-creation" }] }
-          : {}),
-        restartPolicy: "Always",
-        terminationGracePeriodSeconds: 30,
-        dnsPolicy: "ClusterFirst",
-        serviceAccountName: "default",
-        tolerations: [
-          { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
-          {
-            key: "node.kubernetes.io/not-ready",
-            operator: "Exists",
-            effect: "NoExecute",
-            tolerationSeconds: 300,
-          },
-          {
-            key: "node.kubernetes.io/unreachable",
-            operator: "Exists",
-            effect: "NoExecute",
-            tolerationSeconds: 300,
-          },
-        ],
-      },
-      status: {
-        phase: phase as "Running" | "Pending",
-        conditions: conditions as never,
-        ...(node
-          ? { hostIP: this.nodeIps.get(node), hostIPs: [{ ip: this.nodeIps.get(node) }] }
-          : {}),
-        ...(node && state !== "creating" ? { podIP: this.nextPodIp(node) } : {}),
-        ...(node ? { startTime: scheduledAt } : {}),
-        ...(cs.length ? { containerStatuses: cs as never } : {}),
-        qosClass: "Guaranteed",
-      },
-    };
-    if (pod.status && typeof pod.status.podIP === "string") {
-      (pod.status as Record<string, unknown>).podIPs = [{ ip: pod.status.podIP }];
-    }
+      metadata: this.meta("Pod", opts.name, opts.namespace, created, extra),
+      spec,
+      status,
+    } as unknown as Pod;
     return this.add(pod);
   }
 
