@@ -141,6 +141,12 @@ export async function runGenerate(ctx: CliContext, o: GenerateCommandOptions): P
       ? results.backend as Backend
       : resolveBackend(ctx, undefined)
   );
+  const notes: string[] = [];
+  if (backend !== results.backend) {
+    notes.push(
+      `the search modelled ${results.backend}; the manifests run ${backend}, so expect different performance`,
+    );
+  }
   const outDir = o.outDir ?? (o.fromResults ? "." : (o.saveDir ?? "./aic-results"));
   await Deno.mkdir(outDir, { recursive: true }).catch((e) => {
     throw new GroveError(`cannot create --out-dir ${outDir}: ${(e as Error).message}`);
@@ -186,7 +192,6 @@ export async function runGenerate(ctx: CliContext, o: GenerateCommandOptions): P
     plans[mode] = plan;
     manifests[mode] = pcsObj;
   }
-  const notes: string[] = [];
   if (o.validate) {
     const kube = await ctx.kube();
     const ns = await ctx.namespace();

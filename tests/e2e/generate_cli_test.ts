@@ -129,6 +129,7 @@ Deno.test("e2e generate: --from-results golden table, json and manifests", opts,
     ]);
     assertEquals(mn.code, 0, mn.stderr);
     assertStringIncludes(mn.stdout, "decode 2 x (TP4, 4 GPUs, 2 nodes x 2 GPUs)");
+    assertStringIncludes(mn.stdout, "the search modelled vllm; the manifests run sglang");
     const pcs = yamlLoad(await Deno.readTextFile(`${out}/mn-agg.yaml`)) as KubeObject;
     assertEquals(pcs.spec.template.podCliqueScalingGroups[0].cliqueNames, [
       "worker-ldr",
