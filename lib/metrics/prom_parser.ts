@@ -126,10 +126,31 @@ export class PromParseError extends GroveError {
   }
 }
 
-const NAME_START = /[a-zA-Z_:]/;
-const NAME_CHAR = /[a-zA-Z0-9_:]/;
-const LABEL_START = /[a-zA-Z_]/;
-const LABEL_CHAR = /[a-zA-Z0-9_]/;
+/** Character classes by char code (faster than a regular expression per character). */
+function isAlpha(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95; // a-z A-Z _
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+const NAME_START = {
+  test: (ch: string | undefined) => !!ch && (isAlpha(ch.charCodeAt(0)) || ch === ":"),
+};
+const NAME_CHAR = {
+  test: (ch: string | undefined) => {
+    if (!ch) return false;
+    const c = ch.charCodeAt(0);
+    return isAlpha(c) || isDigit(c) || c === 58;
+  },
+};
+function nameCharAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return isAlpha(c) || isDigit(c) || c === 58;
+}
+function labelCharAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return isAlpha(c) || isDigit(c);
+}
 const FLOAT_RE = /^[+-]?(?:\d+(?:_\d+)*\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)$/;
 const HEX_RE = /^[+-]?0[xX][0-9a-fA-F]+$/;
 
@@ -157,6 +178,10 @@ export function parsePromNumber(s: string): number | undefined {
 
 /** Sets a label without ever touching the object's prototype (`__proto__` is a valid label name). */
 function setLabel(labels: Record<string, string>, k: string, v: string): void {
+  if (k !== "__proto__") {
+    labels[k] = v;
+    return;
+  }
   Object.defineProperty(labels, k, {
     value: v,
     enumerable: true,
@@ -200,6 +225,16 @@ function parseSampleLine(text: string): RawSample {
   const readQuoted = (): string => {
     // text[i] === '"'
     i++;
+    // fast path: no escape before the closing quote
+    const close = text.indexOf('"', i);
+    if (close >= 0) {
+      const bs = text.indexOf("\\", i);
+      if (bs < 0 || bs > close) {
+        const v = text.slice(i, close);
+        i = close + 1;
+        return v;
+      }
+    }
     let out = "";
     while (i < n) {
       const c = text[i];
@@ -225,7 +260,7 @@ function parseSampleLine(text: string): RawSample {
   let name = "";
   if (i < n && NAME_START.test(text[i])) {
     const s = i;
-    while (i < n && NAME_CHAR.test(text[i])) i++;
+    while (i < n && nameCharAt(text, i)) i++;
     name = text.slice(s, i);
   } else if (text[i] !== "{") {
     throw new LineError(`invalid metric name at "${text.slice(0, 40)}"`);
@@ -250,11 +285,11 @@ function parseSampleLine(text: string): RawSample {
           continue;
         }
       } else {
-        if (!LABEL_START.test(text[i] ?? "")) {
+        if (!(i < n && isAlpha(text.charCodeAt(i)))) {
           throw new LineError(`invalid label name at "${text.slice(i, i + 30)}"`);
         }
         const s = i;
-        while (i < n && LABEL_CHAR.test(text[i])) i++;
+        while (i < n && labelCharAt(text, i)) i++;
         lname = text.slice(s, i);
         skipWs();
       }
@@ -342,7 +377,10 @@ function familyFor(name: string, types: Map<string, MetricType>): string | undef
 
 function checkSample(fam: MetricFamily, s: RawSample): void {
   if (fam.type === "histogram" || fam.type === "gaugehistogram") {
-    if (s.name === `${fam.name}_bucket`) {
+    if (
+      s.name.length === fam.name.length + 7 && s.name.endsWith("_bucket") &&
+      s.name.startsWith(fam.name)
+    ) {
       if (!Object.hasOwn(s.labels, "le")) {
         throw new LineError(`histogram bucket "${s.name}" has no "le" label`);
       }
@@ -468,7 +506,8 @@ export function parsePrometheusText(text: string, opts: ParseOptions = {}): Pars
       }
       throw e;
     }
-    const sample: Sample = { ...s, line: lineNo };
+    const sample = s as Sample;
+    sample.line = lineNo;
     fam.samples.push(sample);
     const list = bySample.get(s.name);
     if (list) list.push(sample);
