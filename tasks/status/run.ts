@@ -71,7 +71,12 @@ async function watchLoop(ctx: CliContext, q: StatusQuery, opts: StatusCommandOpt
   const tty = ctx.io.stdoutIsTTY && opts.output !== "json" && opts.output !== "yaml";
   let n = 0;
   try {
-    for await (const report of watchStatus(kube, q, { signal: ctx.abort.signal })) {
+    for await (
+      const report of watchStatus(kube, q, {
+        signal: ctx.abort.signal,
+        refreshMs: tty ? 5000 : undefined,
+      })
+    ) {
       if (opts.output === "json") ctx.write(toJsonLine(report));
       else if (opts.output === "yaml") ctx.write(`---\n${toYaml(report)}`);
       else {

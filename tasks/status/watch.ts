@@ -20,6 +20,12 @@ export interface WatchStatusOptions {
   now?: () => number;
   /** Quiet time after a change before a new report, ms (default 150). */
   debounceMs?: number;
+  /**
+   * Also yield a fresh report (same objects, new `now`) after this many ms
+   * without change, so ages and termination countdowns keep moving on a
+   * terminal. Off by default.
+   */
+  refreshMs?: number;
 }
 
 /**
@@ -51,14 +57,59 @@ export async function* watchStatus(
       resourceVersion: first.resourceVersions[s.key],
     }]),
   ) as Record<StatusKind, { items: KubeObject[]; resourceVersion: string }>;
-  for await (
-    const snap of listWatch<StatusKind>(kube, specs, {
-      signal: opts.signal,
-      debounceMs: opts.debounceMs,
-      initial,
-    })
-  ) {
-    const objects = { scope: first.scope, ...snap.objects } as unknown as StatusObjects;
-    yield buildStatusReport(objects, { now: now() });
+  // Our own signal, so that leaving the loop (not only aborting) stops the watches.
+  const inner = new AbortController();
+  const stop = () => inner.abort();
+  opts.signal?.addEventListener("abort", stop, { once: true });
+  if (opts.signal?.aborted) inner.abort();
+  const snaps = listWatch<StatusKind>(kube, specs, {
+    signal: inner.signal,
+    debounceMs: opts.debounceMs,
+    initial,
+  });
+  const build = (objects: Record<StatusKind, KubeObject[]>) =>
+    buildStatusReport({ scope: first.scope, ...objects } as unknown as StatusObjects, {
+      now: now(),
+    });
+  let latest: Record<StatusKind, KubeObject[]> | undefined;
+  let pending = snaps.next();
+  try {
+    while (true) {
+      const tick = opts.refreshMs && latest ? delay(opts.refreshMs, inner.signal) : undefined;
+      const got = tick ? await Promise.race([pending, tick.promise]) : await pending;
+      tick?.cancel();
+      if (got === TICK) {
+        if (inner.signal.aborted) return;
+        yield build(latest!);
+        continue;
+      }
+      if (got.done) return;
+      latest = got.value.objects;
+      pending = snaps.next();
+      yield build(latest);
+    }
+  } finally {
+    opts.signal?.removeEventListener("abort", stop);
+    inner.abort();
+    await pending.catch(() => undefined);
   }
+}
+
+const TICK = Symbol("tick");
+
+function delay(ms: number, signal: AbortSignal) {
+  let cancel = () => {};
+  const promise = new Promise<typeof TICK>((resolve) => {
+    const t = setTimeout(() => resolve(TICK), ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      resolve(TICK);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    cancel = () => {
+      clearTimeout(t);
+      signal.removeEventListener("abort", onAbort);
+    };
+  });
+  return { promise, cancel };
 }

@@ -141,3 +141,28 @@ for (const mode of ["json", "text"] as const) {
     },
   );
 }
+
+Deno.test(
+  "e2e watch: refreshMs re-renders without a change (countdowns move); leaving the loop stops the watches",
+  opts,
+  async () => {
+    const sim = await startSimCluster({ scenario: "fragmented" });
+    try {
+      const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+      let t = Date.parse("2026-11-01T12:00:00Z");
+      const times: string[] = [];
+      for await (
+        const r of watchStatus(kube, { name: "llama-disagg" }, {
+          refreshMs: 30,
+          now: () => (t += 60_000),
+        })
+      ) {
+        times.push(r.generatedAt);
+        if (times.length === 3) break;
+      }
+      assertEquals(times, ["2026-11-01T12:01:00Z", "2026-11-01T12:02:00Z", "2026-11-01T12:03:00Z"]);
+    } finally {
+      await sim.stop();
+    }
+  },
+);
