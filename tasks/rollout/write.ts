@@ -48,12 +48,26 @@ function userView(p: PodCliqueSet): string {
   return stableStringify({ spec: p.spec, annotations: p.metadata.annotations ?? {} });
 }
 
-/** Validates the change with the server's dry run (nothing is persisted). */
+/**
+ * Validates the change with the server's dry run (nothing is persisted). A
+ * 409 from a status write in between is retried on the fresh
+ * resourceVersion: the precondition that matters is checked by the write.
+ */
 export async function serverDryRun(kube: Kube, next: PodCliqueSet): Promise<PodCliqueSet> {
-  return await kube.replace<PodCliqueSet>(Resources.podcliquesets, next, {
-    namespace: next.metadata.namespace,
-    dryRun: true,
-  });
+  const ns = next.metadata.namespace;
+  const body = structuredClone(next);
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await kube.replace<PodCliqueSet>(Resources.podcliquesets, body, {
+        namespace: ns,
+        dryRun: true,
+      });
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 409 || attempt >= 5) throw e;
+      const fresh = await kube.get<PodCliqueSet>(Resources.podcliquesets, next.metadata.name, ns);
+      body.metadata.resourceVersion = fresh.metadata.resourceVersion;
+    }
+  }
 }
 
 /** Writes the change with a precondition and records revisions. */
@@ -65,30 +79,36 @@ export async function writePcsChange(
   const name = opts.before.metadata.name;
   const body = structuredClone(opts.next);
   body.metadata.resourceVersion = opts.before.metadata.resourceVersion;
-  let stored: PodCliqueSet;
-  try {
-    stored = await kube.replace<PodCliqueSet>(Resources.podcliquesets, body, { namespace: ns });
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 409) throw e;
-    const fresh = await kube.get<PodCliqueSet>(Resources.podcliquesets, name, ns);
-    if (userView(fresh) !== userView(opts.before)) {
-      const changed = fieldChanges(
-        { spec: opts.before.spec, annotations: opts.before.metadata.annotations ?? {} },
-        { spec: fresh.spec, annotations: fresh.metadata.annotations ?? {} },
-      ).map((c) => c.path);
-      throw new GroveError(
-        `conflict: podcliqueset "${name}" in namespace "${ns}" was changed by someone else since it was read${
-          changed.length
-            ? ` (${changed.slice(0, 3).join(", ")}${changed.length > 3 ? ", ..." : ""})`
-            : ""
-        }; nothing was changed`,
-        { hint: "run the command again to preview the change against the current state", cause: e },
-      );
+  let stored: PodCliqueSet | undefined;
+  // A 409 caused by status writes (the operator's) is retried on the fresh
+  // object, a few times; a change to spec or annotations is a real conflict.
+  for (let attempt = 0; !stored; attempt++) {
+    try {
+      stored = await kube.replace<PodCliqueSet>(Resources.podcliquesets, body, { namespace: ns });
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 409) throw e;
+      const fresh = await kube.get<PodCliqueSet>(Resources.podcliquesets, name, ns);
+      if (userView(fresh) !== userView(opts.before)) {
+        const changed = fieldChanges(
+          { spec: opts.before.spec, annotations: opts.before.metadata.annotations ?? {} },
+          { spec: fresh.spec, annotations: fresh.metadata.annotations ?? {} },
+        ).map((c) => c.path);
+        throw new GroveError(
+          `conflict: podcliqueset "${name}" in namespace "${ns}" was changed by someone else since it was read${
+            changed.length
+              ? ` (${changed.slice(0, 3).join(", ")}${changed.length > 3 ? ", ..." : ""})`
+              : ""
+          }; nothing was changed`,
+          {
+            hint: "run the command again to preview the change against the current state",
+            cause: e,
+          },
+        );
+      }
+      if (attempt >= 5) throw e;
+      body.metadata.resourceVersion = fresh.metadata.resourceVersion;
+      body.status = fresh.status;
     }
-    // Only status (or metadata we do not own) moved: retry once on the fresh object.
-    body.metadata.resourceVersion = fresh.metadata.resourceVersion;
-    body.status = fresh.status;
-    stored = await kube.replace<PodCliqueSet>(Resources.podcliquesets, body, { namespace: ns });
   }
   let revision: number | undefined;
   const changedTemplate = stableStringify(opts.before.spec?.template) !==
