@@ -9,12 +9,22 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { collectStatus } from "./collect.ts";
 import { buildStatusReport, type StatusReport } from "./report.ts";
 
-export { collectStatus, statusListSpecs, type StatusQuery, statusScope } from "./collect.ts";
+export {
+  type CollectedStatus,
+  collectStatus,
+  type StatusKind,
+  type StatusListSpec,
+  statusListSpecs,
+  type StatusQuery,
+  statusScope,
+} from "./collect.ts";
 export {
   type BuildStatusOptions,
   buildStatusReport,
   type CliqueStatusInfo,
+  type ConditionInfo,
   type GangStatusInfo,
+  type LastErrorInfo,
   type PcsState,
   type PcsStatusInfo,
   type ScalingGroupStatusInfo,
@@ -23,6 +33,8 @@ export {
   type StatusReport,
   type StatusScope,
   type StatusSummary,
+  type TerminationInfo,
+  type UpdateInfo,
 } from "./report.ts";
 export { renderStatus, type StatusRenderOptions } from "./render.ts";
 export { watchStatus, type WatchStatusOptions } from "./watch.ts";

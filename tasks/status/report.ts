@@ -318,7 +318,7 @@ export interface PcsStatusInfo {
 /** The typed answer of `status` (`kind: StatusReport`). */
 export interface StatusReport {
   /** `kubectl-grove.io/v1alpha1`. */
-  apiVersion: typeof REPORT_API_VERSION;
+  apiVersion: "kubectl-grove.io/v1alpha1";
   /** `StatusReport`. */
   kind: "StatusReport";
   /** The `now` the report was computed at (RFC 3339). */
