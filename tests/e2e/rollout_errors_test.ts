@@ -1,0 +1,185 @@
+// End to end: every bad input of the rollout family gets a clear error and
+// the right exit code, and changes nothing.
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
+import { runCli } from "../helpers/cli.ts";
+import { startSimCluster } from "../../lib/sim/server.ts";
+import { simOperator } from "../../lib/sim/operator.ts";
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+const NS = "inference";
+const PCS = "qwen-disagg";
+const NEW = "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.6.2";
+
+Deno.test(
+  "e2e rollout errors: unknown pcs, role, container, revision; being deleted; forbidden",
+  opts,
+  async () => {
+    const sim = await startSimCluster({ scenario: "healthy" });
+    try {
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const rv = sim.store.get("podcliquesets", NS, PCS)!.metadata.resourceVersion;
+
+      const missing = await runCli(["update", "nope", "--image", NEW, "--yes"], { env });
+      assertEquals(missing.code, 1);
+      assertMatch(
+        missing.stderr,
+        /^error: podcliqueset "nope" not found in namespace "inference"$/m,
+      );
+      assertMatch(missing.stderr, /^hint: /m);
+
+      const role = await runCli(["update", PCS, "--image", NEW, "--role", "decoder", "--yes"], {
+        env,
+      });
+      assertEquals(role.code, 2);
+      assertStringIncludes(role.stderr, `podcliqueset "qwen-disagg" has no role "decoder"`);
+      assertStringIncludes(
+        role.stderr,
+        "hint: roles: frontend, prefill, decode-leader, decode-worker",
+      );
+
+      const cont = await runCli([
+        "update",
+        PCS,
+        "--image",
+        NEW,
+        "--role",
+        "prefill",
+        "--container",
+        "main",
+        "--yes",
+      ], { env });
+      assertEquals(cont.code, 2);
+      assertStringIncludes(
+        cont.stderr,
+        `role "prefill" of podcliqueset "qwen-disagg" has no container "main"`,
+      );
+      assertStringIncludes(cont.stderr, "hint: containers: vllm");
+
+      const noMatch = await runCli(["update", PCS, "--image", "other/engine:1", "--yes"], { env });
+      assertEquals(noMatch.code, 2);
+      assertStringIncludes(
+        noMatch.stderr,
+        'no container of podcliqueset "qwen-disagg" runs other/engine',
+      );
+
+      const rev = await runCli(["rollout", "diff", PCS, "--revision", "7"], { env });
+      assertEquals(rev.code, 1);
+      assertStringIncludes(rev.stderr, `revision 7 of podcliqueset "qwen-disagg" not found`);
+      const undo = await runCli(["rollout", "undo", PCS, "--to-revision", "7", "--yes"], { env });
+      assertEquals(undo.code, 1);
+      assertStringIncludes(undo.stderr, "revision 7");
+      const undoNone = await runCli(["rollout", "undo", PCS, "--yes"], { env });
+      assertEquals(undoNone.code, 1);
+      assertStringIncludes(undoNone.stderr, "has no earlier revision");
+
+      const badN = await runCli(["rollout", "history", PCS, "--revision", "x"], { env });
+      assertEquals(badN.code, 2);
+
+      const ro = await runCli(
+        ["--context", "sim-readonly", "update", PCS, "--image", NEW, "--yes"],
+        { env },
+      );
+      assertEquals(ro.code, 1);
+      assertMatch(ro.stderr, /forbidden: cannot update podcliquesets\.grove\.io "qwen-disagg"/);
+      assertStringIncludes(ro.stderr, "hint: ask your cluster admin for 'update'");
+      const roPause = await runCli(
+        ["--context", "sim-readonly", "rollout", "pause", PCS, "--yes"],
+        { env },
+      );
+      assertEquals(roPause.code, 1);
+      assertStringIncludes(roPause.stderr, "forbidden");
+
+      assertEquals(
+        sim.store.get("podcliquesets", NS, PCS)!.metadata.resourceVersion,
+        rv,
+        "nothing changed",
+      );
+      assertEquals(sim.store.list("controllerrevisions", NS).length, 0);
+
+      sim.store.update("podcliquesets", NS, PCS, (o) => {
+        o.metadata.finalizers = ["grove.io/podcliqueset.grove.io"];
+      });
+      sim.store.delete("podcliquesets", NS, PCS);
+      for (
+        const argv of [
+          ["update", PCS, "--image", NEW, "--yes"],
+          ["rollout", "pause", PCS, "--yes"],
+          ["rollout", "undo", PCS, "--yes"],
+        ]
+      ) {
+        const r = await runCli(argv, { env });
+        assertEquals(r.code, 1, argv.join(" "));
+        assertMatch(r.stderr, /podcliqueset "qwen-disagg" is being deleted \(since .*\); cannot /);
+      }
+    } finally {
+      await sim.stop();
+    }
+  },
+);
+
+Deno.test(
+  "e2e rollout status: failing new pods exit 3, timeout exit 4, no-wait prints once",
+  opts,
+  async () => {
+    const op = simOperator({ stepMs: 20, readyDelayMs: 30, badImages: ["bad/image:1"] });
+    const sim = await startSimCluster({ scenario: "healthy", operator: op });
+    try {
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const up = await runCli([
+        "update",
+        "sglang-chat",
+        "--image",
+        "bad/image:1",
+        "--role",
+        "worker",
+        "--container",
+        "sglang",
+        "--yes",
+      ], { env });
+      assertEquals(up.code, 0, up.stderr);
+      const st = await runCli([
+        "rollout",
+        "status",
+        "sglang-chat",
+        "--interval",
+        "20ms",
+        "--timeout",
+        "20s",
+      ], { env });
+      assertEquals(st.code, 3, st.stdout + st.stderr);
+      assertMatch(st.stdout, /: Failed/);
+      assertMatch(st.stdout, /ImagePullBackOff/);
+      assertStringIncludes(st.stderr, "roll back with: kubectl grove rollout undo sglang-chat");
+
+      const json = await runCli(["rollout", "status", "sglang-chat", "--no-wait", "-o", "json"], {
+        env,
+      });
+      assertEquals(json.code, 3);
+      const r = JSON.parse(json.stdout);
+      assertEquals([r.kind, r.phase], ["RolloutStatus", "Failed"]);
+
+      // paused mid-way: waiting ends in a timeout (exit 4), the rollout is left alone
+      const undo = await runCli(["rollout", "undo", "sglang-chat", "--yes"], { env });
+      assertEquals(undo.code, 0, undo.stderr);
+      const p = await runCli(["rollout", "pause", PCS, "--yes"], { env });
+      assertEquals(p.code, 0, p.stderr);
+      const up2 = await runCli(["update", PCS, "--image", NEW, "--yes"], { env });
+      assertEquals(up2.code, 0, up2.stderr);
+      const t = await runCli(
+        ["rollout", "status", PCS, "--interval", "20ms", "--timeout", "300ms"],
+        { env },
+      );
+      assertEquals(t.code, 4, t.stderr);
+      assertMatch(
+        t.stderr,
+        /^error: timed out after 300ms waiting for the rollout of podcliqueset\/qwen-disagg: paused/m,
+      );
+      assert(
+        sim.store.get("podcliquesets", NS, PCS)!.metadata.annotations
+          ?.["kubectl-grove.io/paused-from-strategy"],
+      );
+    } finally {
+      await sim.stop();
+    }
+  },
+);
