@@ -23,10 +23,9 @@ export function statusCommand(ctx: CliContext) {
         "kubectl grove status my-llm --watch",
         "kubectl grove status my-llm -o wide",
         "kubectl grove status my-llm -o json | jq '.podCliqueSets[0].cliques[] | select(.belowMinAvailable)'",
-        "",
-        "A line starting with '!' needs attention: a clique below minAvailable (BELOW MIN),",
-        "with the countdown to gang termination once Grove reports MinAvailableBreached.",
-      ]),
+      ]) +
+        "\nA line starting with '!' needs attention: a clique below minAvailable (BELOW MIN),\n" +
+        "with the countdown to gang termination once Grove reports MinAvailableBreached.\n",
     )
     .action(async (name: string | undefined, opts) => {
       const { runStatus } = await import("../../tasks/status/run.ts");

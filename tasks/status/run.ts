@@ -7,6 +7,7 @@
  */
 
 import type { CliContext } from "../../cli/context.ts";
+import { UsageError } from "../../lib/errors.ts";
 import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
 import { collectStatus, type StatusQuery } from "./collect.ts";
 import { renderStatus } from "./render.ts";
@@ -34,6 +35,12 @@ export async function runStatus(
   name: string | undefined,
   opts: StatusCommandOptions,
 ): Promise<void> {
+  if (name && opts.all) {
+    throw new UsageError(
+      `give a PodCliqueSet name or --all, not both (got "${name}" and --all)`,
+      `kubectl grove status ${name}   or   kubectl grove status --all`,
+    );
+  }
   const kube = await ctx.kube();
   const q: StatusQuery = {
     name,

@@ -125,6 +125,9 @@ Deno.test("e2e status: unknown PCS, wrong namespace, empty namespace", opts, asy
 
     const badOutput = await runCli(["status", "qwen-disagg", "-o", "name"], { env });
     assertEquals(badOutput.code, 2);
+    const both = await runCli(["status", "qwen-disagg", "--all"], { env });
+    assertEquals(both.code, 2);
+    assertStringIncludes(both.stderr, "give a PodCliqueSet name or --all, not both");
   } finally {
     await sim.stop();
   }
