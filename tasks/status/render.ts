@@ -183,12 +183,17 @@ function progressCell(fraction: number, how: Paint, s: Style): string {
 function cliqueNotes(c: CliqueStatusInfo, wide: boolean, s: Style): string {
   const notes: string[] = [];
   if (c.belowMinAvailable) {
-    notes.push(paint(s, "red", "BELOW MIN") + countdownText(c.termination).replace(/^, /, "; "));
+    notes.push(
+      paint(s, "red", "BELOW MIN") +
+        (c.waitingForScheduling && c.exists
+          ? `: waiting for scheduling (${c.scheduled}/${c.minAvailable} of min scheduled; no termination countdown yet)`
+          : countdownText(c.termination).replace(/^, /, "; ")),
+    );
   } else if (c.minAvailableBreached) {
     notes.push(paint(s, "red", "MinAvailableBreached") + countdownText(c.termination));
   }
   if (!c.exists) notes.push("not created yet");
-  else if (!wide && (c.scheduled !== c.desired || c.scheduleGated > 0)) {
+  else if (!wide && !c.waitingForScheduling && (c.scheduled !== c.desired || c.scheduleGated > 0)) {
     notes.push(
       `scheduled ${c.scheduled}/${c.desired}${c.scheduleGated ? `, ${c.scheduleGated} gated` : ""}`,
     );

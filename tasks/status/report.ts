@@ -189,6 +189,12 @@ export interface CliqueStatusInfo {
   belowMinAvailable: boolean;
   /** `MinAvailableBreached` is True (Grove's own view). */
   minAvailableBreached: boolean;
+  /**
+   * Below minAvailable because fewer than minAvailable pods are scheduled,
+   * and not breached: Grove holds the breach (and the termination countdown)
+   * until the pods are scheduled.
+   */
+  waitingForScheduling: boolean;
   /** Termination countdown while breached. */
   termination?: TerminationInfo;
   /** Distinct nodes its pods run on. */
@@ -669,6 +675,7 @@ function buildCliques(
       progress: fraction(ready, desired),
       belowMinAvailable: ready < minAvailable,
       minAvailableBreached: breached,
+      waitingForScheduling: ready < minAvailable && scheduled < minAvailable && !breached,
       ...optional("termination", breached ? countdown(pclq, delayMs, now) : undefined),
       nodes: new Set(pods.map((p) => p.spec?.nodeName).filter((x) => x)).size,
       ...optional("podTemplateHash", hash),
@@ -695,6 +702,7 @@ function buildCliques(
       progress: fraction(0, s.desired),
       belowMinAvailable: 0 < s.minAvailable,
       minAvailableBreached: false,
+      waitingForScheduling: 0 < s.minAvailable,
       nodes: 0,
       countsFrom: "pods",
       age: "<none>",

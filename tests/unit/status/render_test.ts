@@ -102,3 +102,26 @@ Deno.test("render: an empty --all report renders nothing (the CLI says so on std
   assertEquals(r.podCliqueSets.length, 0);
   assertEquals(renderStatus(r, { style: PLAIN }), "");
 });
+
+Deno.test("render: a clique waiting for scheduling says so instead of a countdown", async () => {
+  const { demoClique, demoGang, demoPcs, demoPod, reportOf } = await import("./_helpers.ts");
+  const r = reportOf([
+    demoPcs(),
+    demoClique({
+      readyReplicas: 0,
+      updatedReplicas: 2,
+      scheduleGatedReplicas: 2,
+      scheduledReplicas: 0,
+    }),
+    demoGang({ phase: "Pending" }),
+    demoPod(0, { gated: true }),
+    demoPod(1, { gated: true }),
+  ]);
+  const out = renderStatus(r, { style: PLAIN });
+  assertMatch(
+    out,
+    /^! demo-0-w .*BELOW MIN: waiting for scheduling \(0\/1 of min scheduled; no termination countdown yet\)$/m,
+  );
+  assertMatch(out, /^demo-0 +Pending +- +score: not scheduled yet$/m);
+  assertMatch(out, /^State: +Starting$/m);
+});

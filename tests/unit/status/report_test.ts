@@ -213,3 +213,34 @@ Deno.test("report: pure and JSON-stable (same input, same output)", async () => 
   assertEquals(JSON.parse(JSON.stringify(a)), a);
   assertEquals(NOW, Date.parse(a.generatedAt));
 });
+
+Deno.test("report: a clique below min with too few pods scheduled waits for scheduling (Grove holds the breach)", () => {
+  const r = reportOf([
+    demoPcs(),
+    demoClique({
+      readyReplicas: 0,
+      updatedReplicas: 2,
+      scheduleGatedReplicas: 2,
+      scheduledReplicas: 0,
+      conditions: [{
+        type: "MinAvailableBreached",
+        status: "False",
+        reason: "InsufficientScheduledPods",
+        message: "Insufficient scheduled pods. expected at least: 1, found: 0",
+        lastTransitionTime: ago(2),
+      }],
+    }),
+    demoGang({ phase: "Pending" }),
+    demoPod(0, { gated: true }),
+    demoPod(1, { gated: true }),
+  ]);
+  const p = r.podCliqueSets[0];
+  const c = p.cliques[0];
+  assertEquals([c.belowMinAvailable, c.minAvailableBreached, c.waitingForScheduling], [
+    true,
+    false,
+    true,
+  ]);
+  assertEquals(c.termination, undefined);
+  assertEquals(p.state, "Starting");
+});
