@@ -131,10 +131,13 @@ function workerCounts(targets: readonly PodTarget[], role: string) {
   return { total: by.size, ready: [...by.values()].filter(Boolean).length };
 }
 
-function planFor(plan: StoredPlan, cls: RoleClass): { workers?: number; tp?: number } {
-  if (cls === "prefill") return { workers: plan.config.prefillWorkers, tp: plan.config.prefillTp };
-  if (cls === "decode") return { workers: plan.config.decodeWorkers, tp: plan.config.decodeTp };
-  if (cls === "worker") return { workers: plan.config.workers, tp: plan.config.tp };
+function planFor(plan: StoredPlan, cls: RoleClass): { workers?: number; gpusPerWorker?: number } {
+  const c = plan.config;
+  if (cls === "prefill") {
+    return { workers: c.prefillWorkers, gpusPerWorker: c.prefillGpusPerWorker };
+  }
+  if (cls === "decode") return { workers: c.decodeWorkers, gpusPerWorker: c.decodeGpusPerWorker };
+  if (cls === "worker") return { workers: c.workers, gpusPerWorker: c.gpusPerWorker };
   return {};
 }
 
@@ -333,7 +336,9 @@ export function buildCompareReport(c: MetricsCollected, opts: MetricsReportOptio
         ? "warn"
         : "ok",
     });
-    const plannedG = plannedW !== null && p.tp !== undefined ? plannedW * p.tp : null;
+    const plannedG = plannedW !== null && p.gpusPerWorker !== undefined
+      ? plannedW * p.gpusPerWorker
+      : null;
     rows.push({
       item: "gpus",
       role: r.role,

@@ -25,6 +25,10 @@ export interface StoredPlan {
     /** Aggregated serving: workers and TP, when given. */
     workers?: number;
     tp?: number;
+    /** GPUs of one worker per role: `<role>_gpus_per_worker`, else tp x pp x dp. */
+    prefillGpusPerWorker?: number;
+    decodeGpusPerWorker?: number;
+    gpusPerWorker?: number;
   };
   /** What AIConfigurator expects. */
   expected: { throughputPerGpu?: number; ttftMs?: number; tpotMs?: number };
@@ -45,6 +49,14 @@ function num(v: unknown): number | undefined {
 
 function obj(v: unknown): Record<string, unknown> {
   return v && typeof v === "object" && !Array.isArray(v) ? v as Record<string, unknown> : {};
+}
+
+function gpusPerWorker(c: Record<string, unknown>, role: string): number | undefined {
+  const given = num(c[`${role}_gpus_per_worker`]);
+  if (given !== undefined) return given;
+  const tp = num(c[`${role}_tp`]) ?? (role === "agg" ? num(c.tp) : undefined);
+  if (tp === undefined) return undefined;
+  return tp * (num(c[`${role}_pp`]) ?? 1) * (num(c[`${role}_dp`]) ?? 1);
 }
 
 /**
@@ -84,8 +96,11 @@ export function readPlan(cm: KubeObject | undefined): { plan?: StoredPlan; error
         decodeWorkers: num(c.decode_workers),
         prefillTp: num(c.prefill_tp),
         decodeTp: num(c.decode_tp),
-        workers: num(c.workers ?? c.agg_workers),
-        tp: num(c.tp ?? c.agg_tp),
+        workers: num(c.agg_workers ?? c.workers),
+        tp: num(c.agg_tp ?? c.tp),
+        prefillGpusPerWorker: gpusPerWorker(c, "prefill"),
+        decodeGpusPerWorker: gpusPerWorker(c, "decode"),
+        gpusPerWorker: gpusPerWorker(c, "agg"),
       },
       expected: {
         throughputPerGpu: num(ex.throughput_tokens_per_sec_per_gpu),
