@@ -138,3 +138,59 @@ export {
   type StorePlanOptions,
   type StorePlanResult,
 } from "./tasks/plan/store.ts";
+export {
+  mergePidSeries,
+  type MetricFamily,
+  type MetricType,
+  type ParsedScrape,
+  type ParseNote,
+  type ParseOptions,
+  parsePrometheusText,
+  PromParseError,
+  type Sample,
+} from "./lib/metrics/prom_parser.ts";
+export {
+  type Bucket,
+  bucketQuantile,
+  counterDelta,
+  counterRate,
+  deltaHistogram,
+  type Histogram,
+  type HistogramDelta,
+  histogramMean,
+  histogramQuantile,
+  histogramsOf,
+  mergeHistograms,
+} from "./lib/metrics/histogram.ts";
+export {
+  detectEngineFromScrape,
+  type EngineKind,
+  type EngineMetricNames,
+  ENGINES,
+  type EngineSpec,
+} from "./lib/metrics/engines.ts";
+export {
+  synthMetricsHandler,
+  type SynthMetricsOptions,
+  synthMetricsText,
+} from "./lib/sim/metrics_synth.ts";
+export type { CollectMetricsOptions } from "./tasks/metrics/collect.ts";
+export type { StoredPlan } from "./tasks/metrics/plan.ts";
+export type { RoleClass } from "./tasks/metrics/targets.ts";
+export { metrics, type MetricsOptions } from "./tasks/metrics/run.ts";
+export type {
+  LatencyMs,
+  MetricsReport,
+  MetricsSummary,
+  PodMetrics,
+  RoleMetrics,
+  SlaMark,
+} from "./tasks/metrics/report.ts";
+export { compare } from "./tasks/compare/run.ts";
+export type {
+  CompareReport,
+  CompareRow,
+  Finding,
+  Recommendation,
+  RowStatus,
+} from "./tasks/compare/report.ts";

@@ -79,7 +79,9 @@ export interface Recommendation {
 
 /** The `compare` report (`-o json`). */
 export interface CompareReport {
+  /** `kubectl-grove.io/v1alpha1`. */
   apiVersion: string;
+  /** `CompareReport`. */
   kind: "CompareReport";
   /** PodCliqueSet. */
   pcs: string;

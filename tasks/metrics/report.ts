@@ -123,7 +123,9 @@ export interface PodMetrics {
 
 /** The `metrics` report (`-o json`). */
 export interface MetricsReport {
+  /** `kubectl-grove.io/v1alpha1`. */
   apiVersion: string;
+  /** `MetricsReport`. */
   kind: "MetricsReport";
   /** PodCliqueSet. */
   pcs: string;
