@@ -166,3 +166,42 @@ Deno.test(
     }
   },
 );
+
+Deno.test("e2e watch: survives dropped watch streams and a 410 relist", opts, async () => {
+  const sim = await startSimCluster({
+    scenario: "fragmented",
+    faults: { dropWatchAfterMs: 150 },
+    historyLimit: 2,
+  });
+  const ac = new AbortController();
+  try {
+    const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+    const it = watchStatus(kube, { name: "llama-disagg" }, { signal: ac.signal, debounceMs: 20 });
+    await it.next();
+    const next = it.next();
+    // Many writes push the watch history past its limit, so a resumed watch gets 410 and relists.
+    await new Promise((r) => setTimeout(r, 400));
+    for (let i = 0; i < 5; i++) {
+      const n = structuredClone(
+        sim.store.get("nodes", undefined, sim.store.list("nodes")[0].metadata.name)!,
+      );
+      n.metadata.labels = { ...n.metadata.labels, bump: String(i) };
+      sim.store.put(n);
+    }
+    healPrefill(sim.store as never);
+    const r = (await next).value as StatusReport;
+    const p = r.podCliqueSets[0].cliques.find((c) => c.name === "llama-disagg-0-prefill")!;
+    assertEquals(p.ready, 3);
+    const lists = sim.requestLog.filter((e) =>
+      e.path.endsWith("/podcliques") && !e.query.includes("watch")
+    );
+    const watches = sim.requestLog.filter((e) =>
+      e.path.endsWith("/podcliques") && e.query.includes("watch")
+    );
+    assert(watches.length >= 2, "the dropped watch was resumed");
+    assert(lists.length >= 2, "the expired watch (410) was followed by a relist");
+  } finally {
+    ac.abort();
+    await sim.stop();
+  }
+});
