@@ -13,7 +13,7 @@
 
 import { formatAge } from "../../lib/grove/duration.ts";
 import { bar, percent } from "../../lib/render/bar.ts";
-import { type Paint, paint, PLAIN, type Style } from "../../lib/render/style.ts";
+import { displayWidth, type Paint, paint, PLAIN, type Style } from "../../lib/render/style.ts";
 import { renderTable } from "../../lib/render/table.ts";
 import type {
   CliqueStatusInfo,
@@ -103,7 +103,7 @@ function renderPcsDetail(p: PcsStatusInfo, o: Opts): string {
     p.conditions.forEach((c, i) =>
       lines.push([
         i === 0 ? "Conditions:" : "",
-        `${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ""} (${c.age})${
+        `${c.type}=${c.status}${c.reason && c.reason !== c.type ? ` ${c.reason}` : ""} (${c.age})${
           c.message ? `: ${oneLine(c.message)}` : ""
         }`,
       ])
@@ -256,10 +256,17 @@ function scoreColor(score: number): Paint {
 }
 
 function scoreCell(g: GangStatusInfo, s: Style): string {
-  if (g.placementScore === null) return `${" ".repeat(BAR_WIDTH + 2)} -`;
+  if (g.placementScore === null) {
+    return `${" ".repeat(displayWidth(bar(0, withoutColor(s), { width: BAR_WIDTH })))}    -`;
+  }
   return `${bar(g.placementScore, s, { width: BAR_WIDTH, paint: scoreColor(g.placementScore) })} ${
     g.placementScore.toFixed(2)
   }`;
+}
+
+/** The style without colour (for measuring widths). */
+function withoutColor(s: Style): Style {
+  return { ...s, color: false };
 }
 
 function gangTable(gangs: GangStatusInfo[], o: Opts): string {
