@@ -64,7 +64,7 @@ function latCells(s: MetricsSummary | { latencyMs: MetricsSummary["latencyMs"] }
   const cells = [fmtMs(l.ttft?.p50), fmtMs(l.ttft?.p99), fmtMs(l.itl?.p50), fmtMs(l.itl?.p99)];
   cells.push(fmtMs(l.e2e?.p50));
   if (wide) {
-    cells.push(fmtMs(l.ttft?.p90), fmtMs(l.itl?.p90), fmtMs(l.e2e?.p99), fmtMs(l.queue?.p50));
+    cells.push(fmtMs(l.ttft?.p90), fmtMs(l.itl?.p90), fmtMs(l.e2e?.p99), fmtMs(l.queue?.mean));
   }
   return cells;
 }
@@ -112,7 +112,7 @@ export function renderMetrics(r: MetricsReport, o: MetricsRenderOptions): string
     "itl p50",
     "itl p99",
     "e2e p50",
-    ...(wide ? ["ttft p90", "itl p90", "e2e p99", "queue p50"] : []),
+    ...(wide ? ["ttft p90", "itl p90", "e2e p99", "queue mean"] : []),
     "running",
     "waiting",
     "kv",
