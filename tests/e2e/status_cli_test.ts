@@ -3,6 +3,8 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
+import { connect } from "../../lib/kube/connect.ts";
+import { status } from "../../tasks/status/mod.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
@@ -192,6 +194,25 @@ Deno.test("e2e status: a forbidden list names the verb and the resource", opts, 
     assertEquals(r.code, 1);
     assertStringIncludes(r.stderr, 'error: forbidden: cannot list pods in namespace "inference"');
     assertStringIncludes(r.stderr, "kubectl auth can-i list pods -n inference");
+  } finally {
+    await sim.stop();
+  }
+});
+
+Deno.test("e2e status: the library function returns the typed report", opts, async () => {
+  const sim = await startSimCluster({ scenario: "aggregated", shiftTimes: false });
+  try {
+    const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+    const r = await status(kube, {
+      name: "qwen-agg",
+      now: Date.parse(sim.scenario.meta.recordedAt),
+    });
+    assertEquals(r.kind, "StatusReport");
+    assertEquals(r.podCliqueSets[0].gangs.map((g) => g.placementScore), [0.9, 0.88]);
+    assertEquals(r.generatedAt, "2026-11-01T12:00:00Z");
+    const all = await status(kube, { allNamespaces: true });
+    assertEquals(all.scope.all, true);
+    assertEquals(all.podCliqueSets.length, 1);
   } finally {
     await sim.stop();
   }

@@ -124,3 +124,14 @@ Deno.test("collect: 403 passes the API error on (which verb on which resource)",
   assertEquals(e.message, 'forbidden: cannot list pods in namespace "team"');
   assertStringIncludes(e.hint!, "kubectl auth can-i list pods -n team");
 });
+
+Deno.test("collect: with -A an unknown name is looked up in every namespace", async () => {
+  const k = new FakeKube("team");
+  k.lists.set("podcliquesets", [pcs("qwen-disagg", "a"), pcs("llama", "b")]);
+  const e = await assertRejects(
+    () => collectStatus(k, { name: "qwen-disag", allNamespaces: true }),
+    GroveError,
+  );
+  assertEquals(e.message, 'podcliqueset "qwen-disag" not found in any namespace');
+  assertStringIncludes(e.hint!, "did you mean: qwen-disagg?");
+});
