@@ -31,6 +31,8 @@ import { topologyCommand } from "./commands/topology.ts";
 import { healthCommand } from "./commands/health.ts";
 import { rolloutCommand } from "./commands/rollout.ts";
 import { updateCommand } from "./commands/update.ts";
+import { restartCommand } from "./commands/restart.ts";
+import { applyCommand } from "./commands/apply.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
@@ -39,6 +41,8 @@ const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   healthCommand,
   rolloutCommand,
   updateCommand,
+  restartCommand,
+  applyCommand,
   completionCommand,
   diagCommand,
   metricsCommand,

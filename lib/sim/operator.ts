@@ -282,6 +282,21 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
     }
   }
 
+  /** A node for a pod of a brand-new clique: round-robin over Ready nodes, GPU nodes for GPU pods. */
+  let rr = 0;
+  function pickNode(clique: KubeObject): string | undefined {
+    const wantsGpu = JSON.stringify(clique.spec?.podSpec ?? {}).includes("nvidia.com/gpu");
+    const nodes = store.list(R.nodes).filter((n) =>
+      !n.spec?.unschedulable &&
+      (n.status?.conditions ?? []).some((c: { type: string; status: string }) =>
+        c.type === "Ready" && c.status === "True"
+      ) &&
+      (!wantsGpu || Number(n.status?.allocatable?.["nvidia.com/gpu"] ?? 0) > 0)
+    );
+    if (!nodes.length) return undefined;
+    return nodes[rr++ % nodes.length].metadata.name;
+  }
+
   // ---- one PodCliqueSet ----------------------------------------------------
 
   /** Reconciles one set; returns true while it still has work. */
@@ -403,7 +418,7 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
         const sibling = mine.find((p) => p.spec.nodeName)?.spec.nodeName;
         for (let i = 0, made = mine.length; made < replicas; i++) {
           if (used.has(i)) continue;
-          const node = s.vacated.get(`${q.metadata.name}/${i}`) ?? sibling;
+          const node = s.vacated.get(`${q.metadata.name}/${i}`) ?? sibling ?? pickNode(q);
           const created = store.create(R.pods, buildPod(name, q, i, h, node, t)) as Pod;
           readyAt.set(keyOf(created), t + readyDelayMs);
           log({
