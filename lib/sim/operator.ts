@@ -199,10 +199,13 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
     if (s) return s;
     s = { hashes: new Map(), gens: new Map(), lastStepAt: 0, vacated: new Map() };
     const tpl = pcs.spec?.template;
-    s.gens.set(
-      stableStringify(tpl),
-      pcs.status?.currentGenerationHash ?? stableHash(tpl).slice(0, 10),
-    );
+    // The recorded generation hash belongs to the template only once the operator has observed it.
+    if (
+      pcs.status?.currentGenerationHash &&
+      pcs.status.observedGeneration === pcs.metadata.generation
+    ) {
+      s.gens.set(stableStringify(tpl), pcs.status.currentGenerationHash);
+    }
     const byName = new Map((tpl?.cliques ?? []).map((c) => [c.name, c]));
     for (const q of pclqs) {
       const t = templateOfClique(pcs, q, byName);
