@@ -91,6 +91,7 @@ export function planRestart(i: PlanRestartInput): RestartPlan {
   }
   const info: RestartPlan["cliques"] = [];
   const queues = new Map<string, RestartPod[]>();
+  const firstBudget = new Map<string, number>();
   for (const q of cliques) {
     const role = cliqueRole(q);
     const pods = i.pods
@@ -103,7 +104,10 @@ export function planRestart(i: PlanRestartInput): RestartPlan {
       );
     const ready = pods.filter(isPodReady).length;
     const min = cliqueMinAvailable(q);
-    const maxDown = Math.max(0, ready - min);
+    // Between batches the clique is back to full readiness: then replicas - minAvailable
+    // may be down; the first batch has only what is ready now.
+    const maxDown = Math.max(0, Number(q.spec?.replicas ?? pods.length) - min);
+    firstBudget.set(q.metadata.name, Math.max(0, Math.min(maxDown, ready - min)));
     info.push({
       name: q.metadata.name,
       role,
@@ -158,16 +162,25 @@ export function planRestart(i: PlanRestartInput): RestartPlan {
           if (!q.length || batch.length >= size) continue;
           const next = q[0];
           const used = down.get(c.name) ?? 0;
-          if (next.ready && used >= c.maxDown) continue;
+          const budget = batches.length === 0 ? firstBudget.get(c.name) ?? 0 : c.maxDown;
+          if (next.ready && used >= budget) continue;
           batch.push(q.shift()!);
           if (next.ready) down.set(c.name, used + 1);
           progress = true;
         }
       }
-      if (!batch.length) break;
+      if (!batch.length) {
+        // nothing may go down yet: the executor waits for full readiness before the next batch
+        if (batches.length === 0) {
+          batches.push([]);
+          continue;
+        }
+        break;
+      }
       batches.push(batch);
     }
   }
+  if (batches.length && batches[0].length === 0) batches.shift();
   return {
     apiVersion: REPORT_API_VERSION,
     kind: "RestartPlan",

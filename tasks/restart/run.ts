@@ -89,8 +89,35 @@ export async function restart(kube: Kube, opts: RestartOptions): Promise<Restart
   }
   const interval = opts.intervalMs ?? 2000;
   let done = 0;
+  const minOf = new Map(plan.cliques.map((c) => [c.name, c.minAvailable]));
   for (const batch of plan.batches) {
     if (opts.signal?.aborted) return { plan, completedBatches: done, skipped: "aborted" };
+    // Safety gate: deleting the batch's ready pods must leave every clique at minAvailable.
+    if (!plan.force) {
+      const gateStart = Date.now();
+      for (;;) {
+        const s = await listState(kube, ns, opts.name);
+        const safe = [...new Set(batch.map((p) => p.clique))].every((c) => {
+          const pods = s.pods.filter((p) => p.metadata.labels?.[LabelKeys.podClique] === c);
+          const ready = pods.filter(isPodReady);
+          const goingDown = ready.filter((p) =>
+            batch.some((b) => b.name === p.metadata.name)
+          ).length;
+          return ready.length - goingDown >= (minOf.get(c) ?? 0);
+        });
+        if (safe) break;
+        if (opts.signal?.aborted) return { plan, completedBatches: done, skipped: "aborted" };
+        if (Date.now() - gateStart > (opts.batchTimeoutMs ?? 600_000)) {
+          throw new GroveError(
+            `restart of podcliqueset "${opts.name}": batch ${
+              done + 1
+            } would take a clique below minAvailable and its pods did not become ready in time; stopped`,
+            { exitCode: 4, hint: `check the pods with: kubectl grove status ${opts.name}` },
+          );
+        }
+        await new Promise((r) => setTimeout(r, interval));
+      }
+    }
     for (const p of batch) {
       try {
         await kube.delete(Resources.pods, p.name, {
