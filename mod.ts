@@ -194,3 +194,49 @@ export type {
   Recommendation,
   RowStatus,
 } from "./tasks/compare/report.ts";
+export {
+  type RoleProgress,
+  type RolloutEvent,
+  type RolloutPhase,
+  type RolloutStatusReport,
+} from "./tasks/rollout/status_report.ts";
+export {
+  rolloutStatus,
+  type RolloutStatusOptions,
+  waitForRollout,
+  type WaitOptions,
+  type WaitStep,
+} from "./tasks/rollout/status.ts";
+export {
+  type DiffReport,
+  type HistoryEntry,
+  type HistoryReport,
+  rolloutDiff,
+  type RolloutDiffOptions,
+  rolloutHistory,
+  type RolloutHistoryOptions,
+} from "./tasks/rollout/history.ts";
+export { undo, type UndoOptions, type UndoResult } from "./tasks/rollout/undo.ts";
+export { pause, type PauseOptions, type PauseResult, resume } from "./tasks/rollout/pause.ts";
+export type { ChangeResult } from "./tasks/rollout/change.ts";
+export { updateImage, type UpdateImageOptions } from "./tasks/update/run.ts";
+export type {
+  AffectedRole,
+  ImageTarget,
+  ImageUpdateRequest,
+  UpdatePlan,
+} from "./tasks/update/plan.ts";
+export { restart, type RestartOptions, type RestartResult } from "./tasks/restart/run.ts";
+export type { RestartPlan, RestartPod } from "./tasks/restart/plan.ts";
+export { type ApplyOptions, applyPcs, type ApplyResult } from "./tasks/apply/run.ts";
+export { type ManifestDoc, parseManifest } from "./tasks/apply/parse.ts";
+export type { RevisionInfo } from "./lib/revisions/revision.ts";
+export type * from "./lib/grove/types.ts";
+export type { FieldChange } from "./lib/revisions/field_changes.ts";
+export {
+  type OperatorAction,
+  type OperatorOptions,
+  type SimOperator,
+  simOperator,
+  startOperator,
+} from "./lib/sim/operator.ts";

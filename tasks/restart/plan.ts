@@ -27,7 +27,9 @@ export interface RestartPod {
 
 /** `kind: RestartPlan`. */
 export interface RestartPlan {
+  /** `kubectl-grove.io/v1alpha1`. */
   apiVersion: string;
+  /** Report kind. */
   kind: "RestartPlan";
   /** PodCliqueSet. */
   name: string;

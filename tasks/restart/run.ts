@@ -42,6 +42,7 @@ export interface RestartOptions {
 
 /** What restart did. */
 export interface RestartResult {
+  /** The batches. */
   plan: RestartPlan;
   /** Batches completed. */
   completedBatches: number;

@@ -46,7 +46,9 @@ export interface HistoryEntry {
 
 /** `kind: RolloutHistory`. */
 export interface HistoryReport {
+  /** `kubectl-grove.io/v1alpha1`. */
   apiVersion: string;
+  /** Report kind. */
   kind: "RolloutHistory";
   /** PodCliqueSet. */
   name: string;
@@ -199,9 +201,13 @@ export interface RolloutDiffOptions extends RolloutHistoryOptions {
 
 /** `kind: RolloutDiff`. */
 export interface DiffReport {
+  /** `kubectl-grove.io/v1alpha1`. */
   apiVersion: string;
+  /** Report kind. */
   kind: "RolloutDiff";
+  /** PodCliqueSet. */
   name: string;
+  /** Namespace. */
   namespace: string;
   /** The revision compared. */
   revision: number;

@@ -74,6 +74,7 @@ export interface WaitOptions extends RolloutStatusOptions {
 
 /** One observation while waiting; `done` says why the wait ended, if it did. */
 export interface WaitStep {
+  /** The status at this step. */
   report: RolloutStatusReport;
   /** Set on the last step. */
   done?: "complete" | "failed" | "stalled" | "timeout" | "aborted";

@@ -64,7 +64,9 @@ export interface RolloutEvent {
 
 /** `kind: RolloutStatus`. */
 export interface RolloutStatusReport {
+  /** `kubectl-grove.io/v1alpha1`. */
   apiVersion: string;
+  /** Report kind. */
   kind: "RolloutStatus";
   /** PodCliqueSet. */
   name: string;

@@ -56,7 +56,9 @@ export interface AffectedRole {
 
 /** The preview of a template change (`kind: UpdatePlan`). */
 export interface UpdatePlan {
+  /** `kubectl-grove.io/v1alpha1`. */
   apiVersion: string;
+  /** Report kind. */
   kind: "UpdatePlan";
   /** PodCliqueSet name. */
   name: string;
