@@ -259,3 +259,55 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e update --wait-for-approval: applied paused, waits for resume, then follows to completion",
+  opts,
+  async () => {
+    const op = simOperator({ stepMs: 20, readyDelayMs: 30 });
+    const sim = await startSimCluster({ scenario: "healthy", operator: op });
+    try {
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const waiting = runCli(
+        [
+          "update",
+          PCS,
+          "--image",
+          NEW,
+          "--role",
+          "prefill",
+          "--wait-for-approval",
+          "--yes",
+          "--interval",
+          "20ms",
+        ],
+        { env },
+      );
+      // wait until the change is stored paused
+      for (let i = 0; i < 200; i++) {
+        const pcs = sim.store.get("podcliquesets", NS, PCS)!;
+        if (JSON.stringify(pcs.spec).includes(NEW)) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const pcs = sim.store.get("podcliquesets", NS, PCS)!;
+      assertEquals(pcs.spec.updateStrategy.type, "OnDelete");
+      await new Promise((r) => setTimeout(r, 150));
+      assertEquals(
+        op.operator!.actions.filter((a) => a.action === "delete-pod").length,
+        0,
+        "nothing rolls before approval",
+      );
+      const r = await runCli(["rollout", "resume", PCS, "--yes"], { env });
+      assertEquals(r.code, 0, r.stderr);
+      const done = await waiting;
+      assertEquals(done.code, 0, done.stderr);
+      assertStringIncludes(done.stdout, "updated, paused until approved (revision 2)");
+      assertStringIncludes(done.stderr, "waiting for approval");
+      assertStringIncludes(done.stderr, "approved");
+      assertMatch(done.stdout, /Complete/);
+      assert(op.operator!.actions.some((a) => a.action === "delete-pod"));
+    } finally {
+      await sim.stop();
+    }
+  },
+);
