@@ -25,6 +25,10 @@ function statusCommand(ctx: CliContext) {
       parseDurationMs,
       600_000,
     )
+    .option(
+      "--metrics [window]",
+      "scrape the engines at the end and show TTFT/TPOT p99 per role (window between two scrapes, e.g. 30s; default: one scrape)",
+    )
     .addOption(
       new Option("--interval <duration>", "time between polls").argParser(parseDurationMs)
         .default(2000).hideHelp(),
@@ -50,6 +54,11 @@ function statusCommand(ctx: CliContext) {
         intervalMs: opts.interval as number,
         progressDeadlineMs: opts.progressDeadline,
         output: opts.output as OutputFormat,
+        metricsWindowMs: opts.metrics === undefined
+          ? undefined
+          : opts.metrics === true
+          ? 0
+          : parseDurationMs(String(opts.metrics)),
       });
     });
 }

@@ -22,7 +22,7 @@ import { renderDiff, renderHistory, renderRevision } from "./history_render.ts";
 import { pause, resume } from "./pause.ts";
 import { waitForRollout, type WaitStep } from "./status.ts";
 import { renderProgressLine, renderRolloutStatus } from "./status_render.ts";
-import { statusExitCode } from "./status_report.ts";
+import { type RolloutStatusReport, statusExitCode, withLatency } from "./status_report.ts";
 import { undo } from "./undo.ts";
 
 const CLEAR = "\x1b[H\x1b[2J";
@@ -199,6 +199,33 @@ export interface StatusCliOptions {
   intervalMs: number;
   progressDeadlineMs: number;
   output: OutputFormat;
+  /** Scrape the engines over this window (ms) and show TTFT/TPOT p99 per role; 0 = one scrape. */
+  metricsWindowMs?: number;
+}
+
+async function addLatency(
+  ctx: CliContext,
+  kube: Kube,
+  report: RolloutStatusReport,
+  windowMs: number | undefined,
+): Promise<RolloutStatusReport> {
+  if (windowMs === undefined) return report;
+  try {
+    const { metrics, scrapeSettings } = await import("../metrics/run.ts");
+    const s = scrapeSettings(ctx);
+    const m = await metrics(kube, {
+      pcs: report.name,
+      namespace: report.namespace,
+      windowMs,
+      timeoutMs: s.timeoutMs,
+      fallbackPort: s.fallbackPort,
+      signal: ctx.abort.signal,
+    });
+    return withLatency(report, m.roles);
+  } catch (e) {
+    ctx.warn(`metrics unavailable: ${(e as Error).message}`);
+    return report;
+  }
 }
 
 /** `rollout status`: waits by default; exit 0 complete, 3 failed/stalled, 4 timeout. */
@@ -236,7 +263,11 @@ export async function followRollout(
     const step = await it.next();
     if (step.done) break;
     last = step.value;
-    const { report, done } = step.value;
+    const { done } = step.value;
+    let report = step.value.report;
+    if (done || opts.wait === false) {
+      report = await addLatency(ctx, kube, report, opts.metricsWindowMs);
+    }
     const now = new Date();
     if (opts.wait === false) {
       if (opts.output === "json") ctx.write(toJson(report));

@@ -51,6 +51,10 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
     );
   }
   out.push("");
+  const lat = new Map((r.latency ?? []).map((l) => [l.role, l]));
+  const ms = (
+    v: number | null | undefined,
+  ) => (v === null || v === undefined ? "-" : `${Math.round(v)}ms`);
   const rows = r.roles.map((x) => [
     x.role,
     `${bar(x.fraction, style, { width: 20, paint: x.failing.length ? "red" : "green" })} ${
@@ -59,9 +63,12 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
     `${x.updatedReady}/${x.desired}`,
     String(x.old),
     String(x.ready),
+    ...(r.latency ? [ms(lat.get(x.role)?.ttftP99Ms), ms(lat.get(x.role)?.tpotP99Ms)] : []),
     x.failing.length ? x.failing.join(", ") : "",
   ]);
-  out.push(renderTable(["role", "progress", "updated", "old", "ready", "failing"], rows).trimEnd());
+  const headers = ["role", "progress", "updated", "old", "ready"];
+  if (r.latency) headers.push("ttft-p99", "tpot-p99");
+  out.push(renderTable([...headers, "failing"], rows).trimEnd());
   out.push("");
   out.push(
     `  placement score: before ${score(r.placementScore.before)}, now ${

@@ -104,6 +104,36 @@ export interface RolloutStatusReport {
   estimate: { remainingMs?: number; podsPerMinute?: number };
   /** State of a progressive rollout (canary, rack-by-rack), when one runs. */
   progressive?: unknown;
+  /** TTFT and TPOT p99 per role, when metrics were scraped (`--metrics`). */
+  latency?: RoleLatency[];
+}
+
+/** Latency of one role from the engines' metrics. */
+export interface RoleLatency {
+  /** Role. */
+  role: string;
+  /** Time to first token, p99, ms. */
+  ttftP99Ms: number | null;
+  /** Time per output token (inter-token latency), p99, ms. */
+  tpotP99Ms: number | null;
+}
+
+/** Adds per-role TTFT/TPOT p99 from a metrics report's roles (pure). */
+export function withLatency(
+  r: RolloutStatusReport,
+  roles: {
+    role: string;
+    latencyMs: { ttft?: { p99: number | null }; itl?: { p99: number | null } };
+  }[],
+): RolloutStatusReport {
+  return {
+    ...r,
+    latency: roles.map((x) => ({
+      role: x.role,
+      ttftP99Ms: x.latencyMs.ttft?.p99 ?? null,
+      tpotP99Ms: x.latencyMs.itl?.p99 ?? null,
+    })),
+  };
 }
 
 /** Inputs of {@link buildRolloutStatus}. */

@@ -183,3 +183,29 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e rollout status --metrics: TTFT/TPOT p99 per role from the engines",
+  opts,
+  async () => {
+    const sim = await startSimCluster({ scenario: "healthy" });
+    try {
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const r = await runCli(["rollout", "status", PCS, "--no-wait", "--metrics"], { env });
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(r.stdout, /^ROLE +PROGRESS +UPDATED +OLD +READY +TTFT-P99 +TPOT-P99/m);
+      assertMatch(r.stdout, /^prefill +.* \d+ms +\d+ms/m);
+      const j = JSON.parse(
+        (await runCli(["rollout", "status", PCS, "--no-wait", "--metrics", "-o", "json"], { env }))
+          .stdout,
+      );
+      assert(
+        j.latency.some((l: { role: string; ttftP99Ms: number | null }) =>
+          l.role === "prefill" && l.ttftP99Ms! > 0
+        ),
+      );
+    } finally {
+      await sim.stop();
+    }
+  },
+);
