@@ -30,7 +30,8 @@ function statusCommand(ctx: CliContext) {
       "scrape the engines at the end and show TTFT/TPOT p99 per role (window between two scrapes, e.g. 30s; default: one scrape)",
     )
     .addOption(
-      new Option("--interval <duration>", "time between polls").argParser(parseDurationMs)
+      new Option("--interval <duration>", "how often time-outs are re-checked when nothing changes")
+        .argParser(parseDurationMs)
         .default(2000).hideHelp(),
     )
     .addOption(outputOption(["table", "json", "yaml"]))

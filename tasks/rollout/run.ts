@@ -289,7 +289,12 @@ export async function followRollout(
     first = false;
   }
   const end = last;
-  if (!end || end.done === undefined) return;
+  if (!end || end.done === undefined) {
+    if (ctx.abort.signal.aborted) {
+      ctx.note(`stopped watching; the rollout of podcliqueset/${name} goes on in the cluster`);
+    }
+    return;
+  }
   const r = end.report;
   switch (end.done) {
     case "complete":

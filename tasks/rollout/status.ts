@@ -10,6 +10,11 @@ import type { Event, Pod, PodClique } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube } from "../../lib/kube/types.ts";
 import { listRevisions } from "../../lib/revisions/store.ts";
+import { GroveError } from "../../lib/errors.ts";
+import type { PodCliqueSet } from "../../lib/grove/types.ts";
+import { revisionSelector } from "../../lib/revisions/keys.ts";
+import { type ControllerRevision, readRevision } from "../../lib/revisions/revision.ts";
+import { listWatch, type Snapshot } from "../../lib/watch/mod.ts";
 import { getPcs, listGangs } from "./common.ts";
 import { buildRolloutStatus, type RolloutStatusReport } from "./status_report.ts";
 
@@ -64,7 +69,7 @@ export async function rolloutStatus(
 export interface WaitOptions extends RolloutStatusOptions {
   /** Give up after this long (ms; default 10 minutes). */
   timeoutMs?: number;
-  /** Time between polls (ms; default 2000). */
+  /** How often time-outs and stalls are re-checked when nothing changes (ms; default 2000). */
   intervalMs?: number;
   /** No progress for this long is Stalled (ms; default 10 minutes). */
   progressDeadlineMs?: number;
@@ -78,21 +83,6 @@ export interface WaitStep {
   report: RolloutStatusReport;
   /** Set on the last step. */
   done?: "complete" | "failed" | "stalled" | "timeout" | "aborted";
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      resolve();
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /**
@@ -113,35 +103,93 @@ export async function* waitForRollout(kube: Kube, opts: WaitOptions): AsyncGener
   const now = opts.now ?? (() => new Date());
   const start = now().getTime();
   const timeoutMs = opts.timeoutMs ?? 600_000;
+  const tickMs = opts.intervalMs ?? 2000;
+  const ns = opts.namespace ?? kube.namespace;
+  const sel = partOfSelector(opts.name);
+  // One list then one watch per kind; a tick re-evaluates time-outs and stalls.
+  const inner = new AbortController();
+  const onAbort = () => inner.abort();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  const snaps = listWatch(kube, [
+    {
+      key: "pcs",
+      resource: Resources.podcliquesets,
+      options: { namespace: ns, fieldSelector: `metadata.name=${opts.name}` },
+    },
+    {
+      key: "cliques",
+      resource: Resources.podcliques,
+      options: { namespace: ns, labelSelector: sel },
+    },
+    { key: "pods", resource: Resources.pods, options: { namespace: ns, labelSelector: sel } },
+    { key: "gangs", resource: Resources.podgangs, options: { namespace: ns, labelSelector: sel } },
+    { key: "events", resource: Resources.events, options: { namespace: ns } },
+    {
+      key: "revisions",
+      resource: Resources.controllerrevisions,
+      options: { namespace: ns, labelSelector: revisionSelector(opts.name) },
+    },
+  ], { signal: inner.signal, debounceMs: Math.min(150, tickMs) });
   let lastKey = "";
   let lastProgress = now();
   let lastDone = -1;
-  for (;;) {
-    const report = await rolloutStatus(kube, {
-      ...opts,
-      lastProgressAt: lastProgress,
-      progressDeadlineMs: opts.progressDeadlineMs,
-    });
-    if (report.totals.updatedReady !== lastDone) {
-      lastDone = report.totals.updatedReady;
-      lastProgress = now();
-      report.phase === "Stalled" && (report.phase = "Progressing");
+  let snap: Snapshot | undefined;
+  let pending = snaps.next();
+  try {
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const tick = new Promise<"tick">((resolve) => {
+        timer = setTimeout(
+          () => resolve("tick"),
+          snap ? Math.max(1, Math.min(tickMs, timeoutMs - (now().getTime() - start))) : 2 ** 31 - 1,
+        );
+      });
+      const next = await Promise.race([pending, tick]);
+      clearTimeout(timer);
+      if (next !== "tick") {
+        if (next.done) return;
+        snap = next.value;
+        pending = snaps.next();
+      }
+      if (!snap) continue;
+      const pcs = snap.objects.pcs[0] as PodCliqueSet | undefined;
+      if (!pcs) {
+        throw new GroveError(`podcliqueset "${opts.name}" not found in namespace "${ns}"`, {
+          hint: `check the name and namespace (-n); list them with: kubectl get pcs -n ${ns}`,
+        });
+      }
+      const report = buildRolloutStatus({
+        pcs,
+        cliques: snap.objects.cliques as PodClique[],
+        pods: snap.objects.pods as Pod[],
+        gangs: snap.objects.gangs,
+        events: snap.objects.events as Event[],
+        revisions: (snap.objects.revisions as ControllerRevision[]).map(readRevision),
+        now: now(),
+        lastProgressAt: lastProgress,
+        progressDeadlineMs: opts.progressDeadlineMs,
+      });
+      if (report.totals.updatedReady !== lastDone) {
+        lastDone = report.totals.updatedReady;
+        lastProgress = now();
+        if (report.phase === "Stalled") report.phase = "Progressing";
+      }
+      let done: WaitStep["done"];
+      if (report.phase === "Complete") done = "complete";
+      else if (report.phase === "Failed") done = "failed";
+      else if (report.phase === "Stalled") done = "stalled";
+      else if (opts.signal?.aborted) done = "aborted";
+      else if (now().getTime() - start >= timeoutMs) done = "timeout";
+      const key = JSON.stringify([report.phase, report.roles, report.paused, report.revision]);
+      if (done || key !== lastKey) {
+        lastKey = key;
+        yield done ? { report, done } : { report };
+      }
+      if (done) return;
     }
-    let done: WaitStep["done"];
-    if (report.phase === "Complete") done = "complete";
-    else if (report.phase === "Failed") done = "failed";
-    else if (report.phase === "Stalled") done = "stalled";
-    else if (opts.signal?.aborted) done = "aborted";
-    else if (now().getTime() - start >= timeoutMs) done = "timeout";
-    const key = JSON.stringify([report.phase, report.roles, report.paused, report.revision]);
-    if (done || key !== lastKey) {
-      lastKey = key;
-      yield done ? { report, done } : { report };
-    }
-    if (done) return;
-    await sleep(
-      Math.min(opts.intervalMs ?? 2000, Math.max(1, timeoutMs - (now().getTime() - start))),
-      opts.signal,
-    );
+  } finally {
+    opts.signal?.removeEventListener("abort", onAbort);
+    inner.abort();
+    await snaps.return(undefined);
   }
 }
