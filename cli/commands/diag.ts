@@ -68,7 +68,13 @@ stderr, only the bundle path to stdout. Exit code 5 when a collector failed
         metrics: opts.metrics,
         outputDir: opts.outputDir,
         archive: opts.archive,
-        reports: (objects) => diagReports(objects, { namespace, pcs, now: new Date() }),
+        reports: (objects) =>
+          diagReports(objects, {
+            namespace,
+            allNamespaces: ctx.globals.allNamespaces,
+            pcs,
+            now: new Date(),
+          }),
         progress: (step, total, what) => ctx.note(`[${step}/${total}] ${what}`),
       });
       const crit = res.bundle.findings.filter((f) => f.severity === "critical").length;

@@ -1,22 +1,62 @@
 /**
- * The status, health and topology reports inside a bundle, built from the
- * objects diag already collected (no extra requests), as text and JSON.
- * Reports whose task is not available are skipped.
+ * The reports inside a bundle (status now; health and topology as their
+ * tasks provide builders), computed from the objects diag already collected:
+ * no extra requests. Each report is written as text and as JSON.
  *
  * @module
  */
 
+import type { KubeObject } from "../../lib/kube/types.ts";
+import { toJson } from "../../lib/render/output.ts";
+
 /** Options of {@link diagReports}. */
 export interface DiagReportOptions {
+  /** Namespace of the collection. */
   namespace: string;
+  /** All namespaces were collected. */
+  allNamespaces?: boolean;
+  /** The PodCliqueSet the bundle is about, if any. */
   pcs?: string;
+  /** The moment of collection. */
   now: Date;
 }
 
-/** Rendered report files for the bundle. */
-export function diagReports(
-  _objects: Record<string, unknown[]>,
-  _opts: DiagReportOptions,
-): Promise<{ file: string; text: string }[]> {
-  return Promise.resolve([]);
+/** One rendered report file. */
+export interface ReportFile {
+  /** Bundle-relative path. */
+  file: string;
+  /** Contents. */
+  text: string;
+}
+
+function flatten(objects: Record<string, unknown[]>): KubeObject[] {
+  return Object.values(objects).flat() as KubeObject[];
+}
+
+/** Renders every available report for the bundle. A failing report is reported, the others still written. */
+export async function diagReports(
+  objects: Record<string, unknown[]>,
+  opts: DiagReportOptions,
+): Promise<ReportFile[]> {
+  const all = flatten(objects);
+  const files: ReportFile[] = [];
+  const errors: string[] = [];
+  const scope = {
+    name: opts.pcs,
+    namespace: opts.allNamespaces ? undefined : opts.namespace,
+    all: !opts.pcs,
+    allNamespaces: !!opts.allNamespaces,
+  };
+  try {
+    const { buildStatusReport, selectStatusObjects, renderStatus } = await import(
+      "../status/mod.ts"
+    );
+    const report = buildStatusReport(selectStatusObjects(all, scope), { now: opts.now });
+    files.push({ file: "reports/status.txt", text: renderStatus(report, { wide: true }) });
+    files.push({ file: "reports/status.json", text: toJson(report) });
+  } catch (e) {
+    errors.push(`status: ${(e as Error).message}`);
+  }
+  if (errors.length) throw new Error(`some reports failed: ${errors.join("; ")}`);
+  return files;
 }

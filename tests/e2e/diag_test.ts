@@ -174,6 +174,14 @@ Deno.test("diag then --replay: the bundle serves the same objects offline", asyn
   try {
     const r = await runCli(["diag", "-o", `${out}/b`], { env: { KUBECONFIG: sim.kubeconfigPath } });
     assertEquals(r.code, 0, r.stderr);
+    // any command runs on the bundle through --replay and prints what the live cluster prints
+    const normalise = (t: string) => t.replace(/\b\d+(d|h|m|s)(\d+(h|m|s))?\b/g, "<t>");
+    for (const argv of [["status", "--all"], ["status", "llama-disagg"]]) {
+      const live = await runCli(argv, { env: { KUBECONFIG: sim.kubeconfigPath } });
+      const replayed = await runCli(["--replay", `${out}/b`, ...argv]);
+      assertEquals(replayed.code, live.code, replayed.stderr);
+      assertEquals(normalise(replayed.stdout), normalise(live.stdout), argv.join(" "));
+    }
     const replay = await startSimCluster({ scenario: `${out}/b` });
     try {
       for (const kind of ["podcliquesets", "podcliques", "podgangs", "pods", "nodes"]) {
