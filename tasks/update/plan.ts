@@ -8,7 +8,13 @@
 
 import { UsageError } from "../../lib/errors.ts";
 import { expectedCliques, isPodReady, podCondition, podRef } from "../../lib/grove/relations.ts";
-import type { Pod, PodCliqueSet, PodCliqueTemplateSpec } from "../../lib/grove/types.ts";
+import type {
+  Pod,
+  PodCliqueSet,
+  PodCliqueSetTemplateSpec,
+  PodCliqueTemplateSpec,
+} from "../../lib/grove/types.ts";
+import { stableStringify } from "../../lib/revisions/hash.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import { type FieldChange, fieldChanges } from "../../lib/revisions/field_changes.ts";
 import { isPaused, strategyOf } from "../../lib/revisions/pause.ts";
@@ -222,13 +228,30 @@ export function planChange(
   );
   const strategy = strategyOf(next);
   const oldCliques = new Map((before.spec?.template?.cliques ?? []).map((c) => [c.name, c]));
+  // Pods are recreated when their pod template changes (podSpec, labels, annotations);
+  // a replicas-only change to a clique template does not reach existing cliques.
+  const podTemplate = (c: PodCliqueTemplateSpec | undefined) =>
+    stableStringify({ podSpec: c?.spec?.podSpec, labels: c?.labels, annotations: c?.annotations });
   const changedCliques = new Set(
-    (next.spec?.template?.cliques ?? []).filter((c) =>
-      JSON.stringify(oldCliques.get(c.name)) !== JSON.stringify(c)
-    ).map((c) => c.name),
+    (next.spec?.template?.cliques ?? []).filter((c) => {
+      const o = oldCliques.get(c.name);
+      return !o || podTemplate(o) !== podTemplate(c);
+    }).map((c) => c.name),
   );
-  const templateWide = JSON.stringify({ ...before.spec?.template, cliques: undefined }) !==
-    JSON.stringify({ ...next.spec?.template, cliques: undefined });
+  const wide = (t: PodCliqueSetTemplateSpec | undefined) =>
+    stableStringify({ ...t, cliques: undefined, podCliqueScalingGroups: undefined });
+  const templateWide = wide(before.spec?.template) !== wide(next.spec?.template);
+  const warnings = [...(opts.warnings ?? [])];
+  for (const c of next.spec?.template?.cliques ?? []) {
+    const o = oldCliques.get(c.name);
+    if (o && (o.spec?.replicas ?? 0) !== (c.spec?.replicas ?? 0)) {
+      warnings.push(
+        `clique ${c.name}: replicas ${o.spec?.replicas ?? 0} -> ${
+          c.spec?.replicas ?? 0
+        } in the template does not resize existing PodCliques (Grove applies it to new set replicas only); scale them with kubectl grove scale`,
+      );
+    }
+  }
   const expected = expectedCliques(next);
   const podsByTemplate = new Map<string, Pod[]>();
   for (const p of opts.pods) {
@@ -287,6 +310,6 @@ export function planChange(
       : observed
       ? "one pod (or scaling-group replica) at a time, at the observed start-up time"
       : "one pod (or scaling-group replica) at a time, assuming 60s per pod (no start-up observed)",
-    warnings: opts.warnings ?? [],
+    warnings,
   };
 }

@@ -54,6 +54,8 @@ export function renderUpdatePlan(plan: UpdatePlan, style: Style): string {
         ? "Paused: no pod restarts until `kubectl grove rollout resume` (or pods are deleted)."
         : "OnDelete: no pod restarts until pods are deleted.",
     );
+  } else if (plan.totalRecreated === 0) {
+    lines.push("No pod is recreated by this change.");
   } else {
     lines.push(
       `Estimated duration: ~${formatDuration(plan.estimatedDurationMs)} (${plan.estimateBasis})`,

@@ -8,6 +8,7 @@ import { simOperator } from "../../lib/sim/operator.ts";
 import { isPodReady } from "../../lib/grove/relations.ts";
 import { yamlDump } from "../../lib/deps.ts";
 import type { Pod } from "../../lib/grove/types.ts";
+import { planConfigMap } from "../../tasks/plan/store.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 const NS = "inference";
@@ -166,6 +167,18 @@ Deno.test(
       const plan = await runCli(["apply", "-f", file, "--compare-plan", PCS, "--dry-run"], { env });
       assertEquals(plan.code, 1);
       assertStringIncludes(plan.stderr, `no plan stored for "qwen-disagg"`);
+      sim.store.put(planConfigMap(PCS, NS, {
+        model: "Qwen/Qwen3-32B",
+        system: "h200_sxm",
+        serving_mode: "disagg",
+        config: { prefill_workers: 2, prefill_tp: 4, decode_workers: 4, decode_tp: 8 },
+        expected: { throughput_tokens_per_sec_per_gpu: 500, ttft_ms: 300, tpot_ms: 20 },
+        sla: { ttft_ms: 500, tpot_ms: 30 },
+      }));
+      const cmp = await runCli(["apply", "-f", file, "--compare-plan", PCS, "--dry-run"], { env });
+      assertEquals(cmp.code, 0, cmp.stderr);
+      assertStringIncludes(cmp.stdout, "Compared with the plan stored for qwen-disagg");
+      assertMatch(cmp.stdout, /^ROLE +FIELD +PLAN +/m);
 
       doc.spec.template.cliques[1].spec.podSpec.containers[0].image =
         "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.6.3";

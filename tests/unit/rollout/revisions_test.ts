@@ -154,3 +154,21 @@ Deno.test("pause keeps the previous strategy; resume restores it", () => {
   assert(!isPaused(r));
   assertEquals(resumedPcs(r), undefined);
 });
+
+Deno.test("history: a live change made outside kubectl-grove shows as unrecorded", async () => {
+  const { buildHistoryReport } = await import("../../../tasks/rollout/history.ts");
+  const { renderHistory } = await import("../../../tasks/rollout/history_render.ts");
+  const { PLAIN } = await import("../../../lib/render/style.ts");
+  const v1 = samplePcs("img:1");
+  const revs = [
+    readRevision(buildRevision(v1, v1.spec.template, 1, { now, createdBy: "bob@prod" })),
+  ];
+  const live = samplePcs("img:2"); // kubectl edit
+  const h = buildHistoryReport(live, revs);
+  assertEquals([h.currentRevision, h.liveUnrecorded], [null, true]);
+  assertEquals(h.entries.at(-1)?.revision, null);
+  assertEquals(h.entries.at(-1)?.changes, ["worker image vllm: img:1 -> img:2"]);
+  const text = renderHistory(h, PLAIN, now);
+  assertMatch(text, /^live\* +- +- +/m);
+  assertMatch(text, /the live template matches no revision/);
+});
