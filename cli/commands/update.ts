@@ -1,7 +1,8 @@
 /** `kubectl grove update`: change the image of a PodCliqueSet's containers, with preview and revision. @module */
 
 import { Command } from "../../lib/deps.ts";
-import { examples, parseDurationMs } from "../common.ts";
+import type { OutputFormat } from "../../lib/render/output.ts";
+import { examples, outputOption, parseDurationMs } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
 /** The `update` command. */
@@ -35,10 +36,12 @@ export function updateCommand(ctx: CliContext) {
       3_600_000,
     )
     .option("--interval <duration>", "time between polls while waiting", parseDurationMs, 2000)
+    .addOption(outputOption(["table", "json", "yaml"]))
     .addHelpText(
       "after",
       examples([
         "kubectl grove update my-llm --image vllm/vllm-openai:v0.11.0 --dry-run",
+        "kubectl grove update my-llm --image vllm/vllm-openai:v0.11.0 --dry-run -o json | jq .plan.affected",
         "kubectl grove update my-llm --image vllm/vllm-openai:v0.11.0 --role decode -m 'vllm 0.11'",
         "kubectl grove update my-llm --image my/engine:2 --container engine --yes",
         "kubectl grove update my-llm --image vllm/vllm-openai:v0.11.0 --wait-for-approval",
@@ -57,6 +60,7 @@ export function updateCommand(ctx: CliContext) {
         waitForApproval: opts.waitForApproval === true,
         timeoutMs: opts.timeout,
         intervalMs: opts.interval,
+        output: opts.output as OutputFormat,
       });
     });
 }

@@ -43,9 +43,11 @@ export function confirmPlan(
   ctx: CliContext,
   yes: boolean,
   question: string,
+  previewToStderr = false,
 ): (plan: UpdatePlan) => Promise<boolean> {
   return async (plan) => {
-    ctx.write(renderUpdatePlan(plan, ctx.style));
+    if (previewToStderr) ctx.io.stderr(renderUpdatePlan(plan, { color: false, unicode: false }));
+    else ctx.write(renderUpdatePlan(plan, ctx.style));
     return await ctx.confirm(question, yes);
   };
 }

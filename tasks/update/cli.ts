@@ -6,6 +6,7 @@
  */
 
 import type { CliContext } from "../../cli/context.ts";
+import { type OutputFormat, REPORT_API_VERSION, toJson, toYaml } from "../../lib/render/output.ts";
 import {
   confirmPlan,
   creator,
@@ -28,6 +29,8 @@ export interface UpdateCliOptions {
   waitForApproval?: boolean;
   timeoutMs: number;
   intervalMs: number;
+  /** table (default), json or yaml: the result as a document (the preview goes to stderr). */
+  output?: OutputFormat;
 }
 
 /** `update <pcs> --image IMG`. */
@@ -38,6 +41,7 @@ export async function runUpdate(
 ): Promise<void> {
   const kube = await ctx.kube();
   const namespace = await ctx.namespace();
+  const structured = opts.output === "json" || opts.output === "yaml";
   const res = await updateImage(kube, {
     name,
     namespace,
@@ -56,9 +60,20 @@ export async function runUpdate(
       `Update podcliqueset ${namespace}/${name}${
         opts.waitForApproval ? " (paused until approved)" : ""
       }?`,
+      structured,
     ),
   });
-  if (res.skipped === "no-change") {
+  if (structured) {
+    const doc = {
+      apiVersion: REPORT_API_VERSION,
+      kind: "UpdateResult",
+      applied: res.applied,
+      skipped: res.skipped ?? null,
+      revision: res.revision ?? null,
+      plan: res.plan,
+    };
+    ctx.write(opts.output === "json" ? toJson(doc) : toYaml(doc));
+  } else if (res.skipped === "no-change") {
     ctx.print(
       `podcliqueset/${name}: image already ${opts.image} for ${
         res.plan.targets.map((t) => `${t.role}/${t.container}`).join(", ") ||
@@ -66,8 +81,13 @@ export async function runUpdate(
       }; nothing to do`,
     );
     return;
+  } else {
+    reportChange(
+      ctx,
+      res,
+      opts.waitForApproval ? "updated, paused until approved" : "image updated",
+    );
   }
-  reportChange(ctx, res, opts.waitForApproval ? "updated, paused until approved" : "image updated");
   if (!res.applied || !opts.waitForApproval) return;
   const resumed = await waitForResume(ctx, kube, name, namespace, opts.intervalMs, opts.timeoutMs);
   if (!resumed) return;
@@ -76,6 +96,6 @@ export async function runUpdate(
     timeoutMs: opts.timeoutMs,
     intervalMs: opts.intervalMs,
     progressDeadlineMs: 600_000,
-    output: "table",
+    output: structured ? (opts.output as OutputFormat) : "table",
   });
 }

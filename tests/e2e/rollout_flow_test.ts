@@ -54,6 +54,15 @@ Deno.test(
       assertMatch(dry.stdout, /^Estimated duration: ~/m);
       assertStringIncludes(dry.stdout, "dry run");
       assertEquals(images(sim), before, "a dry run changes nothing");
+      const dj = await runCli(["update", PCS, "--image", NEW, "--dry-run", "-o", "json"], { env });
+      assertEquals(dj.code, 0, dj.stderr);
+      const doc = JSON.parse(dj.stdout);
+      assertEquals([doc.kind, doc.applied, doc.skipped], ["UpdateResult", false, "dry-run"]);
+      assertEquals(doc.plan.targets.map((t: { role: string }) => t.role), [
+        "prefill",
+        "decode-leader",
+        "decode-worker",
+      ]);
 
       const noTty = await runCli(["update", PCS, "--image", NEW], { env });
       assertEquals(noTty.code, 2);
