@@ -6,6 +6,7 @@
  */
 
 import { InvalidArgumentError, Option } from "../lib/deps.ts";
+import { parseGoDuration } from "../lib/grove/duration.ts";
 import type { OutputFormat } from "../lib/render/output.ts";
 
 /** An `-o, --output <format>` option limited to the given formats. */
@@ -38,13 +39,14 @@ export function parsePositive(value: string): number {
 
 /** Parses a duration flag like `30s`, `5m`, `1h30m` into milliseconds (commander argParser). */
 export function parseDurationMs(value: string): number {
-  const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/
-    .exec(
-      value.trim(),
-    );
-  if (!m || value.trim() === "" || m.slice(1).every((x) => x === undefined)) {
+  let ms: number;
+  try {
+    ms = parseGoDuration(value);
+  } catch {
+    ms = NaN;
+  }
+  if (!Number.isFinite(ms) || ms < 0) {
     throw new InvalidArgumentError(`expected a duration like 30s, 5m or 1h30m, got "${value}"`);
   }
-  const [h, mi, s, ms] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
-  return Math.round(((h * 60 + mi) * 60 + s) * 1000 + ms);
+  return Math.round(ms);
 }

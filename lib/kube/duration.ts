@@ -7,16 +7,7 @@
  */
 
 import { UsageError } from "../errors.ts";
-
-const UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  "µs": 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
+import { parseGoDuration } from "../grove/duration.ts";
 
 /**
  * Parses a request timeout into milliseconds; `0` means no timeout.
@@ -31,15 +22,13 @@ const UNIT_MS: Record<string, number> = {
 export function parseRequestTimeout(value: string, flag = "--request-timeout"): number {
   const v = value.trim();
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-  let total = 0;
-  let pos = 0;
-  let m: RegExpExecArray | null;
-  while (pos < v.length && (m = re.exec(v)) !== null) {
-    total += Number(m[1]) * UNIT_MS[m[2]];
-    pos = re.lastIndex;
+  let total = NaN;
+  try {
+    total = parseGoDuration(v);
+  } catch {
+    // reported below with the flag's own wording
   }
-  if (!v || pos !== v.length) {
+  if (!Number.isFinite(total) || total < 0) {
     throw new UsageError(
       `invalid ${flag} "${value}": expected a duration like 0, 30, 5s, 1m or 1h30m`,
       `pass for example ${flag}=30s (0 means no timeout)`,
