@@ -77,16 +77,22 @@ export async function* watchHealth(
     initial[key] = { items: first[FIELD[key]] as KubeObject[], resourceVersion: rv };
   }
   let objects: HealthObjects = first;
+  // Our own signal: leaving the loop (break, error) must stop the watches even
+  // while a next() is pending, or return() would wait for it forever.
+  const inner = new AbortController();
+  const onAbort = () => inner.abort();
+  w.signal?.addEventListener("abort", onAbort, { once: true });
+  if (w.signal?.aborted) inner.abort();
   const snaps = listWatch<Key>(kube, targets, {
-    signal: w.signal,
+    signal: inner.signal,
     debounceMs: w.debounceMs,
     initial,
   });
   let pending: Promise<IteratorResult<Snapshot<Key>>> | undefined;
   try {
-    while (!w.signal?.aborted) {
+    while (!inner.signal.aborted) {
       pending ??= snaps.next();
-      const next = tickMs > 0 ? await raceTick(pending, tickMs, w.signal) : await pending;
+      const next = tickMs > 0 ? await raceTick(pending, tickMs, inner.signal) : await pending;
       if (next === "tick") {
         yield buildHealthReport(objects, { ...opts, now: now() });
         continue;
@@ -101,6 +107,9 @@ export async function* watchHealth(
       yield buildHealthReport(objects, { ...opts, now: now() });
     }
   } finally {
+    w.signal?.removeEventListener("abort", onAbort);
+    inner.abort();
+    if (pending) await pending.catch(() => undefined);
     await snaps.return(undefined);
   }
 }

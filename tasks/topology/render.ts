@@ -78,6 +78,9 @@ function podLine(p: PodPlacement, style: Style): string {
 
 function nodeLine(n: NodeView, style: Style, cluster: boolean): string {
   const marks: string[] = [];
+  if (!n.readable) {
+    return `${n.name}  (node not readable; this workload: ${n.allocatedBySelection} GPUs)`;
+  }
   if (n.cordoned) marks.push(paint(style, "red", "CORDONED"));
   if (!n.ready) marks.push(paint(style, "red", "NotReady"));
   if (!n.hasGpuResource) {
@@ -131,7 +134,11 @@ export function renderTopology(r: TopologyReport, style: Style): string {
   } else if (t.source === "node-labels") {
     out.push(`Topology: inferred from well-known node labels   levels: ${levels}`);
   } else {
-    out.push(`Topology: ${t.name} (${t.source})   levels: ${levels}`);
+    out.push(
+      `Topology: ${t.name} (${t.source})   levels: ${levels}${
+        t.nodesReadable ? "" : "   (nodes cannot be listed: pods shown by node name)"
+      }`,
+    );
   }
   for (const pcs of r.podCliqueSets) {
     out.push("");

@@ -155,6 +155,8 @@ export interface NodeView {
   ready: boolean;
   /** False when the node reports no `nvidia.com/gpu`. */
   hasGpuResource: boolean;
+  /** False when the node could not be read (listing nodes forbidden): only the name is known. */
+  readable: boolean;
   /** The selection's pods on this node. */
   pods: PodPlacement[];
 }
@@ -255,6 +257,8 @@ export interface TopologyReport {
     levels: TopologyLevel[];
     /** Level keys no node carries. */
     missingKeys: string[];
+    /** False when nodes could not be listed: no domains, capacity or free GPUs. */
+    nodesReadable: boolean;
   };
   /** Workloads shown. */
   podCliqueSets: PcsPlacement[];
@@ -538,6 +542,7 @@ export function buildTopologyReport(
       cordoned: n.cordoned,
       ready: n.ready,
       hasGpuResource: n.hasGpuResource,
+      readable: true,
       pods: selectionByNode.get(n.name) ?? [],
     };
   };
@@ -586,6 +591,7 @@ export function buildTopologyReport(
         cordoned: false,
         ready: true,
         hasGpuResource: false,
+        readable: false,
         pods,
       });
     }
@@ -641,6 +647,7 @@ export function buildTopologyReport(
       source: resolved?.source ?? "unavailable",
       levels,
       missingKeys: resolved?.missingKeys ?? [],
+      nodesReadable: !objects.nodesForbidden,
     },
     podCliqueSets: pcsOut,
     domains,

@@ -1,0 +1,134 @@
+// End to end: `kubectl grove health` through the real client against the
+// simulated cluster: exit codes, request counts, --watch ticking without
+// requests and refreshing on API changes.
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
+import { runCli } from "../helpers/cli.ts";
+import { startSimCluster } from "../../lib/sim/server.ts";
+import { connect } from "../../lib/kube/connect.ts";
+import { Resources } from "../../lib/kube/resources.ts";
+import { watchHealth } from "../../tasks/health/watch.ts";
+import type { HealthReport } from "../../tasks/health/report.ts";
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+
+Deno.test(
+  "e2e health: healthy exits 0, fragmented exits 3 with the countdown, 6 requests",
+  opts,
+  async () => {
+    const healthy = await startSimCluster({ scenario: "healthy" });
+    try {
+      const r = await runCli(["health", "--all"], { env: { KUBECONFIG: healthy.kubeconfigPath } });
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(r.stdout, /Summary: 3 of 3 gangs healthy/);
+    } finally {
+      await healthy.stop();
+    }
+    const sim = await startSimCluster({ scenario: "fragmented" });
+    try {
+      sim.requestLog.reset();
+      const r = await runCli(["health", "llama-disagg"], {
+        env: { KUBECONFIG: sim.kubeconfigPath },
+      });
+      assertEquals(r.code, 3, r.stderr);
+      assertStringIncludes(r.stdout, "UNHEALTHY");
+      // times are shifted to the present: about 20 minutes left of 1h
+      assertMatch(
+        r.stdout,
+        /podclique\/llama-disagg-0-prefill {2}\[#+\.+\] (19m\d+s|20m) left of 1h/,
+      );
+      assertStringIncludes(r.stdout, "CrashLoopBackOff");
+      assertEquals(sim.requestLog.count((e) => e.path.startsWith("/api")), 6);
+      const j = await runCli(["health", "llama-disagg", "-o", "json"], {
+        env: { KUBECONFIG: sim.kubeconfigPath },
+      });
+      assertEquals(j.code, 3);
+      const rep = JSON.parse(j.stdout) as HealthReport;
+      assertEquals([rep.kind, rep.healthy, rep.summary.unhealthy], ["HealthReport", false, 2]);
+    } finally {
+      await sim.stop();
+    }
+  },
+);
+
+Deno.test(
+  "e2e health: usage and not-found errors, exit codes documented in --help",
+  opts,
+  async () => {
+    const sim = await startSimCluster({ scenario: "healthy" });
+    try {
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const none = await runCli(["health"], { env });
+      assertEquals(none.code, 2);
+      assertStringIncludes(none.stderr, "error: health needs a PodCliqueSet name or --all");
+      const both = await runCli(["health", "x", "--all"], { env });
+      assertEquals(both.code, 2);
+      const missing = await runCli(["health", "nope"], { env });
+      assertEquals(missing.code, 1);
+      assertStringIncludes(
+        missing.stderr,
+        'podcliqueset "nope" not found in namespace "inference"',
+      );
+      const help = await runCli(["health", "--help"], { env });
+      assertEquals(help.code, 0);
+      assertStringIncludes(
+        help.stdout,
+        "Exit codes: 0 every gang Healthy; 3 a gang is Degraded or UNHEALTHY",
+      );
+      assertStringIncludes(help.stdout, "default 4h");
+    } finally {
+      await sim.stop();
+    }
+  },
+);
+
+Deno.test(
+  "e2e health --watch: the countdown ticks without requests; an API change refreshes",
+  opts,
+  async () => {
+    const sim = await startSimCluster({ scenario: "fragmented" });
+    const ac = new AbortController();
+    try {
+      const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+      let clock = Date.now();
+      const reports: HealthReport[] = [];
+      let before = 0;
+      let changed = false;
+      for await (
+        const r of watchHealth(kube, { namespace: "inference", pcs: "llama-disagg" }, {
+          signal: ac.signal,
+          tickMs: 30,
+          debounceMs: 10,
+          now: () => (clock += 1000),
+        })
+      ) {
+        reports.push(r);
+        if (reports.length === 2) {
+          // watches are open now; ticks from here on must not issue requests
+          await new Promise((res) => setTimeout(res, 50));
+          before = sim.requestLog.count((e) => !e.query.includes("watch"));
+        }
+        if (reports.length === 6 && !changed) {
+          assertEquals(sim.requestLog.count((e) => !e.query.includes("watch")), before);
+          // the crash-looping pod recovers: the watch delivers the change
+          const pcl = sim.store.get(Resources.podcliques, "inference", "llama-disagg-0-prefill")!;
+          sim.store.put({
+            ...pcl,
+            status: { ...pcl.status, conditions: [] },
+          });
+          changed = true;
+        }
+        if (
+          changed && r.gangs[0].countdowns.every((c) => c.name !== "llama-disagg-0-prefill")
+        ) break;
+        if (reports.length > 200) throw new Error("no refresh after the API change");
+      }
+      const first = reports[0].gangs[0].countdowns[0].remainingMs;
+      const fourth = reports[3].gangs[0].countdowns[0].remainingMs;
+      assertEquals(first - fourth, 3000, "one second less per tick");
+      assert(changed);
+    } finally {
+      ac.abort();
+      await sim.stop();
+    }
+  },
+);

@@ -1,0 +1,160 @@
+// End to end: `kubectl grove topology` through the real client against the
+// simulated cluster (HTTPS), including request counts and forbidden nodes.
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
+import { runCli } from "../helpers/cli.ts";
+import { startSimCluster } from "../../lib/sim/server.ts";
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+
+function forbid(paths: string[]) {
+  return (_req: Request, info: { user: string; url: URL }) => {
+    if (!paths.includes(info.url.pathname) || info.url.searchParams.get("watch")) return undefined;
+    const plural = info.url.pathname.split("/").pop();
+    return new Response(
+      JSON.stringify({
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        reason: "Forbidden",
+        code: 403,
+        message:
+          `${plural} is forbidden: User "dev" cannot list resource "${plural}" in API group "" at the cluster scope`,
+        details: { kind: plural },
+      }),
+      { status: 403, headers: { "content-type": "application/json" } },
+    );
+  };
+}
+
+Deno.test(
+  "e2e topology: fragmented PCS, warnings with a recommendation, 6 requests",
+  opts,
+  async () => {
+    const sim = await startSimCluster({ scenario: "fragmented" });
+    try {
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      sim.requestLog.reset();
+      const r = await runCli(["topology", "llama-disagg", "-n", "inference"], { env });
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(
+        r.stdout,
+        /^Topology: grove-topology \(ClusterTopologyBinding\)   levels: zone -> rack -> host/,
+      );
+      assertStringIncludes(r.stdout, "gang llama-disagg-0 spans 2 racks");
+      assertStringIncludes(r.stdout, "-> no rack can host it");
+      assertStringIncludes(r.stdout, "rack rack-a1 [split]");
+      const apiRequests = sim.requestLog.filter((e) => e.path.startsWith("/api"));
+      assertEquals(apiRequests.length, 6, apiRequests.map((e) => e.path).join("\n"));
+      // pods listed once, cluster-wide (every pod's GPUs count)
+      assertEquals(apiRequests.filter((e) => e.path.endsWith("/pods")).length, 1);
+    } finally {
+      await sim.stop();
+    }
+  },
+);
+
+Deno.test(
+  "e2e topology --cluster -o json: same request count on the large scenario",
+  opts,
+  async () => {
+    const counts: number[] = [];
+    for (const scenario of ["fragmented", "large"]) {
+      const sim = await startSimCluster({ scenario });
+      try {
+        sim.requestLog.reset();
+        const r = await runCli(["topology", "--cluster", "-o", "json"], {
+          env: { KUBECONFIG: sim.kubeconfigPath },
+        });
+        assertEquals(r.code, 0, r.stderr);
+        const rep = JSON.parse(r.stdout);
+        assertEquals([rep.apiVersion, rep.kind], ["kubectl-grove.io/v1alpha1", "TopologyReport"]);
+        assert(rep.cluster.totalGpus > 0);
+        assertEquals(rep.cluster.fits.map((f: { gpus: number }) => f.gpus).slice(0, 4), [
+          1,
+          2,
+          4,
+          8,
+        ]);
+        counts.push(sim.requestLog.count((e) => e.path.startsWith("/api")));
+      } finally {
+        await sim.stop();
+      }
+    }
+    assertEquals(counts[0], counts[1]);
+    assertEquals(counts[0], 4);
+  },
+);
+
+Deno.test(
+  "e2e topology: unknown PCS exits 1 with the name, namespace and a hint",
+  opts,
+  async () => {
+    const sim = await startSimCluster({ scenario: "healthy" });
+    try {
+      const r = await runCli(["topology", "nope"], { env: { KUBECONFIG: sim.kubeconfigPath } });
+      assertEquals(r.code, 1);
+      assertStringIncludes(
+        r.stderr,
+        'error: podcliqueset "nope" not found in namespace "inference"',
+      );
+      assertStringIncludes(
+        r.stderr,
+        "hint: list them with: kubectl get podcliquesets -n inference",
+      );
+      assertEquals(r.stdout, "");
+    } finally {
+      await sim.stop();
+    }
+  },
+);
+
+Deno.test(
+  "e2e topology: forbidden nodes and cluster-wide pods give the pod-level view with notes",
+  opts,
+  async () => {
+    const sim = await startSimCluster({
+      scenario: "healthy",
+      onRequest: forbid(["/api/v1/nodes", "/api/v1/pods"]),
+    });
+    try {
+      const r = await runCli(["topology", "qwen-disagg"], {
+        env: { KUBECONFIG: sim.kubeconfigPath },
+      });
+      assertEquals(r.code, 0, r.stderr);
+      assertStringIncludes(r.stdout, "(nodes cannot be listed: pods shown by node name)");
+      assertStringIncludes(r.stdout, "gpu-a1-01  (node not readable; this workload: 8 GPUs)");
+      assertStringIncludes(r.stdout, "listing nodes is forbidden (cluster-scoped)");
+      assertStringIncludes(r.stdout, "GPUs used by other namespaces' pods are not counted");
+      assertMatch(r.stdout, /gpu-a1-01\s/);
+      assertStringIncludes(r.stdout, "qwen-disagg-0-prefill-");
+    } finally {
+      await sim.stop();
+    }
+  },
+);
+
+Deno.test("e2e topology: a cluster without Grove says the operator is missing", opts, async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/resources`);
+    await Deno.writeTextFile(
+      `${dir}/meta.json`,
+      JSON.stringify({
+        recordedAt: "2026-11-01T12:00:00Z",
+        namespace: "default",
+        groveInstalled: false,
+      }),
+    );
+    const sim = await startSimCluster({ scenario: dir });
+    try {
+      const r = await runCli(["topology", "x"], { env: { KUBECONFIG: sim.kubeconfigPath } });
+      assertEquals(r.code, 1);
+      assertStringIncludes(r.stderr, "is the Grove operator installed?");
+    } finally {
+      await sim.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
