@@ -39,7 +39,7 @@ Deno.test(
       assertEquals(r.code, 0, r.stderr);
       assertMatch(
         r.stdout,
-        /^Topology: grove-topology \(ClusterTopologyBinding\)   levels: zone -> rack -> host/,
+        /^Topology: grove-topology \(ClusterTopologyBinding\) {3}levels: zone -> rack -> host/,
       );
       assertStringIncludes(r.stdout, "gang llama-disagg-0 spans 2 racks");
       assertStringIncludes(r.stdout, "-> no rack can host it");
