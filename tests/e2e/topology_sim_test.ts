@@ -158,3 +158,34 @@ Deno.test("e2e topology: a cluster without Grove says the operator is missing", 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("e2e topology --watch: a cordoned node shows up in the next report", opts, async () => {
+  const { connect } = await import("../../lib/kube/connect.ts");
+  const { Resources } = await import("../../lib/kube/resources.ts");
+  const { watchTopology } = await import("../../tasks/topology/watch.ts");
+  const sim = await startSimCluster({ scenario: "healthy" });
+  const ac = new AbortController();
+  try {
+    const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+    let n = 0;
+    for await (
+      const r of watchTopology(kube, { namespace: "inference", pcs: "qwen-disagg" }, {
+        signal: ac.signal,
+        debounceMs: 10,
+      })
+    ) {
+      const node = r.domains[0].children[0].nodes.find((x) => x.name === "gpu-a1-01")!;
+      if (n++ === 0) {
+        assertEquals(node.cordoned, false);
+        const obj = sim.store.get(Resources.nodes, undefined, "gpu-a1-01")!;
+        sim.store.put({ ...obj, spec: { ...obj.spec, unschedulable: true } });
+        continue;
+      }
+      if (node.cordoned) break;
+      if (n > 20) throw new Error("the cordon never showed up");
+    }
+  } finally {
+    ac.abort();
+    await sim.stop();
+  }
+});
