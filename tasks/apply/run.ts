@@ -14,6 +14,7 @@ import { yamlDiff } from "../../lib/revisions/diff.ts";
 import { PcsAnnotations } from "../../lib/revisions/keys.ts";
 import { recordChange } from "../../lib/revisions/store.ts";
 import { checkPlacement } from "../update/placement.ts";
+import { placementFit } from "../update/fit.ts";
 import { planChange, type UpdatePlan } from "../update/plan.ts";
 import { type ChangeResult, runChange } from "../rollout/change.ts";
 import { assertNotDeleting } from "../rollout/common.ts";
@@ -129,6 +130,7 @@ export async function applyPcs(kube: Kube, opts: ApplyOptions): Promise<ApplyRes
   assertNotDeleting(live, "apply to it");
   const next = mergeForApply(live, desired);
   const warnings = checkPlacement(live, next, opts.preservePlacement ?? false);
+  if (opts.preservePlacement) warnings.push(...await placementFit(kube, live, next));
   const diff = await yamlDiff(live.spec, next.spec, `live podcliqueset ${name}`, "file");
   const res = await runChange(kube, {
     before: live,

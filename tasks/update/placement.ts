@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { PodCliqueSet } from "../../lib/grove/types.ts";
+import { gpusAllocatedByNode, nodeGpus, podGpus, podRef } from "../../lib/grove/relations.ts";
+import type { Node, Pod, PodCliqueSet } from "../../lib/grove/types.ts";
 import { summarizeTemplate } from "../../lib/revisions/summary.ts";
 
 function same(a: unknown, b: unknown): boolean {
@@ -98,6 +99,65 @@ export function checkPlacement(
           : ""
       }`,
     );
+  }
+  return out;
+}
+
+/**
+ * Whether the pods of roles whose GPUs per pod change still fit the nodes
+ * they run on now (pure): for each such pod, the node's allocatable GPUs
+ * minus what other pods hold there, plus what the pod itself frees. One line
+ * per node that would not fit, naming the pods and the shortfall.
+ *
+ * @example
+ * ```ts
+ * import { gpuFitWarnings } from "./placement.ts";
+ * gpuFitWarnings(new Map([["worker", 8]]), [], [], []); // []
+ * ```
+ */
+export function gpuFitWarnings(
+  newGpusByClique: Map<string, number>,
+  pcsPods: Pod[],
+  nodes: Node[],
+  allPods: Pod[],
+): string[] {
+  const used = gpusAllocatedByNode(allPods);
+  const alloc = new Map(nodes.map((n) => [n.metadata.name, nodeGpus(n)]));
+  const need = new Map<string, { pods: string[]; extra: number }>();
+  for (const p of pcsPods) {
+    const tpl = podRef(p)?.cliqueTemplate;
+    const node = p.spec?.nodeName;
+    if (!tpl || !node || !newGpusByClique.has(tpl)) continue;
+    const delta = newGpusByClique.get(tpl)! - podGpus(p);
+    if (delta <= 0) continue;
+    const e = need.get(node) ?? { pods: [], extra: 0 };
+    e.pods.push(p.metadata.name);
+    e.extra += delta;
+    need.set(node, e);
+  }
+  const out: string[] = [];
+  for (const [node, e] of need) {
+    const free = (alloc.get(node) ?? 0) - (used.get(node) ?? 0);
+    if (free < e.extra) {
+      out.push(
+        `node ${node}: ${e.pods.join(", ")} would need ${e.extra} more GPU${
+          e.extra === 1 ? "" : "s"
+        }, ${Math.max(0, free)} free: the new pods cannot keep this placement`,
+      );
+    }
+  }
+  return out.sort();
+}
+
+/** Cliques whose GPUs per pod grow from `before` to `next`, with the new GPUs per pod. */
+export function growingGpuCliques(before: PodCliqueSet, next: PodCliqueSet): Map<string, number> {
+  const old = new Map(
+    summarizeTemplate(before.spec?.template).map((s) => [s.clique, s.gpusPerPod]),
+  );
+  const out = new Map<string, number>();
+  for (const s of summarizeTemplate(next.spec?.template)) {
+    const o = old.get(s.clique);
+    if (o !== undefined && s.gpusPerPod > o) out.set(s.clique, s.gpusPerPod);
   }
   return out;
 }

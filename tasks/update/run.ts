@@ -10,6 +10,7 @@ import { assertNotDeleting, getPcs } from "../rollout/common.ts";
 import { type ChangeResult, runChange } from "../rollout/change.ts";
 import { applyImageChange, type ImageUpdateRequest, type UpdatePlan } from "./plan.ts";
 import { checkPlacement } from "./placement.ts";
+import { placementFit } from "./fit.ts";
 
 /** Options of {@link updateImage}. */
 export interface UpdateImageOptions extends ImageUpdateRequest {
@@ -56,6 +57,7 @@ export async function updateImage(kube: Kube, opts: UpdateImageOptions): Promise
   assertNotDeleting(before, "update it");
   const { next, targets } = applyImageChange(before, opts);
   const warnings = checkPlacement(before, next, opts.preservePlacement ?? false);
+  if (opts.preservePlacement) warnings.push(...await placementFit(kube, before, next));
   const imageChanged = targets.some((t) => t.from !== t.to);
   const now = opts.now ?? (() => new Date());
   const desired = imageChanged && opts.paused ? (pausedPcs(next, now()) ?? next) : next;

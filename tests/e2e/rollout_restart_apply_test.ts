@@ -192,3 +192,41 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e apply --preserve-placement: constraints kept, pods that would not fit their nodes named",
+  opts,
+  async () => {
+    const sim = await startSimCluster({ scenario: "healthy" });
+    const dir = await Deno.makeTempDir();
+    try {
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const live = sim.store.get("podcliquesets", NS, PCS)!;
+      const doc = {
+        apiVersion: "grove.io/v1alpha1",
+        kind: "PodCliqueSet",
+        metadata: { name: PCS, namespace: NS },
+        spec: structuredClone(live.spec),
+      };
+      const c = doc.spec.template.cliques[1].spec.podSpec.containers[0];
+      c.resources.limits["nvidia.com/gpu"] = "8";
+      c.resources.requests["nvidia.com/gpu"] = "8";
+      delete doc.spec.template.topologyConstraint;
+      const file = `${dir}/gpus.yaml`;
+      await Deno.writeTextFile(file, yamlDump(doc));
+      const r = await runCli(["apply", "-f", file, "--preserve-placement", "--yes"], { env });
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(r.stdout, /warning: kept the set's topology constraint/);
+      assertMatch(r.stdout, /warning: role prefill: GPUs per pod 4 -> 8/);
+      assertMatch(
+        r.stdout,
+        /warning: node \S+: qwen-disagg-0-prefill-\S+ .*would need 8 more GPUs, 0 free/,
+      );
+      const stored = sim.store.get("podcliquesets", NS, PCS)!;
+      assertEquals(stored.spec.template.topologyConstraint, live.spec.template.topologyConstraint);
+    } finally {
+      await sim.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
