@@ -477,7 +477,9 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
 
   function eventIssue(e: Event, object: string): HealthIssue {
     return {
-      kind: e.reason === "FailedScheduling" ? "FailedScheduling" : "Pending",
+      kind: e.reason === "FailedScheduling" || e.reason === "Unschedulable"
+        ? "FailedScheduling"
+        : "Pending",
       object,
       message: `${e.reason ?? "Warning"}: ${e.message ?? ""}${e.count ? ` (x${e.count})` : ""}`,
       count: e.count,

@@ -152,7 +152,7 @@ export function renderTopology(r: TopologyReport, style: Style): string {
       continue;
     }
     const table = renderTable(
-      ["gang", "phase", "score", "pack", "pods", "gpus", "spans", "placement"],
+      ["gang", "phase", "score", "pack", "scheduled", "gpus", "spans", "placement"],
       pcs.gangs.map((g) => [
         g.name,
         g.phase,

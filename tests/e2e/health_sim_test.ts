@@ -132,3 +132,38 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e health: forbidden events still give a report, with a note on what is missing",
+  opts,
+  async () => {
+    const sim = await startSimCluster({
+      scenario: "fragmented",
+      onRequest: (_req, info) =>
+        info.url.pathname.endsWith("/events")
+          ? new Response(
+            JSON.stringify({
+              kind: "Status",
+              apiVersion: "v1",
+              metadata: {},
+              status: "Failure",
+              reason: "Forbidden",
+              code: 403,
+              message: 'events is forbidden: User "dev" cannot list resource "events"',
+            }),
+            { status: 403, headers: { "content-type": "application/json" } },
+          )
+          : undefined,
+    });
+    try {
+      const r = await runCli(["health", "--all", "-A"], {
+        env: { KUBECONFIG: sim.kubeconfigPath },
+      });
+      assertEquals(r.code, 3, r.stderr);
+      assertStringIncludes(r.stdout, "Note: events: cannot list events");
+      assertStringIncludes(r.stdout, "Pending: Unschedulable:");
+    } finally {
+      await sim.stop();
+    }
+  },
+);
