@@ -320,3 +320,27 @@ Deno.test(
     }
   },
 );
+
+Deno.test("e2e rollout history is bounded by rollout.history_limit", opts, async () => {
+  const sim = await startSimCluster({ scenario: "healthy" });
+  try {
+    const env = { KUBECONFIG: sim.kubeconfigPath, KUBECTL_GROVE_ROLLOUT_HISTORY_LIMIT: "3" };
+    for (const tag of ["a", "b", "c", "d"]) {
+      const r = await runCli([
+        "update",
+        PCS,
+        "--image",
+        `${OLD}-${tag}`,
+        "--role",
+        "prefill",
+        "--yes",
+      ], { env });
+      assertEquals(r.code, 0, r.stderr);
+    }
+    const h = JSON.parse((await runCli(["rollout", "history", PCS, "-o", "json"], { env })).stdout);
+    assertEquals(h.entries.map((e: { revision: number }) => e.revision), [3, 4, 5]);
+    assertEquals(sim.store.list("controllerrevisions", NS).length, 3);
+  } finally {
+    await sim.stop();
+  }
+});

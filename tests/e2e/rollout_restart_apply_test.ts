@@ -56,6 +56,26 @@ Deno.test("e2e restart: batches keep every clique at or above minAvailable", opt
       blocked.stderr,
       /cannot restart qwen-disagg-0-decode-0-dleader .* without going below minAvailable/,
     );
+    const leaders = sim.store.list("pods", NS).filter((p) =>
+      p.metadata.labels?.["grove.io/podclique"]?.endsWith("-dleader")
+    ).map((p) => p.metadata.name);
+    const forced = await runCli([
+      "restart",
+      PCS,
+      "--role",
+      "decode-leader",
+      "--force",
+      "--yes",
+      "--interval",
+      "20ms",
+    ], { env });
+    assertEquals(forced.code, 0, forced.stderr);
+    assertMatch(forced.stdout, /2 pods in 1 batch \(--force: all at once\)/);
+    assertMatch(forced.stdout, /restarted: 2 pods in 1 batches/);
+    assert(
+      !sim.store.list("pods", NS).some((p) => leaders.includes(p.metadata.name)),
+      "leaders replaced",
+    );
     const badRole = await runCli(["restart", PCS, "--role", "nope", "--yes"], { env });
     assertEquals(badRole.code, 2);
     assertStringIncludes(badRole.stderr, `has no role "nope"`);
