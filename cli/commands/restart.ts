@@ -1,6 +1,6 @@
 /** `kubectl grove restart`: rolling restart of a PodCliqueSet's pods that never goes below minAvailable. @module */
 
-import { Command } from "../../lib/deps.ts";
+import { Command, Option } from "../../lib/deps.ts";
 import { examples, parseDurationMs, parsePositive } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
@@ -16,8 +16,16 @@ export function restartCommand(ctx: CliContext) {
     .option("--force", "delete all selected pods at once (after confirmation)")
     .option("--dry-run", "show the batches; change nothing")
     .option("-y, --yes", "do not ask for confirmation")
-    .option("--timeout <duration>", "max wait for one batch to be ready", parseDurationMs, 600_000)
-    .option("--interval <duration>", "time between readiness polls", parseDurationMs, 2000)
+    .addOption(
+      new Option("--timeout <duration>", "max wait for one batch to be ready").argParser(
+        parseDurationMs,
+      )
+        .default(600_000, "10m"),
+    )
+    .addOption(
+      new Option("--interval <duration>", "time between readiness polls").argParser(parseDurationMs)
+        .default(2000, "2s"),
+    )
     .addHelpText(
       "after",
       examples([

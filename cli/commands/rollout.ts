@@ -13,17 +13,18 @@ function statusCommand(ctx: CliContext) {
     .argument("<pcs>", "PodCliqueSet name")
     .option("-w, --watch", "redraw the whole status on every change (default: one line per change)")
     .option("--no-wait", "print the status once and exit (0, or 3 when failed)")
-    .option(
-      "--timeout <duration>",
-      "give up waiting after this long (exit 4)",
-      parseDurationMs,
-      600_000,
+    .addOption(
+      new Option("--timeout <duration>", "give up waiting after this long (exit 4)").argParser(
+        parseDurationMs,
+      )
+        .default(600_000, "10m"),
     )
-    .option(
-      "--progress-deadline <duration>",
-      "no progress for this long counts as stalled (exit 3)",
-      parseDurationMs,
-      600_000,
+    .addOption(
+      new Option(
+        "--progress-deadline <duration>",
+        "no progress for this long counts as stalled (exit 3)",
+      ).argParser(parseDurationMs)
+        .default(600_000, "10m"),
     )
     .option(
       "--metrics [window]",

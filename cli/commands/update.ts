@@ -1,6 +1,6 @@
 /** `kubectl grove update`: change the image of a PodCliqueSet's containers, with preview and revision. @module */
 
-import { Command } from "../../lib/deps.ts";
+import { Command, Option } from "../../lib/deps.ts";
 import type { OutputFormat } from "../../lib/render/output.ts";
 import { examples, outputOption, parseDurationMs } from "../common.ts";
 import type { CliContext } from "../context.ts";
@@ -29,13 +29,18 @@ export function updateCommand(ctx: CliContext) {
       "--wait-for-approval",
       "apply the change paused and wait for: kubectl grove rollout resume",
     )
-    .option(
-      "--timeout <duration>",
-      "how long to wait for approval and the rollout",
-      parseDurationMs,
-      3_600_000,
+    .addOption(
+      new Option("--timeout <duration>", "how long to wait for approval and the rollout").argParser(
+        parseDurationMs,
+      )
+        .default(3_600_000, "1h"),
     )
-    .option("--interval <duration>", "time between polls while waiting", parseDurationMs, 2000)
+    .addOption(
+      new Option("--interval <duration>", "time between polls while waiting").argParser(
+        parseDurationMs,
+      )
+        .default(2000, "2s"),
+    )
     .addOption(outputOption(["table", "json", "yaml"]))
     .addHelpText(
       "after",
