@@ -52,6 +52,8 @@ export interface ChangeResult {
   pcs?: PodCliqueSet;
   /** Revision now current, when recorded. */
   revision?: number;
+  /** Why the revision could not be recorded, when the change was applied but recording failed. */
+  recordError?: string;
 }
 
 /** Previews, validates on the server, confirms, writes and records a change. */
@@ -83,5 +85,11 @@ export async function runChange(kube: Kube, opts: RunChangeOptions): Promise<Cha
     placementScore: meanPlacementScore(gangs),
     record: opts.record,
   });
-  return { plan, applied: true, pcs: res.pcs, revision: res.revision };
+  return {
+    plan,
+    applied: true,
+    pcs: res.pcs,
+    revision: res.revision,
+    recordError: res.recordError,
+  };
 }

@@ -71,6 +71,11 @@ export function reportChange(ctx: CliContext, res: ChangeResult, what: string): 
   ctx.print(
     `${name} ${what}${res.revision !== undefined ? ` (revision ${res.revision})` : ""}`,
   );
+  if (res.recordError) {
+    ctx.warn(
+      `the change was applied, but its revision could not be recorded: ${res.recordError}; rollout history shows it as an unrecorded change (it is recorded on the next change)`,
+    );
+  }
   if (res.plan.totalRecreated > 0 && !res.plan.paused) {
     ctx.note(`follow it with: kubectl grove rollout status ${res.plan.name}`);
   }

@@ -42,6 +42,8 @@ export interface WriteChangeResult {
   pcs: PodCliqueSet;
   /** The revision now holding the template, when revisions were recorded. */
   revision?: number;
+  /** Why the revision could not be recorded (the change itself was applied). */
+  recordError?: string;
 }
 
 function userView(p: PodCliqueSet): string {
@@ -114,18 +116,23 @@ export async function writePcsChange(
   const changedTemplate = stableStringify(opts.before.spec?.template) !==
     stableStringify(stored.spec?.template);
   if ((opts.record ?? true) && changedTemplate) {
-    revision = await recordChange(kube, {
-      pcs: opts.before,
-      before: opts.before.spec.template,
-      after: stored.spec.template,
-      limit: opts.historyLimit,
-      meta: {
-        now: opts.now(),
-        changeCause: opts.changeCause,
-        createdBy: opts.createdBy,
-        placementScore: opts.placementScore,
-      },
-    });
+    try {
+      revision = await recordChange(kube, {
+        pcs: opts.before,
+        before: opts.before.spec.template,
+        after: stored.spec.template,
+        limit: opts.historyLimit,
+        meta: {
+          now: opts.now(),
+          changeCause: opts.changeCause,
+          createdBy: opts.createdBy,
+          placementScore: opts.placementScore,
+        },
+      });
+    } catch (e) {
+      // The change is in; history then shows the live template as unrecorded.
+      return { pcs: stored, recordError: (e as Error).message };
+    }
   }
   return { pcs: stored, revision };
 }

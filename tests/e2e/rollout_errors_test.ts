@@ -209,3 +209,46 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e update: a forbidden revision write still applies the change and says so",
+  opts,
+  async () => {
+    const sim = await startSimCluster({
+      scenario: "healthy",
+      onRequest: (req, { url }) =>
+        req.method === "POST" && url.pathname.includes("/controllerrevisions")
+          ? new Response(
+            JSON.stringify({
+              kind: "Status",
+              apiVersion: "v1",
+              status: "Failure",
+              reason: "Forbidden",
+              code: 403,
+              message: "controllerrevisions.apps is forbidden",
+            }),
+            { status: 403, headers: { "content-type": "application/json" } },
+          )
+          : undefined,
+    });
+    try {
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const r = await runCli(["update", PCS, "--image", NEW, "--role", "prefill", "--yes"], {
+        env,
+      });
+      assertEquals(r.code, 0, r.stderr);
+      assertStringIncludes(r.stdout, "image updated");
+      assertMatch(
+        r.stderr,
+        /warning: the change was applied, but its revision could not be recorded: forbidden/,
+      );
+      assert(JSON.stringify(sim.store.get("podcliquesets", NS, PCS)!.spec).includes(NEW));
+      const h = JSON.parse(
+        (await runCli(["rollout", "history", PCS, "-o", "json"], { env })).stdout,
+      );
+      assertEquals(h.liveUnrecorded, true);
+    } finally {
+      await sim.stop();
+    }
+  },
+);
