@@ -1,6 +1,5 @@
 /**
- * The reports inside a bundle (status now; health and topology as their
- * tasks provide builders), computed from the objects diag already collected:
+ * The status, health and topology reports inside a bundle, computed from the objects diag already collected:
  * no extra requests. Each report is written as text and as JSON.
  *
  * @module
@@ -8,6 +7,7 @@
 
 import type { KubeObject } from "../../lib/kube/types.ts";
 import { toJson } from "../../lib/render/output.ts";
+import { PLAIN } from "../../lib/render/style.ts";
 
 /** Options of {@link diagReports}. */
 export interface DiagReportOptions {
@@ -56,6 +56,35 @@ export async function diagReports(
     files.push({ file: "reports/status.json", text: toJson(report) });
   } catch (e) {
     errors.push(`status: ${(e as Error).message}`);
+  }
+  const ns = opts.allNamespaces ? undefined : opts.namespace;
+  try {
+    const { buildHealthReport, healthObjectsFrom, renderHealth } = await import("../health/mod.ts");
+    const report = buildHealthReport(healthObjectsFrom(all, { namespace: ns, pcs: opts.pcs }), {
+      now: opts.now,
+      pcs: opts.pcs,
+    });
+    files.push({ file: "reports/health.txt", text: renderHealth(report, PLAIN) });
+    files.push({ file: "reports/health.json", text: toJson(report) });
+  } catch (e) {
+    errors.push(`health: ${(e as Error).message}`);
+  }
+  try {
+    const { buildTopologyReport, topologyObjectsFrom, renderTopology } = await import(
+      "../topology/mod.ts"
+    );
+    for (const cluster of [false, true]) {
+      const topoOpts = { namespace: ns, pcs: opts.pcs, cluster };
+      const report = buildTopologyReport(topologyObjectsFrom(all, topoOpts), {
+        now: opts.now,
+        ...topoOpts,
+      });
+      const name = cluster ? "topology-cluster" : "topology";
+      files.push({ file: `reports/${name}.txt`, text: renderTopology(report, PLAIN) });
+      files.push({ file: `reports/${name}.json`, text: toJson(report) });
+    }
+  } catch (e) {
+    errors.push(`topology: ${(e as Error).message}`);
   }
   if (errors.length) throw new Error(`some reports failed: ${errors.join("; ")}`);
   return files;

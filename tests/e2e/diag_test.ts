@@ -176,7 +176,12 @@ Deno.test("diag then --replay: the bundle serves the same objects offline", asyn
     assertEquals(r.code, 0, r.stderr);
     // any command runs on the bundle through --replay and prints what the live cluster prints
     const normalise = (t: string) => t.replace(/\b\d+(d|h|m|s)(\d+(h|m|s))?\b/g, "<t>");
-    for (const argv of [["status", "--all"], ["status", "llama-disagg"]]) {
+    for (
+      const argv of [["status", "--all"], ["status", "llama-disagg"], ["health", "llama-disagg"], [
+        "topology",
+        "llama-disagg",
+      ], ["topology", "--cluster"]]
+    ) {
       const live = await runCli(argv, { env: { KUBECONFIG: sim.kubeconfigPath } });
       const replayed = await runCli(["--replay", `${out}/b`, ...argv]);
       assertEquals(replayed.code, live.code, replayed.stderr);
