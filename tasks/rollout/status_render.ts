@@ -20,7 +20,7 @@ const PHASE_COLOR: Record<string, Paint> = {
 };
 
 function rev(n: number | null): string {
-  return n === null ? "unrecorded" : String(n);
+  return n === null ? "-" : String(n);
 }
 
 function score(x: number | undefined): string {
@@ -37,8 +37,12 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
   );
   out.push(`  ${r.message}`);
   out.push(
-    `  revision ${r.revision.from === null ? "-" : rev(r.revision.from)} -> ${
-      rev(r.revision.to)
+    `  ${
+      r.revision.from === null && r.revision.to === null
+        ? "no revision recorded yet (update, apply and undo record them)"
+        : `revision ${r.revision.from === null ? "-" : rev(r.revision.from)} -> ${
+          r.revision.to === null ? "unrecorded live change" : rev(r.revision.to)
+        }`
     }, strategy ${r.strategy}${
       r.paused ? ` (paused${r.pausedAt ? ` ${ageOf(r.pausedAt, now)} ago` : ""})` : ""
     }`,
