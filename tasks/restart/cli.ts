@@ -34,6 +34,7 @@ export function renderRestartPlan(p: RestartPlan): string {
     "",
   ];
   p.batches.forEach((b, i) => lines.push(`batch ${i + 1}: ${b.map((x) => x.name).join(", ")}`));
+  for (const w of p.warnings) lines.push(`warning: ${w}`);
   return lines.join("\n") + "\n";
 }
 

@@ -8,7 +8,9 @@
 import { GroveError, UsageError } from "../../lib/errors.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
 import { cliqueMinAvailable, cliqueRole, isPodReady } from "../../lib/grove/relations.ts";
-import type { Pod, PodClique } from "../../lib/grove/types.ts";
+import type { Pod, PodClique, PodCliqueSet } from "../../lib/grove/types.ts";
+import { isPaused } from "../../lib/revisions/pause.ts";
+import { cliqueTargetHash } from "../rollout/status_report.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 
 /** One pod to restart. */
@@ -54,10 +56,14 @@ export interface RestartPlan {
   }[];
   /** Pods restarted in total. */
   total: number;
+  /** Things to know before confirming (e.g. a pending template change the restart would roll out). */
+  warnings: string[];
 }
 
 /** Inputs of {@link planRestart}. */
 export interface PlanRestartInput {
+  /** The PodCliqueSet (for the pending-template check). */
+  pcs?: PodCliqueSet;
   name: string;
   namespace: string;
   cliques: PodClique[];
@@ -194,5 +200,27 @@ export function planRestart(i: PlanRestartInput): RestartPlan {
     batches,
     cliques: info,
     total: batches.reduce((n, b) => n + b.length, 0),
+    warnings: outdatedWarning(i, batches),
   };
+}
+
+function outdatedWarning(i: PlanRestartInput, batches: RestartPod[][]): string[] {
+  if (!i.pcs) return [];
+  const names = new Set(batches.flat().map((p) => p.name));
+  let n = 0;
+  for (const q of i.cliques) {
+    const target = cliqueTargetHash(q, i.pcs);
+    if (!target) continue;
+    for (const p of i.pods) {
+      if (!names.has(p.metadata.name)) continue;
+      if (p.metadata.labels?.[LabelKeys.podClique] !== q.metadata.name) continue;
+      if (p.metadata.labels?.[LabelKeys.podTemplateHash] !== target) n++;
+    }
+  }
+  if (!n) return [];
+  return [
+    `${n} of these pods run an older template: they come back on the current template${
+      isPaused(i.pcs) ? " (the paused rollout advances for them)" : ""
+    }`,
+  ];
 }

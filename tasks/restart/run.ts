@@ -76,6 +76,7 @@ export async function restart(kube: Kube, opts: RestartOptions): Promise<Restart
   assertNotDeleting(pcs, "restart it");
   const state = await listState(kube, ns, opts.name);
   const plan = planRestart({
+    pcs,
     name: opts.name,
     namespace: ns,
     cliques: state.cliques,

@@ -186,6 +186,14 @@ Deno.test("e2e rollout: pause mid-rollout stops progress, resume finishes it", o
     assertEquals(s.code, 0, s.stderr);
     assertMatch(s.stdout, /: Paused/);
     assertMatch(s.stdout, /strategy OnDelete \(paused/);
+    const rs = await runCli(["restart", PCS, "--role", "decode-worker", "--force", "--dry-run"], {
+      env,
+    });
+    assertEquals(rs.code, 0, rs.stderr);
+    assertMatch(
+      rs.stdout,
+      /warning: 2 of these pods run an older template: they come back on the current template \(the paused rollout advances for them\)/,
+    );
     const again = await runCli(["rollout", "pause", PCS, "--yes"], { env });
     assertMatch(again.stdout, /already paused/);
 
