@@ -252,3 +252,28 @@ Deno.test(
     }
   },
 );
+
+Deno.test("e2e: answering no on a terminal changes nothing; yes applies", opts, async () => {
+  const sim = await startSimCluster({ scenario: "healthy" });
+  try {
+    const env = { KUBECONFIG: sim.kubeconfigPath };
+    const before = JSON.stringify(sim.store.get("podcliquesets", NS, PCS)!.spec);
+    for (
+      const argv of [
+        ["update", PCS, "--image", NEW, "--role", "prefill"],
+        ["rollout", "pause", PCS],
+        ["restart", PCS, "--role", "frontend"],
+      ]
+    ) {
+      const r = await runCli(argv, { env, answers: ["n"] });
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(r.stderr, /\[y\/N\] cancelled; nothing was changed/, argv.join(" "));
+    }
+    assertEquals(JSON.stringify(sim.store.get("podcliquesets", NS, PCS)!.spec), before);
+    const y = await runCli(["rollout", "pause", PCS], { env, answers: ["y"] });
+    assertEquals(y.code, 0, y.stderr);
+    assertMatch(y.stdout, /paused/);
+  } finally {
+    await sim.stop();
+  }
+});
