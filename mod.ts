@@ -195,6 +195,7 @@ export type {
   RowStatus,
 } from "./tasks/compare/report.ts";
 export {
+  type RoleLatency,
   type RoleProgress,
   type RolloutEvent,
   type RolloutPhase,
@@ -240,3 +241,34 @@ export {
   simOperator,
   startOperator,
 } from "./lib/sim/operator.ts";
+
+export {
+  listWatch,
+  type ListWatchOptions,
+  ObjectCache,
+  objectKey,
+  type Snapshot,
+  type WatchTarget,
+} from "./lib/watch/mod.ts";
+export * from "./tasks/status/mod.ts";
+export * from "./tasks/topology/mod.ts";
+export type { Fragmentation } from "./lib/topology/placement.ts";
+export type { TopologySource } from "./lib/topology/levels.ts";
+export * from "./tasks/health/mod.ts";
+export { diag, type DiagResult, type DiagRunOptions } from "./tasks/diag/run.ts";
+export {
+  collectDiag,
+  type CollectedLog,
+  type CollectedScrape,
+  type CollectorResult,
+  type DiagCollection,
+  type DiagOptions,
+} from "./tasks/diag/collect.ts";
+export {
+  buildBundle,
+  type Bundle,
+  type BundleContext,
+  type Finding as DiagFinding,
+  findProblems,
+} from "./tasks/diag/bundle.ts";
+export { redactObject, redactText } from "./tasks/diag/redact.ts";

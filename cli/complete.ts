@@ -157,13 +157,13 @@ function flagDirective(o: Option): number {
     : Directive.NO_FILE_COMP;
 }
 
-async function flagValues(
+function flagValues(
   o: Option,
   positionals: string[],
   namespace: string | undefined,
   sources: CompletionSources,
 ): Promise<string[]> {
-  if (o.argChoices?.length) return [...o.argChoices];
+  if (o.argChoices?.length) return Promise.resolve([...o.argChoices]);
   switch (o.long) {
     case "--namespace":
       return safely(sources.namespaces);
@@ -172,9 +172,9 @@ async function flagValues(
     case "--role":
       return positionals[0]
         ? safely(sources.roles && (() => sources.roles!(positionals[0], namespace)))
-        : [];
+        : Promise.resolve([]);
     default:
-      return [];
+      return Promise.resolve([]);
   }
 }
 

@@ -57,12 +57,7 @@ const available = new Set(buildProgram(new CliContext(io)).commands.map((c) => c
 let failures = 0;
 try {
   for (const step of steps) {
-    const known = await main([step.argv[0], "--help"], {
-      ...io,
-      stdout: () => {},
-      stderr: () => {},
-    });
-    if (known !== 0) continue; // command not in this build
+    if (!available.has(step.argv[0])) continue; // command not in this build
     write(`\n${bold(`== ${step.title}`)}\n$ kubectl grove ${step.argv.join(" ")}\n`);
     const code = await main(step.argv, io);
     if (code === 1 || code === 2) failures++;

@@ -55,8 +55,24 @@ function res(
   };
 }
 
+/** Key of a resource in {@link Resources}. */
+export type ResourceKey =
+  | "pods"
+  | "nodes"
+  | "events"
+  | "configmaps"
+  | "secrets"
+  | "namespaces"
+  | "controllerrevisions"
+  | "podcliquesets"
+  | "podcliques"
+  | "podcliquescalinggroups"
+  | "clustertopologybindings"
+  | "clustertopologies"
+  | "podgangs";
+
 /** The resources we use, by a short key. */
-export const Resources = {
+export const Resources: Readonly<Record<ResourceKey, ResourceDescriptor>> = {
   pods: res("", "v1", "Pod", "pods", true, ["po"], ["status", "log", "proxy", "eviction"]),
   nodes: res("", "v1", "Node", "nodes", false, ["no"], ["status", "proxy"]),
   events: res("", "v1", "Event", "events", true, ["ev"]),
@@ -100,10 +116,7 @@ export const Resources = {
     ["ct"],
   ),
   podgangs: res("scheduler.grove.io", "v1alpha1", "PodGang", "podgangs", true, ["pg"], ["status"]),
-} as const satisfies Record<string, ResourceDescriptor>;
-
-/** Key of a resource in {@link Resources}. */
-export type ResourceKey = keyof typeof Resources;
+};
 
 /** `apiVersion` of a resource (`v1`, `grove.io/v1alpha1`). */
 export function apiVersionOf(r: ResourceDescriptor): string {

@@ -32,6 +32,7 @@ import { redactObject, redactText } from "./redact.ts";
 
 /** A problem found in the collected data, pointing at the file that shows it. */
 export interface Finding {
+  /** critical: something will break or has broken; warning: worth a look. */
   severity: "critical" | "warning";
   /** One line: which object, what is wrong. */
   message: string;
@@ -41,12 +42,19 @@ export interface Finding {
 
 /** Facts about the collection for meta.json and the summary. */
 export interface BundleContext {
+  /** When the bundle was collected. */
   recordedAt: Date;
+  /** kubeconfig context used. */
   contextName: string;
+  /** API server URL. */
   server: string;
+  /** Namespace collected. */
   namespace: string;
+  /** All namespaces were collected. */
   allNamespaces: boolean;
+  /** The PodCliqueSet the bundle is about, if any. */
   pcs?: string;
+  /** Events window in milliseconds. */
   sinceMs: number;
   /** Extra report files (status, health, topology), already rendered. */
   reports?: { file: string; text: string }[];
@@ -54,7 +62,9 @@ export interface BundleContext {
 
 /** The bundle as files: relative path -> contents. */
 export interface Bundle {
+  /** Relative path -> contents. */
   files: Map<string, string>;
+  /** Problems found. */
   findings: Finding[];
   /** How many secret values were removed. */
   redactions: number;

@@ -50,19 +50,29 @@ export interface CollectorResult {
 
 /** A container log taken from a pod. */
 export interface CollectedLog {
+  /** Pod namespace. */
   namespace: string;
+  /** Pod name. */
   pod: string;
+  /** Container name. */
   container: string;
+  /** The previous (restarted) container's log. */
   previous: boolean;
+  /** The log text. */
   text: string;
 }
 
 /** One metrics scrape. */
 export interface CollectedScrape {
+  /** Pod namespace. */
   namespace: string;
+  /** Pod name. */
   pod: string;
+  /** Port scraped. */
   port: number;
+  /** HTTP path scraped. */
   path: string;
+  /** The exposition text. */
   text: string;
 }
 
@@ -70,8 +80,11 @@ export interface CollectedScrape {
 export interface DiagCollection {
   /** Objects by resource plural (`pods`, `podcliquesets`, ...). */
   objects: Record<string, KubeObject[]>;
+  /** Operator logs. */
   logs: CollectedLog[];
+  /** Metrics scrapes (with `--metrics`). */
   scrapes: CollectedScrape[];
+  /** What each collector did. */
   collectors: CollectorResult[];
   /** False when the Grove API groups are not served (CRDs missing). */
   groveInstalled: boolean;

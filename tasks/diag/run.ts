@@ -27,6 +27,7 @@ export interface DiagRunOptions extends DiagOptions {
 export interface DiagResult {
   /** The directory or archive written. */
   path: string;
+  /** The files written and the problems found. */
   bundle: Bundle;
 }
 
@@ -107,7 +108,7 @@ export async function diag(kube: Kube, opts: DiagRunOptions): Promise<DiagResult
     await Deno.writeFile(target, await tarGz(entries, now), { createNew: true, mode: 0o600 });
     await Deno.chmod(target, 0o600);
   } else {
-    await Deno.mkdir(dir, { recursive: false, mode: 0o700 }).catch(async (e) => {
+    await Deno.mkdir(dir, { recursive: false, mode: 0o700 }).catch((e) => {
       if (e instanceof Deno.errors.NotFound) {
         throw new GroveError(`cannot create ${dir}: its parent directory does not exist`);
       }
