@@ -300,6 +300,31 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
     return nodes[rr++ % nodes.length].metadata.name;
   }
 
+  /** A set being deleted: delete its children, then drop the finalizers so it goes. */
+  function finalize(pcs: PodCliqueSet): void {
+    const ns = pcs.metadata.namespace ?? "";
+    const name = pcs.metadata.name;
+    for (const r of [R.pods, R.podgangs, R.podcliques, R.podcliquescalinggroups]) {
+      for (const o of childrenOf(r, ns, name)) {
+        const cur = store.get(r, ns, o.metadata.name);
+        if (!cur) continue;
+        if (cur.metadata.finalizers?.length) {
+          const next = structuredClone(cur);
+          next.metadata.finalizers = [];
+          put(r, cur, next);
+        }
+        if (store.get(r, ns, o.metadata.name)) store.delete(r, ns, o.metadata.name);
+      }
+    }
+    const cur = store.get(R.podcliquesets, ns, name);
+    if (cur?.metadata.finalizers?.length) {
+      const next = structuredClone(cur);
+      next.metadata.finalizers = [];
+      put(R.podcliquesets, cur, next);
+    }
+    states.delete(keyOf(pcs));
+  }
+
   // ---- one PodCliqueSet ----------------------------------------------------
 
   /** Reconciles one set; returns true while it still has work. */
@@ -310,7 +335,10 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
       states.delete(key);
       return false;
     }
-    if (pcs.metadata.deletionTimestamp) return false;
+    if (pcs.metadata.deletionTimestamp) {
+      finalize(pcs);
+      return false;
+    }
     const t = now();
     let pclqs = childrenOf(R.podcliques, ns, name);
     const s = stateOf(pcs, pclqs);

@@ -175,3 +175,21 @@ Deno.test("operator: /scale of a PodClique, a scaling group and the set", async 
     op.stop();
   }
 });
+
+Deno.test("operator: a deleted set loses its children, then its finalizers", async () => {
+  const { store, op } = await setup();
+  try {
+    store.update("podcliquesets", NS, PCS, (o) => {
+      o.metadata.finalizers = ["grove.io/podcliqueset.grove.io"];
+    });
+    store.delete("podcliquesets", NS, PCS);
+    await until(
+      "the set and its pods gone",
+      () =>
+        !store.get("podcliquesets", NS, PCS) && pods(store).length === 0 &&
+        !store.list("podcliques", NS).some((q) => q.metadata.name.startsWith(`${PCS}-`)),
+    );
+  } finally {
+    op.stop();
+  }
+});
