@@ -469,11 +469,14 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
     // readiness: pods that are starting become Ready after the delay
     for (const p of pods) {
       if (isPodReady(p) || !p.spec.nodeName) continue;
-      const waiting = p.status?.containerStatuses?.some((c) =>
-        c.state?.waiting?.reason === "CrashLoopBackOff"
-      );
-      if (waiting) continue;
       const k = keyOf(p);
+      // Only starting pods come up: not ones that run but fail probes or crash-loop.
+      const starting = readyAt.has(k) || (p.status?.phase ?? "Pending") === "Pending" &&
+          (p.status?.containerStatuses ?? []).every((c) =>
+            !c.state?.waiting?.reason ||
+            ["ContainerCreating", "PodInitializing"].includes(c.state.waiting.reason)
+          );
+      if (!starting) continue;
       if (imageBad(p, bad)) {
         if (p.status?.containerStatuses?.[0]?.state?.waiting?.reason !== "ImagePullBackOff") {
           put(R.pods, p, badPod(p, t));
@@ -511,14 +514,23 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
     const stale = pods.filter(outdated);
     let updatingReplica: number | undefined;
     if (stale.length && !onDelete) {
-      work = true;
       updatingReplica = Math.min(...stale.map(replicaOf));
       const inReplica = pods.filter((p) => replicaOf(p) === updatingReplica);
       const allReady = inReplica.every(isPodReady);
       const cliquesFull = pclqs.filter((q) => replicaOf(q) === updatingReplica).every((q) =>
         podsOf(q.metadata.name).length >= Number(q.spec?.replicas ?? 0)
       );
-      if (allReady && cliquesFull && t - s.lastStepAt >= stepMs) {
+      // Unhealthy pods on an old template go first (they cost no availability).
+      const unhealthy = stale.filter((p) => replicaOf(p) === updatingReplica && !isPodReady(p));
+      if (unhealthy.length) {
+        work = true;
+        if (t - s.lastStepAt >= stepMs) {
+          deletePod(name, unhealthy[0], s);
+          s.lastStepAt = t;
+        }
+      } // Blocked on pods that may never become ready (crash loops): wait for an event instead.
+      else if (allReady && cliquesFull) work = true;
+      if (!unhealthy.length && allReady && cliquesFull && t - s.lastStepAt >= stepMs) {
         const ordered = want.cliques.filter((d) => d.replica === updatingReplica);
         const standalone = ordered.filter((d) => !d.group);
         let victims: Pod[] = [];
@@ -551,7 +563,7 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
         if (victims.length) s.lastStepAt = t;
       }
     }
-    if (pods.some((p) => !isPodReady(p) && p.spec.nodeName && !imageBad(p, bad))) work = true;
+    if (pods.some((p) => readyAt.has(keyOf(p)))) work = true;
 
     writeStatus(pcs, s, gen, onDelete, updatingReplica, t);
     return work;
@@ -596,13 +608,15 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
       st.scheduledReplicas = mine.filter((p) => p.spec.nodeName).length;
       st.scheduleGatedReplicas =
         mine.filter((p) => (p.spec.schedulingGates?.length ?? 0) > 0).length;
-      if (h && prevHash !== h) {
+      const pending = st.updateProgress && !st.updateProgress.updateEndedAt;
+      if (h && (prevHash !== h || (pending && st.updateProgress?.podTemplateHash !== h))) {
+        // a new target (or back to the current one after an abandoned update)
         const up = st.updateProgress?.podTemplateHash === h ? st.updateProgress : {
           updateStartedAt: rfc3339(t),
           podCliqueSetGenerationHash: gen,
           podTemplateHash: h,
         };
-        st.updateProgress = done ? { ...up, updateEndedAt: rfc3339(t) } : up;
+        st.updateProgress = done ? { ...up, updateEndedAt: up.updateEndedAt ?? rfc3339(t) } : up;
         if (done) {
           st.currentPodTemplateHash = h;
           st.currentPodCliqueSetGenerationHash = gen;

@@ -161,6 +161,12 @@ Deno.test(
       // paused mid-way: waiting ends in a timeout (exit 4), the rollout is left alone
       const undo = await runCli(["rollout", "undo", "sglang-chat", "--yes"], { env });
       assertEquals(undo.code, 0, undo.stderr);
+      const back = await runCli(
+        ["rollout", "status", "sglang-chat", "--interval", "20ms", "--timeout", "20s"],
+        { env },
+      );
+      assertEquals(back.code, 0, back.stdout + back.stderr);
+      assertMatch(back.stdout, /Complete/);
       const p = await runCli(["rollout", "pause", PCS, "--yes"], { env });
       assertEquals(p.code, 0, p.stderr);
       const up2 = await runCli(["update", PCS, "--image", NEW, "--yes"], { env });
