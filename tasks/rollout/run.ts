@@ -20,7 +20,7 @@ import { getPcs } from "./common.ts";
 import { findRevision, rolloutDiff, rolloutHistory } from "./history.ts";
 import { renderDiff, renderHistory, renderRevision } from "./history_render.ts";
 import { pause, resume } from "./pause.ts";
-import { waitForRollout, type WaitStep } from "./status.ts";
+import { rolloutStatus, waitForRollout, type WaitStep } from "./status.ts";
 import { renderProgressLine, renderRolloutStatus } from "./status_render.ts";
 import { type RolloutStatusReport, statusExitCode, withLatency } from "./status_report.ts";
 import { undo } from "./undo.ts";
@@ -254,6 +254,20 @@ export async function followRollout(
   namespace: string,
   opts: StatusCliOptions,
 ): Promise<void> {
+  if (opts.wait === false) {
+    // one look: six lists, no watch
+    const report = await addLatency(
+      ctx,
+      kube,
+      await rolloutStatus(kube, { name, namespace }),
+      opts.metricsWindowMs,
+    );
+    if (opts.output === "json") ctx.write(toJson(report));
+    else if (opts.output === "yaml") ctx.write(toYaml(report));
+    else ctx.write(renderRolloutStatus(report, ctx.style, new Date()));
+    ctx.exitCode = statusExitCode(report);
+    return;
+  }
   const tty = ctx.io.stdoutIsTTY && opts.output === "table";
   const structured = opts.output === "json" || opts.output === "yaml";
   let first = true;
@@ -261,39 +275,35 @@ export async function followRollout(
   const it = waitForRollout(kube, {
     name,
     namespace,
-    timeoutMs: opts.wait === false ? 0 : opts.timeoutMs,
+    timeoutMs: opts.timeoutMs,
     intervalMs: opts.intervalMs,
     progressDeadlineMs: opts.progressDeadlineMs,
     signal: ctx.abort.signal,
   });
-  for (;;) {
-    const step = await it.next();
-    if (step.done) break;
-    last = step.value;
-    const { done } = step.value;
-    let report = step.value.report;
-    if (done || opts.wait === false) {
-      report = await addLatency(ctx, kube, report, opts.metricsWindowMs);
+  try {
+    for (;;) {
+      const step = await it.next();
+      if (step.done) break;
+      last = step.value;
+      const { done } = step.value;
+      let report = step.value.report;
+      if (done) report = await addLatency(ctx, kube, report, opts.metricsWindowMs);
+      const now = new Date();
+      if (structured) {
+        if (opts.watch || done) {
+          ctx.write(opts.output === "json" ? toJsonLine(report) : `---\n${toYaml(report)}`);
+        }
+      } else if (opts.watch) {
+        ctx.write((tty ? CLEAR : first ? "" : "\n") + renderRolloutStatus(report, ctx.style, now));
+      } else if (first || done) {
+        if (first && !done) ctx.write(renderRolloutStatus(report, ctx.style, now));
+        else if (done) ctx.write((first ? "" : "\n") + renderRolloutStatus(report, ctx.style, now));
+      } else ctx.print(renderProgressLine(report));
+      first = false;
     }
-    const now = new Date();
-    if (opts.wait === false) {
-      if (opts.output === "json") ctx.write(toJson(report));
-      else if (opts.output === "yaml") ctx.write(toYaml(report));
-      else ctx.write(renderRolloutStatus(report, ctx.style, now));
-      ctx.exitCode = statusExitCode(report);
-      return;
-    }
-    if (structured) {
-      if (opts.watch || done) {
-        ctx.write(opts.output === "json" ? toJsonLine(report) : `---\n${toYaml(report)}`);
-      }
-    } else if (opts.watch) {
-      ctx.write((tty ? CLEAR : first ? "" : "\n") + renderRolloutStatus(report, ctx.style, now));
-    } else if (first || done) {
-      if (first && !done) ctx.write(renderRolloutStatus(report, ctx.style, now));
-      else if (done) ctx.write((first ? "" : "\n") + renderRolloutStatus(report, ctx.style, now));
-    } else ctx.print(renderProgressLine(report));
-    first = false;
+  } finally {
+    // stop the list+watch behind the iterator (also on --no-wait and errors)
+    await it.return(undefined);
   }
   const end = last;
   if (!end || end.done === undefined) {

@@ -48,3 +48,39 @@ Deno.test("e2e rollout scenario: finish the recorded rollout, then undo it", opt
     await sim.stop();
   }
 });
+
+Deno.test(
+  "e2e rollout: fixed request counts (status 6, history 2, update preview 4 + dry run)",
+  opts,
+  async () => {
+    const sim = await startSimCluster({ scenario: "rollout" });
+    try {
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const count = async (argv: string[]) => {
+        sim.requestLog.reset();
+        const r = await runCli(argv, { env });
+        assertEquals(r.code, 0, r.stderr);
+        return sim.requestLog.entries.map((e) => e.method).join(",");
+      };
+      assertEquals(
+        (await count(["rollout", "status", "chat-disagg", "--no-wait"])).split(",").length,
+        6,
+      );
+      assertEquals(await count(["rollout", "history", "chat-disagg"]), "GET,GET");
+      assertEquals(
+        await count([
+          "update",
+          "chat-disagg",
+          "--image",
+          "x/y:1",
+          "--role",
+          "prefill",
+          "--dry-run",
+        ]),
+        "GET,GET,GET,PUT",
+      );
+    } finally {
+      await sim.stop();
+    }
+  },
+);
