@@ -246,12 +246,3 @@ export function planRecording(
   }
   return actions;
 }
-
-/** The revision holding `template`, if any. */
-export function findRevisionOf(
-  revisions: RevisionInfo[],
-  template: PodCliqueSetTemplateSpec | undefined,
-): RevisionInfo | undefined {
-  const h = templateHash(template);
-  return revisions.find((r) => r.hash === h);
-}

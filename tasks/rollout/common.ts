@@ -36,11 +36,6 @@ export function assertNotDeleting(pcs: PodCliqueSet, what: string): void {
   }
 }
 
-/** `user@context`: who is making a change, as recorded in revisions. */
-export function creatorOf(kube: Kube, user?: string): string {
-  return user ? `${user}@${kube.contextName}` : kube.contextName;
-}
-
 /** Mean `status.placementScore` of the gangs that report one (undefined when none do). */
 export function meanPlacementScore(gangs: KubeObject[]): number | undefined {
   const scores = gangs.map((g) => g.status?.placementScore).filter((s): s is number =>
