@@ -227,7 +227,13 @@ export type {
   ImageUpdateRequest,
   UpdatePlan,
 } from "./tasks/update/plan.ts";
-export { restart, type RestartOptions, type RestartResult } from "./tasks/restart/run.ts";
+export {
+  executeBatches,
+  type ExecuteBatchesOptions,
+  restart,
+  type RestartOptions,
+  type RestartResult,
+} from "./tasks/restart/run.ts";
 export type { RestartPlan, RestartPod } from "./tasks/restart/plan.ts";
 export { type ApplyOptions, applyPcs, type ApplyResult } from "./tasks/apply/run.ts";
 export { type ManifestDoc, parseManifest } from "./tasks/apply/parse.ts";

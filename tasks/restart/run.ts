@@ -89,16 +89,48 @@ export async function restart(kube: Kube, opts: RestartOptions): Promise<Restart
   if (opts.confirm && !(await opts.confirm(plan))) {
     return { plan, completedBatches: 0, skipped: "declined" };
   }
+  const r = await executeBatches(kube, ns, opts.name, plan, opts);
+  return { plan, ...r };
+}
+
+/** Options of {@link executeBatches}. */
+export interface ExecuteBatchesOptions {
+  /** Called after each batch is ready again. */
+  onBatch?: (index: number, plan: RestartPlan) => void;
+  /** Max wait for one batch (ms; default 10 minutes). */
+  batchTimeoutMs?: number;
+  /** Poll interval (ms; default 2000). */
+  intervalMs?: number;
+  /** Stops between batches. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Deletes pods batch by batch: before a batch, waits until deleting its ready
+ * pods leaves every clique at minAvailable (unless `plan.force`); after it,
+ * waits until the touched cliques are fully ready with new pods. Under
+ * OnDelete the replacements come on the current template, so progressive
+ * rollouts (canary, rack by rack) drive updates with it.
+ */
+export async function executeBatches(
+  kube: Kube,
+  ns: string,
+  pcsName: string,
+  plan: RestartPlan,
+  opts: ExecuteBatchesOptions = {},
+): Promise<{ completedBatches: number; skipped?: "aborted" }> {
+  const name = pcsName;
+  const state = () => listState(kube, ns, name);
   const interval = opts.intervalMs ?? 2000;
   let done = 0;
   const minOf = new Map(plan.cliques.map((c) => [c.name, c.minAvailable]));
   for (const batch of plan.batches) {
-    if (opts.signal?.aborted) return { plan, completedBatches: done, skipped: "aborted" };
+    if (opts.signal?.aborted) return { completedBatches: done, skipped: "aborted" };
     // Safety gate: deleting the batch's ready pods must leave every clique at minAvailable.
     if (!plan.force) {
       const gateStart = Date.now();
       for (;;) {
-        const s = await listState(kube, ns, opts.name);
+        const s = await state();
         const safe = [...new Set(batch.map((p) => p.clique))].every((c) => {
           const pods = s.pods.filter((p) => p.metadata.labels?.[LabelKeys.podClique] === c);
           const ready = pods.filter(isPodReady);
@@ -108,13 +140,13 @@ export async function restart(kube: Kube, opts: RestartOptions): Promise<Restart
           return ready.length - goingDown >= (minOf.get(c) ?? 0);
         });
         if (safe) break;
-        if (opts.signal?.aborted) return { plan, completedBatches: done, skipped: "aborted" };
+        if (opts.signal?.aborted) return { completedBatches: done, skipped: "aborted" };
         if (Date.now() - gateStart > (opts.batchTimeoutMs ?? 600_000)) {
           throw new GroveError(
-            `restart of podcliqueset "${opts.name}": batch ${
+            `restart of podcliqueset "${name}": batch ${
               done + 1
             } would take a clique below minAvailable and its pods did not become ready in time; stopped`,
-            { exitCode: 4, hint: `check the pods with: kubectl grove status ${opts.name}` },
+            { exitCode: 4, hint: `check the pods with: kubectl grove status ${name}` },
           );
         }
         await new Promise((r) => setTimeout(r, interval));
@@ -134,7 +166,7 @@ export async function restart(kube: Kube, opts: RestartOptions): Promise<Restart
     const touched = new Set(batch.map((p) => p.clique));
     const start = Date.now();
     for (;;) {
-      const s = await listState(kube, ns, opts.name);
+      const s = await state();
       const ok = [...touched].every((c) => {
         const q = s.cliques.find((x) => x.metadata.name === c);
         const pods = s.pods.filter((p) => p.metadata.labels?.[LabelKeys.podClique] === c);
@@ -142,15 +174,15 @@ export async function restart(kube: Kube, opts: RestartOptions): Promise<Restart
           pods.filter(isPodReady).length >= Number(q?.spec?.replicas ?? 0);
       });
       if (ok) break;
-      if (opts.signal?.aborted) return { plan, completedBatches: done, skipped: "aborted" };
+      if (opts.signal?.aborted) return { completedBatches: done, skipped: "aborted" };
       if (Date.now() - start > (opts.batchTimeoutMs ?? 600_000)) {
         throw new GroveError(
-          `restart of podcliqueset "${opts.name}": batch ${done + 1} of ${plan.batches.length} (${
+          `restart of podcliqueset "${name}": batch ${done + 1} of ${plan.batches.length} (${
             [...deleted].join(", ")
           }) is not ready after ${
             Math.round((Date.now() - start) / 1000)
           }s; stopped before the next batch`,
-          { exitCode: 4, hint: `check the new pods with: kubectl grove status ${opts.name}` },
+          { exitCode: 4, hint: `check the new pods with: kubectl grove status ${name}` },
         );
       }
       await new Promise((r) => setTimeout(r, interval));
@@ -158,5 +190,5 @@ export async function restart(kube: Kube, opts: RestartOptions): Promise<Restart
     done++;
     opts.onBatch?.(done, plan);
   }
-  return { plan, completedBatches: done };
+  return { completedBatches: done };
 }
