@@ -87,18 +87,33 @@ function historyCommand(ctx: CliContext) {
 
 function diffCommand(ctx: CliContext) {
   return new Command("diff")
-    .description("unified YAML diff from a revision to the live template")
+    .description("unified YAML diff from a revision to the live template (or another revision)")
     .argument("<pcs>", "PodCliqueSet name")
     .requiredOption(
       "--revision <n>",
       "the revision to compare with the live template",
       parsePositive,
     )
+    .option(
+      "--to-revision <n>",
+      "compare with this revision instead of the live template",
+      parsePositive,
+    )
     .addOption(outputOption(["table", "json", "yaml"]))
-    .addHelpText("after", examples(["kubectl grove rollout diff my-llm --revision 2"]))
+    .addHelpText(
+      "after",
+      examples([
+        "kubectl grove rollout diff my-llm --revision 2",
+        "kubectl grove rollout diff my-llm --revision 2 --to-revision 4",
+      ]),
+    )
     .action(async (pcs, opts) => {
       const { runDiff } = await import("../../tasks/rollout/run.ts");
-      await runDiff(ctx, pcs, { revision: opts.revision, output: opts.output as OutputFormat });
+      await runDiff(ctx, pcs, {
+        revision: opts.revision,
+        against: opts.toRevision,
+        output: opts.output as OutputFormat,
+      });
     });
 }
 

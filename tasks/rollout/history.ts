@@ -197,6 +197,8 @@ export function findRevision(
 export interface RolloutDiffOptions extends RolloutHistoryOptions {
   /** Revision to compare with the live template. */
   revision: number;
+  /** Compare with this revision instead of the live template. */
+  against?: number;
 }
 
 /** `kind: RolloutDiff`. */
@@ -211,6 +213,8 @@ export interface DiffReport {
   namespace: string;
   /** The revision compared. */
   revision: number;
+  /** The revision compared against, or null for the live template. */
+  against: number | null;
   /** Revision of the live template, null when unrecorded. */
   currentRevision: number | null;
   /** Image/replica/GPU changes from the revision to live. */
@@ -232,20 +236,29 @@ export interface DiffReport {
 export async function rolloutDiff(kube: Kube, opts: RolloutDiffOptions): Promise<DiffReport> {
   const h = await rolloutHistory(kube, opts);
   const r = findRevision(h.revisions, opts.revision, opts.name);
-  const live = h.pcs.spec?.template;
+  const other = opts.against === undefined
+    ? undefined
+    : findRevision(h.revisions, opts.against, opts.name);
+  const target = other ? other.template : h.pcs.spec?.template;
+  const targetLabel = other
+    ? `revision ${other.revision}`
+    : h.currentRevision === null
+    ? "live (unrecorded)"
+    : `live (revision ${h.currentRevision})`;
   return {
     apiVersion: REPORT_API_VERSION,
     kind: "RolloutDiff",
     name: h.name,
     namespace: h.namespace,
     revision: r.revision,
+    against: other?.revision ?? null,
     currentRevision: h.currentRevision,
-    changes: summaryChanges(r.template, live),
+    changes: summaryChanges(r.template, target),
     diff: await yamlDiff(
       r.template,
-      live,
+      target,
       `revision ${r.revision}`,
-      h.currentRevision === null ? "live (unrecorded)" : `live (revision ${h.currentRevision})`,
+      targetLabel,
     ),
   };
 }

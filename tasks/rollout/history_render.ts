@@ -76,7 +76,9 @@ export function renderRevision(r: RevisionInfo, current: boolean): string {
 /** The diff of a revision against live. */
 export function renderDiff(d: DiffReport, style: Style): string {
   if (!d.diff) {
-    return `revision ${d.revision} is identical to the live template of podcliqueset ${d.namespace}/${d.name}\n`;
+    return `revision ${d.revision} is identical to ${
+      d.against === null ? "the live template" : `revision ${d.against}`
+    } of podcliqueset ${d.namespace}/${d.name}\n`;
   }
   const head = d.changes.length ? d.changes.map((c) => `# ${c}`).join("\n") + "\n" : "";
   return head + colorDiff(d.diff, style);

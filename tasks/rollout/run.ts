@@ -114,13 +114,14 @@ export async function runHistory(
 export async function runDiff(
   ctx: CliContext,
   name: string,
-  opts: { revision: number; output: OutputFormat },
+  opts: { revision: number; against?: number; output: OutputFormat },
 ): Promise<void> {
   const kube = await ctx.kube();
   const d = await rolloutDiff(kube, {
     name,
     namespace: await ctx.namespace(),
     revision: opts.revision,
+    against: opts.against,
   });
   if (opts.output === "json") return ctx.write(toJson(d));
   if (opts.output === "yaml") return ctx.write(toYaml(d));

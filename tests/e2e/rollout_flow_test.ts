@@ -128,6 +128,11 @@ Deno.test(
       assertEquals(st2.code, 0, st2.stderr);
       assertMatch(st2.stdout, /revision 2 -> 3/);
 
+      const d23 = await runCli(["rollout", "diff", PCS, "--revision", "2", "--to-revision", "3"], {
+        env,
+      });
+      assertEquals(d23.code, 0, d23.stderr);
+      assertMatch(d23.stdout, /^--- revision 2\n\+\+\+ revision 3$/m);
       const h3 = JSON.parse(
         (await runCli(["rollout", "history", PCS, "-o", "json"], { env })).stdout,
       );
