@@ -325,12 +325,10 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
     };
   }
 
-  const prefix = `${name}-`;
+  // The set itself and its children: `<pcs>-<replica>...` (not another set named `<pcs>-x`).
+  const ours = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(-\\d+(-|$)|$)`);
   const events = i.events
-    .filter((e) => {
-      const n = e.involvedObject?.name ?? "";
-      return n === name || n.startsWith(prefix);
-    })
+    .filter((e) => ours.test(e.involvedObject?.name ?? ""))
     .map((e) => ({
       time: e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp ??
         undefined,
