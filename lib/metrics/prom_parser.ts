@@ -425,6 +425,7 @@ export function parsePrometheusText(text: string, opts: ParseOptions = {}): Pars
   if (typeof text !== "string") {
     throw new PromParseError(0, "metrics text is not a string", opts.source);
   }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte order mark
   const lines = text.split("\n");
   const endsWithNewline = text.length === 0 || text.endsWith("\n");
   if (endsWithNewline) lines.pop();

@@ -176,3 +176,8 @@ Deno.test("multiprocess pid labels: counters and histograms summed, gauges keep 
   assertEquals(s.bySample.get("h_count")![0].value, 5);
   assertEquals(s.bySample.get("g")!.map((x) => x.labels.pid), ["1", "2"]);
 });
+
+Deno.test("a byte order mark before the first line is ignored", () => {
+  const s = parsePrometheusText("\ufeff# TYPE up gauge\nup 1\n");
+  assertEquals(s.families.get("up")?.type, "gauge");
+});
