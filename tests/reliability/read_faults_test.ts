@@ -6,25 +6,8 @@
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
+import { normalise } from "../helpers/normalise.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-
-/** Output without the parts that move with the clock (ages, countdowns). */
-export function normalise(out: string): string {
-  const text = out.replace(/\b\d+(\.\d+)?(d|h|m|s|ms)(\d+(h|m|s))?\b/g, "<t>");
-  try {
-    return JSON.stringify(
-      JSON.parse(out),
-      (
-        k,
-        v,
-      ) => (/age|ms$|remaining|elapsed|seconds|deadline/i.test(k) || /(At|Time|Timestamp)$/.test(k)
-        ? undefined
-        : v),
-    );
-  } catch {
-    return text;
-  }
-}
 
 /** Runs `argv` `runs` times, `parallel` at a time; returns the outputs that differ from `expected`. */
 export async function flakyRuns(
