@@ -33,6 +33,7 @@ import { rolloutCommand } from "./commands/rollout.ts";
 import { updateCommand } from "./commands/update.ts";
 import { restartCommand } from "./commands/restart.ts";
 import { applyCommand } from "./commands/apply.ts";
+import { tuiCommand } from "./commands/tui.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
@@ -43,6 +44,7 @@ const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   updateCommand,
   restartCommand,
   applyCommand,
+  tuiCommand,
   completionCommand,
   diagCommand,
   metricsCommand,

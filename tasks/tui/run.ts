@@ -1,0 +1,225 @@
+/**
+ * `kubectl grove tui`: refuses without a terminal, lists and watches once
+ * (errors are reported before the screen opens), then draws the ink app on
+ * the alternate screen until `q`, Ctrl-C or SIGTERM. The terminal is
+ * restored on every way out, a crash included.
+ *
+ * @module
+ */
+
+import type { CliContext } from "../../cli/context.ts";
+import { configNumber, configString } from "../../lib/config.ts";
+import { ConfigError, UsageError } from "../../lib/errors.ts";
+import { parseGoDuration } from "../../lib/grove/duration.ts";
+import type { Kube } from "../../lib/kube/types.ts";
+import { type InkModule, loadInk, makeApp } from "./app.ts";
+import { TuiController } from "./controller.ts";
+import { type ColorScheme, paletteFor } from "./lines.ts";
+import { tuiMetricsCollector } from "./metrics_source.ts";
+import { type SourceEvent, type TuiScope, watchTuiObjects } from "./source.ts";
+import { restoreTerminal } from "./terminal.ts";
+
+/** Timings of one TUI session, for the benchmark. */
+export interface TuiTimings {
+  /** Start of `runTui` (epoch ms). */
+  startedAt: number;
+  /** First snapshot received. */
+  firstSnapshotAt?: number;
+  /** First full screen written. */
+  firstFrameAt?: number;
+}
+
+/** Test and benchmark hooks of {@link runTuiSession}. */
+export interface TuiSessionHooks {
+  /** Called once the first full screen is drawn. */
+  onFirstFrame?: (t: TuiTimings) => void;
+  /** Stops the session (like `q`). */
+  signal?: AbortSignal;
+  /** Streams for ink (default: the process's). */
+  stdout?: NodeJS.WriteStream;
+  /** Standard input for ink. */
+  stdin?: NodeJS.ReadStream;
+}
+
+/** Settings of a session. */
+export interface TuiSessionOptions {
+  /** Where to look. */
+  scope: TuiScope;
+  /** `tui.color_scheme`. */
+  colorScheme: ColorScheme;
+  /** `tui.refresh_interval`, ms. */
+  refreshMs: number;
+  /** Scrape timeout, ms. */
+  scrapeTimeoutMs: number;
+  /** `metrics.port`. */
+  metricsPort?: number;
+  /** Environment (NO_COLOR, TERM, COLORFGBG). */
+  env: (name: string) => string | undefined;
+}
+
+/** Runs `tui` for the CLI. */
+export async function runTui(ctx: CliContext): Promise<void> {
+  if (!ctx.io.stdoutIsTTY || !ctx.io.stdinIsTTY) {
+    throw new UsageError(
+      "kubectl grove tui needs an interactive terminal, but standard " +
+        (!ctx.io.stdinIsTTY ? "input" : "output") + " is not a terminal",
+      "run it in a terminal; in scripts use `kubectl grove status --all --watch` or `-o json`",
+    );
+  }
+  const scheme = (configString(ctx.config, "tui.color_scheme") ?? "auto") as ColorScheme;
+  const refresh = configString(ctx.config, "tui.refresh_interval") ?? "5s";
+  const refreshMs = parseGoDuration(refresh, "tui.refresh_interval");
+  if (refreshMs < 1000) {
+    throw new ConfigError(`tui.refresh_interval: ${refresh} is too short (at least 1s)`, {
+      hint: "set tui.refresh_interval to 1s or more in the config file",
+    });
+  }
+  const timeout = configString(ctx.config, "metrics.scrape_timeout") ?? "5s";
+  const kube = await ctx.kube();
+  const allNamespaces = ctx.globals.allNamespaces === true;
+  const scope: TuiScope = {
+    namespace: allNamespaces ? undefined : await ctx.namespace(),
+    allNamespaces,
+  };
+  ctx.interruptIsNormal = true;
+  await runTuiSession(kube, {
+    scope,
+    colorScheme: scheme,
+    refreshMs,
+    scrapeTimeoutMs: parseGoDuration(timeout, "metrics.scrape_timeout"),
+    metricsPort: configNumber(ctx.config, "metrics.port"),
+    env: (k) => ctx.io.env(k),
+  }, { signal: ctx.abort.signal });
+}
+
+/**
+ * One TUI session over a connected client: the first list happens before
+ * the screen opens (its errors are thrown as usual), the rest inside.
+ */
+export async function runTuiSession(
+  kube: Kube,
+  o: TuiSessionOptions,
+  hooks: TuiSessionHooks = {},
+): Promise<TuiTimings> {
+  const timings: TuiTimings = { startedAt: Date.now() };
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  hooks.signal?.addEventListener("abort", onAbort, { once: true });
+  const inkP = loadInk();
+  inkP.catch(() => {});
+  const source = watchTuiObjects(kube, o.scope, { signal: stop.signal });
+  let ink: InkModule;
+  let first: IteratorResult<SourceEvent>;
+  try {
+    first = await source.next();
+    ink = await inkP;
+  } catch (e) {
+    stop.abort();
+    hooks.signal?.removeEventListener("abort", onAbort);
+    throw e;
+  }
+  if (first.done) return timings;
+  timings.firstSnapshotAt = Date.now();
+  const size = terminalSize();
+  const { name: schemeName, palette } = paletteFor(o.colorScheme, o.env);
+  let quit = () => {};
+  const controller = new TuiController({
+    kube,
+    scope: o.scope,
+    context: kube.contextName,
+    server: kube.server,
+    unicode: o.env("TERM") !== "dumb",
+    size,
+    refreshMs: o.refreshMs,
+    collectMetrics: tuiMetricsCollector(kube, {
+      timeoutMs: o.scrapeTimeoutMs,
+      fallbackPort: o.metricsPort,
+    }),
+    onQuit: () => quit(),
+  });
+  controller.onSource(first.value);
+  void schemeName;
+
+  const crash = () => restoreTerminal();
+  globalThis.addEventListener("error", crash);
+  globalThis.addEventListener("unhandledrejection", crash);
+  const onResize = () => {
+    const s = terminalSize();
+    controller.resize(s.columns, s.rows);
+  };
+  const signals: [Deno.Signal, () => void][] = [["SIGWINCH", onResize], ["SIGTERM", onAbort]];
+  for (const [sig, fn] of signals) {
+    try {
+      Deno.addSignalListener(sig, fn);
+    } catch {
+      // not supported on this platform
+    }
+  }
+  const tick = setInterval(() => controller.tick(), 1000);
+  let instance: ReturnType<InkModule["inkRender"]> | undefined;
+  try {
+    const App = makeApp(ink, controller, palette);
+    let drawn = false;
+    instance = ink.inkRender(ink.React.createElement(App), {
+      exitOnCtrlC: false,
+      alternateScreen: true,
+      patchConsole: true,
+      maxFps: 20,
+      ...(hooks.stdout ? { stdout: hooks.stdout } : {}),
+      ...(hooks.stdin ? { stdin: hooks.stdin } : {}),
+      onRender: () => {
+        if (drawn) return;
+        drawn = true;
+        timings.firstFrameAt = Date.now();
+        hooks.onFirstFrame?.(timings);
+      },
+    });
+    const inst = instance;
+    quit = () => inst.unmount();
+    stop.signal.addEventListener("abort", quit, { once: true });
+    // Pump the source into the controller until the screen closes.
+    const pump = (async () => {
+      try {
+        for await (const ev of { [Symbol.asyncIterator]: () => source }) controller.onSource(ev);
+      } catch (e) {
+        if (!stop.signal.aborted) {
+          controller.onSource({
+            type: "stale",
+            since: Date.now(),
+            reason: e instanceof Error ? e.message : String(e),
+            retryInMs: 0,
+          });
+        }
+      }
+    })();
+    await inst.waitUntilExit();
+    stop.abort();
+    await pump;
+  } finally {
+    stop.abort();
+    clearInterval(tick);
+    controller.close();
+    instance?.unmount();
+    for (const [sig, fn] of signals) {
+      try {
+        Deno.removeSignalListener(sig, fn);
+      } catch {
+        // not registered
+      }
+    }
+    hooks.signal?.removeEventListener("abort", onAbort);
+    globalThis.removeEventListener("error", crash);
+    globalThis.removeEventListener("unhandledrejection", crash);
+    restoreTerminal();
+  }
+  return timings;
+}
+
+function terminalSize(): { columns: number; rows: number } {
+  try {
+    const s = Deno.consoleSize();
+    return { columns: s.columns || 80, rows: s.rows || 24 };
+  } catch {
+    return { columns: 80, rows: 24 };
+  }
+}
