@@ -86,6 +86,7 @@ Deno.test(
       assertEquals(st.code, 0, st.stderr);
       assertMatch(st.stdout, /Complete/);
       assertMatch(st.stdout, /revision 1 -> 2, strategy RollingRecreate/);
+      assertMatch(st.stdout, /placement score: before 0\.\d\d, now 0\.\d\d/);
       assertMatch(st.stdout, /^prefill +\[#{20}\] 100% +2\/2 +0 /m);
       const newHash = podHashes(sim, "qwen-disagg-0-prefill");
       assertEquals(new Set(newHash).size, 1);
