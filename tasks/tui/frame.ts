@@ -7,7 +7,7 @@
  * @module
  */
 
-import { cell, fitLine, type Line, line, seg } from "./lines.ts";
+import { fitLine, type Line, line, seg } from "./lines.ts";
 import { type TuiState, VIEWS } from "./state.ts";
 import { indexOf, scrollOffset, type ViewBody } from "./views/rows.ts";
 
@@ -80,12 +80,12 @@ function tabsLine(state: TuiState): Line {
   const parts = VIEWS.flatMap((v) => {
     const active = v.name === state.view;
     return [
-      seg(`[${v.key}] `, active ? "key" : "dim", active),
+      seg(`[${v.key}]`, active ? "key" : "dim", active),
       seg(v.title, active ? "title" : "dim", active),
-      seg("  "),
+      seg(" "),
     ];
   });
-  if (state.filter) parts.push(seg(`filter: ${state.filter}`, "warn"));
+  if (state.filter) parts.push(seg(` filter: ${state.filter}`, "warn"));
   return line(...parts);
 }
 
@@ -130,7 +130,7 @@ export function frameLines(i: FrameInput): Line[] {
   const avail = Math.max(1, height - 3);
   if (state.overlay) {
     const o = state.overlay;
-    out.push(line(seg(cell(o.title, width), "title", true)));
+    out.push(line(seg(o.title, "title", true)));
     for (const text of o.lines.slice(o.offset, o.offset + avail - 1)) {
       out.push(line(seg(text.replace(/\t/g, "    "))));
     }
