@@ -14,6 +14,9 @@
  */
 
 import { startSimCluster } from "../lib/sim/server.ts";
+import { V8_FLAGS } from "../scripts/permissions.ts";
+import { benchMetrics } from "./metrics_bench.ts";
+import { benchTopology } from "./topology_bench.ts";
 
 const runsArg = Deno.args.indexOf("--runs");
 const RUNS = runsArg >= 0 ? Number(Deno.args[runsArg + 1]) : 7;
@@ -100,7 +103,8 @@ const env = {
   HOME: "/nonexistent",
   PATH: Deno.env.get("PATH") ?? "",
 };
-const cli = (args: string[]) => [deno, "run", "-A", "--quiet", "cli/main.ts", ...args];
+// run the CLI as the executable runs: same V8 flags
+const cli = (args: string[]) => [deno, "run", "-A", ...V8_FLAGS, "--quiet", "cli/main.ts", ...args];
 
 try {
   console.error(
@@ -182,6 +186,20 @@ try {
     });
   }
 
+  // topology --cluster: work after start-up, in process
+  const topo = await benchTopology({
+    kubeconfigPath: sim.kubeconfigPath,
+    runs: RUNS,
+    requestLog: sim.requestLog,
+  });
+  rows.push({
+    what: "topology --cluster work after start-up (in process)",
+    ms: topo.totalMs,
+    requests: topo.requests,
+    budget: "<= 1000 ms",
+    ok: topo.totalMs <= 1000,
+  });
+
   // diag of the whole namespace-wide large scenario
   const diagAvailable = (await timed(cli(["diag", "--help"]), env)).code === 0;
   if (diagAvailable) {
@@ -195,6 +213,21 @@ try {
 } finally {
   await sim.stop();
 }
+
+// metrics: 100 pods through the pod proxy with 50 ms injected latency (its own simulator)
+const m = await benchMetrics({ pods: 100, latencyMs: 50, runs: Math.min(RUNS, 5) });
+rows.push({
+  what: `metrics: ${m.scraped}/${m.pods} pods via proxy, ${m.latencyMs} ms latency (beyond window)`,
+  ms: m.twoRoundsMs,
+  budget: "< 2000 ms",
+  ok: m.twoRoundsMs < 2000,
+});
+rows.push({
+  what: "metrics: heap growth over 20 more rounds (MB)",
+  ms: m.heapGrowthBytes / 1e6,
+  budget: "bounded (< 20 MB)",
+  ok: m.heapGrowthBytes < 20e6,
+});
 
 const maxRss = Math.max(...rows.map((r) => r.rssMb ?? 0));
 const fmt = (

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { PERMISSION_FLAGS } from "./permissions.ts";
+import { PERMISSION_FLAGS, V8_FLAGS } from "./permissions.ts";
 
 /** Release targets: our name -> Rust target triple. */
 export const TARGETS: Record<string, string> = {
@@ -95,6 +95,7 @@ async function main() {
           "compile",
           "--quiet",
           ...PERMISSION_FLAGS,
+          ...V8_FLAGS,
           "--include",
           "fixtures",
           "--target",

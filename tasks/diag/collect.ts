@@ -145,10 +145,13 @@ export async function collectDiag(kube: Kube, opts: DiagOptions): Promise<DiagCo
     list("clustertopologybindings", Resources.clustertopologybindings),
     list("pods", Resources.pods, { namespace: ns, labelSelector: sel }),
     list("nodes", Resources.nodes),
-    // every running pod of the cluster, for GPU accounting per node (topology, replay)
-    list("nodePods", Resources.pods, {
-      fieldSelector: "status.phase!=Succeeded,status.phase!=Failed",
-    }),
+    // every running pod of the cluster, for GPU accounting per node (topology, replay);
+    // with -A and no PodCliqueSet the pods list above already holds them all
+    ...(opts.allNamespaces && !opts.pcs ? [] : [
+      list("nodePods", Resources.pods, {
+        fieldSelector: "status.phase!=Succeeded,status.phase!=Failed",
+      }),
+    ]),
     list("events", Resources.events, { namespace: ns }),
   ]);
   // Pods outside the scope are kept only as far as GPU accounting needs them.

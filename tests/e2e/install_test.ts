@@ -3,7 +3,7 @@
  * through kubectl's plugin mechanism (skipped when kubectl is not on PATH).
  */
 import { assertEquals, assertMatch } from "../helpers/assert.ts";
-import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
+import { PERMISSION_FLAGS, V8_FLAGS } from "../../scripts/permissions.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -46,6 +46,7 @@ Deno.test("deno install puts kubectl-grove and kubectl_complete-grove on PATH; k
         "-n",
         name,
         ...PERMISSION_FLAGS,
+        ...V8_FLAGS,
         "--config",
         `${root}deno.json`,
         `${root}${entry}`,
