@@ -257,6 +257,16 @@ export class TuiController {
 
   /** Handles a key press (ink's `useInput` arguments). */
   key(input: string, key: KeyInfo): void {
+    // Fast typing and pastes arrive as one chunk ("/abc\r"): one key at a time.
+    const chars = [...input];
+    if (chars.length > 1 && !key.ctrl && !key.escape) {
+      for (const ch of chars) {
+        if (ch === "\r" || ch === "\n") this.key("", { return: true });
+        else if (ch === "\x7f" || ch === "\b") this.key("", { backspace: true });
+        else this.key(ch, {});
+      }
+      return;
+    }
     const action = keyToAction(input, key, this.state);
     if (!action) return;
     this.dispatch(action);
