@@ -135,7 +135,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   try {
     await program.parseAsync(argv, { from: "user" });
-    return ctx.abort.signal.aborted && !ctx.interruptIsNormal ? ExitCode.INTERRUPTED : ctx.exitCode;
+    if (ctx.abort.signal.aborted && !ctx.interruptIsNormal) {
+      io.stderr("interrupted (Ctrl-C): stopped cleanly; what was done is reported above\n");
+      return ExitCode.INTERRUPTED;
+    }
+    return ctx.exitCode;
   } catch (e) {
     return reportError(e, ctx);
   } finally {
