@@ -448,8 +448,12 @@ export class KubeClient implements Kube {
           signal,
         }) as ReadableStream<Uint8Array>;
         const reader = body.getReader();
+        // Cancel the body as soon as the caller aborts, whatever fetch does with the signal.
+        const onAbort = () => reader.cancel().catch(() => {});
+        signal?.addEventListener("abort", onAbort, { once: true });
         try {
           for await (const line of ndjsonLines(reader)) {
+            if (signal?.aborted) return;
             const ev = parseWatchLine(line);
             if (!ev) continue;
             if (ev.type === "ERROR") {
@@ -482,6 +486,7 @@ export class KubeClient implements Kube {
             }
           }
         } finally {
+          signal?.removeEventListener("abort", onAbort);
           reader.cancel().catch(() => {});
         }
       } catch (e) {

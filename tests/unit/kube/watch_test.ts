@@ -156,3 +156,41 @@ Deno.test("watch: breaking out of the loop ends the request", async () => {
     await srv.stop();
   }
 });
+
+Deno.test("watch: abort ends the watch even while the server keeps sending bookmarks", async () => {
+  const enc = new TextEncoder();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const srv = await startServer(() =>
+    new Response(
+      new ReadableStream({
+        start(c) {
+          c.enqueue(enc.encode(line("ADDED", obj("a", "2"))));
+          timer = setInterval(() => {
+            try {
+              c.enqueue(enc.encode(line("BOOKMARK", { metadata: { resourceVersion: "3" } })));
+            } catch {
+              clearInterval(timer);
+            }
+          }, 10);
+        },
+        cancel() {
+          clearInterval(timer);
+        },
+      }),
+    )
+  );
+  const { client } = await clientFor(srv.url);
+  const ac = new AbortController();
+  let after = 0;
+  try {
+    for await (const ev of client.watch(Resources.pods, { namespace: "inf", signal: ac.signal })) {
+      if (ac.signal.aborted) after++;
+      if (ev.type === "ADDED") ac.abort();
+    }
+    assertEquals(after, 0);
+  } finally {
+    clearInterval(timer);
+    client.close();
+    await srv.stop();
+  }
+});
