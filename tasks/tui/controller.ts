@@ -71,8 +71,9 @@ export class TuiController {
   state: TuiState = initialState();
   /** Latest snapshot. */
   snapshot?: TuiSnapshot;
-  /** Data freshness. */
-  freshness: Freshness;
+  #lastAt: number;
+  #sourceStale?: { since: number; reason: string; retryInMs: number };
+  #watchTrouble?: { since: number; reason: string };
   /** Terminal size. */
   size: { columns: number; rows: number };
   #o: ControllerOptions;
@@ -82,6 +83,7 @@ export class TuiController {
   #metrics = new Map<string, MetricsHistory>();
   #metricsLoop?: { key: string; abort: AbortController };
   #logRequest = 0;
+  #metricsVersion = 0;
   #closed = false;
 
   /** A controller over options. */
@@ -89,7 +91,7 @@ export class TuiController {
     this.#o = o;
     this.#now = o.now ?? Date.now;
     this.size = o.size;
-    this.freshness = { kind: "live", at: this.#now() };
+    this.#lastAt = this.#now();
   }
 
   /** Calls `fn` after every change that needs a redraw; returns the unsubscribe. */
@@ -104,22 +106,37 @@ export class TuiController {
     for (const fn of this.#listeners) fn();
   }
 
+  /** Data freshness: stale while the source relists after a failure or a watch is reconnecting. */
+  get freshness(): Freshness {
+    const s = this.#sourceStale;
+    if (s) return { kind: "stale", ...s, lastAt: this.#lastAt };
+    const w = this.#watchTrouble;
+    if (w) return { kind: "stale", ...w, retryInMs: 0, lastAt: this.#lastAt };
+    return { kind: "live", at: this.#lastAt };
+  }
+
   /** Takes an event of the data source. */
   onSource(ev: SourceEvent): void {
     if (ev.type === "snapshot") {
       this.snapshot = ev.snapshot;
       this.#cache.clear();
-      this.freshness = { kind: "live", at: ev.snapshot.receivedAt };
+      this.#lastAt = ev.snapshot.receivedAt;
+      this.#sourceStale = undefined;
     } else {
-      const lastAt = this.freshness.kind === "live" ? this.freshness.at : this.freshness.lastAt;
-      this.freshness = {
-        kind: "stale",
-        since: ev.since,
-        reason: ev.reason,
-        retryInMs: ev.retryInMs,
-        lastAt,
-      };
+      this.#sourceStale = { since: ev.since, reason: ev.reason, retryInMs: ev.retryInMs };
     }
+    this.#changed();
+  }
+
+  /**
+   * A watch stream is down and being reconnected (`reason`), or all are up
+   * again (undefined). See {@link watchTrouble}.
+   */
+  setWatchTrouble(reason: string | undefined): void {
+    if (reason === this.#watchTrouble?.reason) return;
+    this.#watchTrouble = reason === undefined
+      ? undefined
+      : { since: this.#watchTrouble?.since ?? this.#now(), reason };
     this.#changed();
   }
 
@@ -156,11 +173,35 @@ export class TuiController {
     return this.#memo("status", () => tuiStatus(snap, this.#o.scope, snap.receivedAt));
   }
 
-  /** The current view's body. */
+  #bodyMemo?: { key: unknown[]; body: ViewBody };
+
+  /**
+   * The current view's body. Memoised on what it depends on (snapshot,
+   * expansion, filter, width, and the clock: per second for Health, per
+   * 10 s for ages elsewhere), so moving the selection does not rebuild it.
+   */
   body(view: ViewName = this.state.view): ViewBody {
+    const now = this.#now();
+    const key = [
+      view,
+      this.snapshot?.sequence,
+      this.state.expanded,
+      this.state.filter,
+      this.size.columns,
+      this.state.metricsIndex,
+      this.#metricsVersion,
+      Math.floor(now / (view === "health" ? 1000 : 10_000)),
+    ];
+    const m = this.#bodyMemo;
+    if (m && m.key.length === key.length && m.key.every((k, i) => k === key[i])) return m.body;
+    const body = this.#buildBody(view, now);
+    this.#bodyMemo = { key, body };
+    return body;
+  }
+
+  #buildBody(view: ViewName, now: number): ViewBody {
     const snap = this.snapshot;
     if (!snap) return { rows: [], empty: [line(seg("Loading...", "dim"))] };
-    const now = this.#now();
     const scope = this.#o.scope;
     const failed = (what: string, error: string): ViewBody => ({
       rows: [],
@@ -397,6 +438,7 @@ export class TuiController {
       const h = this.#metrics.get(t.key) ??
         { pcs: t.pcs, namespace: t.namespace, reports: [], loading: true };
       this.#metrics.set(t.key, { ...h, loading: true });
+      this.#metricsVersion++;
       const snap = this.snapshot;
       const mine = (kind: "pods" | "podcliques") =>
         (snap?.byKind[kind] ?? []).filter((o) =>
@@ -412,8 +454,10 @@ export class TuiController {
         }, signal);
         if (signal.aborted) return;
         this.#metrics.set(t.key, { ...pushReport(h, report), loading: false });
+        this.#metricsVersion++;
       } catch (e) {
         if (signal.aborted) return;
+        this.#metricsVersion++;
         this.#metrics.set(t.key, {
           ...h,
           loading: false,

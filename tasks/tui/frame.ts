@@ -56,13 +56,12 @@ function clock(t: number): string {
 
 function headerLine(h: HeaderInfo, now: number): Line {
   const f = h.freshness;
-  const fresh = f.kind === "live" ? seg(`live ${clock(f.at)}Z`, "ok") : seg(
-    `STALE since ${clock(f.since)}Z (retry in ${
-      Math.max(0, Math.ceil((f.since + f.retryInMs - now) / 1000))
-    }s): ${f.reason}`,
-    "bad",
-    true,
-  );
+  const when = f.kind === "stale" && f.retryInMs > 0
+    ? `retry in ${Math.max(0, Math.ceil((f.since + f.retryInMs - now) / 1000))}s`
+    : "reconnecting";
+  const fresh = f.kind === "live"
+    ? seg(`live ${clock(f.at)}Z`, "ok")
+    : seg(`STALE since ${clock(f.since)}Z (${when}): ${f.reason}`, "bad", true);
   return line(
     seg("grove tui", "title", true),
     seg("  ctx ", "dim"),

@@ -16,7 +16,7 @@ import { type InkModule, loadInk, makeApp } from "./app.ts";
 import { TuiController } from "./controller.ts";
 import { type ColorScheme, paletteFor } from "./lines.ts";
 import { tuiMetricsCollector } from "./metrics_source.ts";
-import { type SourceEvent, type TuiScope, watchTuiObjects } from "./source.ts";
+import { type SourceEvent, type TuiScope, watchTrouble, watchTuiObjects } from "./source.ts";
 import { restoreTerminal } from "./terminal.ts";
 
 /** Timings of one TUI session, for the benchmark. */
@@ -155,7 +155,10 @@ export async function runTuiSession(
       // not supported on this platform
     }
   }
-  const tick = setInterval(() => controller.tick(), 1000);
+  const tick = setInterval(() => {
+    controller.setWatchTrouble(watchTrouble(kube.requests.slice(-300)));
+    controller.tick();
+  }, 1000);
   let instance: ReturnType<InkModule["inkRender"]> | undefined;
   try {
     const App = makeApp(ink, controller, palette);

@@ -11,7 +11,7 @@
 import { GroveError } from "../../lib/errors.ts";
 import { LabelKeys, MANAGED_BY_GROVE } from "../../lib/grove/labels.ts";
 import { Resources } from "../../lib/kube/resources.ts";
-import type { Kube, KubeObject, ListOptions } from "../../lib/kube/types.ts";
+import type { Kube, KubeObject, ListOptions, RequestRecord } from "../../lib/kube/types.ts";
 import { MANAGED_BY_TOOL, RevisionLabels } from "../../lib/revisions/keys.ts";
 import { listWatch, type WatchTarget } from "../../lib/watch/list_watch.ts";
 import { listOptional } from "../topology/collect.ts";
@@ -235,4 +235,37 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener("abort", done, { once: true });
   });
+}
+
+/**
+ * Whether a watch stream is down, from the client's request records: for
+ * each watched path, the latest watch request must have been answered 200.
+ * A failed reconnect (no answer, or an error status) names that resource.
+ * Pure; the caller passes the recent records (`kube.requests`).
+ *
+ * @example
+ * ```ts
+ * import { watchTrouble } from "./source.ts";
+ * watchTrouble([
+ *   { method: "GET", path: "/api/v1/pods?watch=1", status: 200, ms: 3 },
+ *   { method: "GET", path: "/api/v1/pods?watch=1&resourceVersion=9", status: 0, ms: 1 },
+ * ]); // "watch of pods reconnecting (no answer)"
+ * ```
+ */
+export function watchTrouble(
+  records: readonly RequestRecord[],
+): string | undefined {
+  const last = new Map<string, number>();
+  for (const r of records) {
+    const [base, query = ""] = r.path.split("?");
+    if (r.method !== "GET" || !/(^|&)watch=(1|true)(&|$)/.test(query)) continue;
+    last.set(base, r.status);
+  }
+  for (const [base, status] of last) {
+    if (status === 200) continue;
+    const resource = base.split("/").filter((p) => p && !/^(api|apis|v\d.*|namespaces)$/.test(p))
+      .pop() ?? base;
+    return `watch of ${resource} reconnecting (${status === 0 ? "no answer" : `HTTP ${status}`})`;
+  }
+  return undefined;
 }

@@ -139,7 +139,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "tui e2e: Ctrl-C quits with exit code 0 and restores the terminal; l shows logs",
+  name:
+    "tui e2e: l shows logs, a stopped API server makes the header STALE, Ctrl-C quits (exit 0) and restores the terminal",
   ignore: !TMUX,
   ...opts,
   fn: async () => {
@@ -156,6 +157,10 @@ Deno.test({
         "the logs overlay",
       );
       assert(!s.includes("loading..."), s);
+      pane.keys("Escape");
+      // the API server goes away: the header says the data is stale
+      await sim.stop();
+      await pane.waitFor((x) => /STALE since \S+ \(/.test(x), 5000, "the stale header");
       pane.keys("C-c");
       const end = await pane.waitFor((x) => x.includes("TUI-EXIT="), 5000, "the TUI to exit");
       assertStringIncludes(end, "TUI-EXIT=0");

@@ -76,7 +76,7 @@ function nodeRow(cn: NodeView, depth: number, i: TopologyInput, ov: Overlays): R
     line: line(
       seg(cell("  ".repeat(depth) + "  " + n.name, 30) + " ", mine ? "accent" : "normal", mine),
       ...gpuCells(n.allocatedBySelection, n.allocatedByOthers, n.allocatable, 8, i.unicode),
-      seg(` ${cell(`${n.allocated}/${n.allocatable}`, 6, true)} free ${cell(String(n.free), 3)}`),
+      seg(` ${cell(`${n.allocated}/${n.allocatable}`, 9, true)} free ${cell(String(n.free), 4)}`),
       ...flags,
       seg(
         pods.length ? `  ${pods.length} pod${pods.length > 1 ? "s" : ""}: ${pods.join(" ")}` : "",
@@ -119,7 +119,7 @@ function domainRows(
         8,
         i.unicode,
       ),
-      seg(` ${cell(`${d.allocated}/${d.allocatable}`, 6, true)} free ${cell(String(d.free), 3)}`),
+      seg(` ${cell(`${d.allocated}/${d.allocatable}`, 9, true)} free ${cell(String(d.free), 4)}`),
       seg(` max ${d.largestFreeBlock} · ${d.nodeCount} nodes`, "dim"),
       ...flags,
     ),
