@@ -4,6 +4,7 @@ import { Command, Option } from "../../lib/deps.ts";
 import type { OutputFormat } from "../../lib/render/output.ts";
 import { examples, outputOption, parseDurationMs, parsePositive } from "../common.ts";
 import type { CliContext } from "../context.ts";
+import { addProgressiveCommands } from "./rollout_progressive.ts";
 
 function statusCommand(ctx: CliContext) {
   return new Command("status")
@@ -166,7 +167,7 @@ function pauseCommand(ctx: CliContext, pausing: boolean) {
 
 /** The `rollout` command and its subcommands. */
 export function rolloutCommand(ctx: CliContext) {
-  return new Command("rollout")
+  const cmd = new Command("rollout")
     .description(
       "rollouts of a PodCliqueSet: status, history, diff, undo, pause, resume (revisions are ControllerRevisions kept by kubectl-grove)",
     )
@@ -175,7 +176,9 @@ export function rolloutCommand(ctx: CliContext) {
     .addCommand(diffCommand(ctx))
     .addCommand(undoCommand(ctx))
     .addCommand(pauseCommand(ctx, true))
-    .addCommand(pauseCommand(ctx, false))
+    .addCommand(pauseCommand(ctx, false));
+  addProgressiveCommands(cmd, ctx);
+  return cmd
     .addHelpText(
       "after",
       examples([

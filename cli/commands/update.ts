@@ -4,14 +4,15 @@ import { Command, Option } from "../../lib/deps.ts";
 import type { OutputFormat } from "../../lib/render/output.ts";
 import { examples, outputOption, parseDurationMs } from "../common.ts";
 import type { CliContext } from "../context.ts";
+import { addRackByRackOptions } from "./rollout_progressive.ts";
 
 /** The `update` command. */
 export function updateCommand(ctx: CliContext) {
-  return new Command("update")
+  return addRackByRackOptions(new Command("update")
     .description(
       "change the image of a PodCliqueSet's containers: preview (fields, affected pods, duration), server dry-run, confirmation, write with a precondition, revision recorded",
     )
-    .argument("<pcs>", "PodCliqueSet name")
+    .argument("<pcs>", "PodCliqueSet name"))
     .requiredOption("--image <image>", "the new image reference")
     .option("--role <role>", "only cliques of this role (roleName or clique name)")
     .option(
@@ -53,6 +54,31 @@ export function updateCommand(ctx: CliContext) {
       ]),
     )
     .action(async (pcs, opts) => {
+      const rack = opts as {
+        rackByRack?: boolean;
+        domainLevel?: string;
+        batchSize?: number;
+        minScore?: number;
+        batchTimeout?: number;
+      };
+      if (rack.rackByRack) {
+        const { runStart } = await import("../../tasks/progressive/cli.ts");
+        return await runStart(ctx, pcs, {
+          kind: "rack-by-rack",
+          image: opts.image,
+          role: opts.role,
+          container: opts.container,
+          dryRun: opts.dryRun === true,
+          changeCause: opts.message,
+          domainLevel: rack.domainLevel,
+          minScore: rack.minScore,
+          batchSize: rack.batchSize,
+          intervalMs: opts.interval,
+          batchTimeoutMs: rack.batchTimeout ?? 600_000,
+          output: opts.output as OutputFormat,
+          yes: opts.yes === true,
+        });
+      }
       const { runUpdate } = await import("../../tasks/update/cli.ts");
       await runUpdate(ctx, pcs, {
         image: opts.image,

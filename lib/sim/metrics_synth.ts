@@ -176,8 +176,14 @@ function histLines(
  * synthMetricsText("p", "vllm", 60).includes("vllm:generation_tokens_total"); // true
  * ```
  */
-export function synthMetricsText(pod: string, engine: EngineKind, elapsedSec: number): string {
-  const p = synthProfile(pod);
+export function synthMetricsText(
+  pod: string,
+  engine: EngineKind,
+  elapsedSec: number,
+  latencyScale = 1,
+): string {
+  const base = synthProfile(pod);
+  const p = { ...base, ttft: base.ttft * latencyScale, itl: base.itl * latencyScale };
   const t = Math.max(0, elapsedSec);
   const reqs = Math.floor(p.reqPerSec * t);
   const tokensOut = Math.floor(p.reqPerSec * p.outputTokens * t);
@@ -317,6 +323,14 @@ export interface SynthMetricsOptions {
   now?: () => number;
   /** Extra latency per answer, ms (benchmarks). */
   latencyMs?: number;
+  /**
+   * Images (substring or RegExp) of a "slow" engine build: its pods report
+   * TTFT and inter-token latency `slowFactor` times higher, so metrics-gated
+   * rollouts can be exercised (default: any image containing `slow`).
+   */
+  slowImages?: (string | RegExp)[];
+  /** Latency multiplier of slow images (default 8). */
+  slowFactor?: number;
 }
 
 /**
@@ -346,7 +360,13 @@ export function synthMetricsHandler(opts: SynthMetricsOptions = {}): ProxyHandle
     if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
     const start = Date.parse(obj.status?.startTime ?? obj.metadata.creationTimestamp ?? "");
     const elapsed = Number.isNaN(start) ? 3600 : (now() - start) / 1000;
-    return new Response(synthMetricsText(pod, ep.engine ?? "vllm", elapsed), {
+    const slow = opts.slowImages ?? ["slow"];
+    const images = ((obj.spec?.containers ?? []) as { image?: string }[]).map((c) => c.image ?? "");
+    const isSlow = images.some((img) =>
+      slow.some((s) => (typeof s === "string" ? img.includes(s) : s.test(img)))
+    );
+    const scale = isSlow ? opts.slowFactor ?? 8 : 1;
+    return new Response(synthMetricsText(pod, ep.engine ?? "vllm", elapsed, scale), {
       status: 200,
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
     });

@@ -179,6 +179,14 @@ export async function runPause(
   opts: { dryRun?: boolean; yes?: boolean },
 ): Promise<void> {
   const kube = await ctx.kube();
+  if (!pausing) {
+    // a progressive rollout (canary, rack-by-rack, gated) is continued by its driver
+    const pcs = await getPcs(kube, await ctx.namespace(), name);
+    if (pcs.metadata.annotations?.["kubectl-grove.io/rollout-state"]) {
+      const { runStep } = await import("../progressive/cli.ts");
+      return await runStep(ctx, name, "resume", { yes: opts.yes });
+    }
+  }
   const fn = pausing ? pause : resume;
   const r = await fn(kube, {
     name,

@@ -1,0 +1,180 @@
+/**
+ * CLI glue of progressive rollouts: options in, library call, printing,
+ * exit codes (3 when a gate or the placement check failed, 130 when
+ * interrupted with the state kept).
+ *
+ * @module
+ */
+
+import type { CliContext } from "../../cli/context.ts";
+import { ExitCode } from "../../lib/errors.ts";
+import { type OutputFormat, toJson, toYaml } from "../../lib/render/output.ts";
+import { renderTable } from "../../lib/render/table.ts";
+import { renderUpdatePlan } from "../update/render.ts";
+import { creator, historyLimit } from "../rollout/run.ts";
+import { renderGates } from "./gates.ts";
+import {
+  abortProgressive,
+  type ProgressiveCommonOptions,
+  type ProgressiveResult,
+  promote,
+  resumeProgressive,
+  startProgressive,
+  type StartProgressiveOptions,
+} from "./run.ts";
+import { describeState } from "./state.ts";
+
+/** Flags every progressive command shares. */
+export interface ProgressiveCliFlags {
+  batchSize?: number;
+  intervalMs?: number;
+  batchTimeoutMs?: number;
+  output?: OutputFormat;
+  yes?: boolean;
+}
+
+function fmtMs(x: number | null): string {
+  return x === null ? "-" : `${x}ms`;
+}
+
+/** Renders a result for the terminal. */
+export function renderResult(r: ProgressiveResult): string {
+  const out: string[] = [];
+  if (r.comparison) {
+    const c = r.comparison;
+    const row = (label: string, g: typeof c.canary) => [
+      label,
+      String(g.pods),
+      `${g.ready}/${g.pods}`,
+      String(g.restarts),
+      fmtMs(g.ttftP99Ms),
+      fmtMs(g.tpotP99Ms),
+    ];
+    out.push(
+      renderTable(["GROUP", "PODS", "READY", "RESTARTS", "TTFT P99", "TPOT P99"], [
+        row("canary", c.canary),
+        row("stable", c.stable),
+      ]).trimEnd(),
+    );
+    for (const n of c.notes) out.push(`note: ${n}`);
+  }
+  if (r.gates?.length) out.push("gates:", renderGates(r.gates));
+  out.push(`podcliqueset/${r.name}: ${r.outcome}: ${r.message}`);
+  if (r.state) out.push(`state: ${describeState(r.state)}`);
+  return out.join("\n") + "\n";
+}
+
+function common(
+  ctx: CliContext,
+  name: string,
+  namespace: string,
+  f: ProgressiveCliFlags,
+  kube: Awaited<ReturnType<CliContext["kube"]>>,
+): ProgressiveCommonOptions {
+  return {
+    name,
+    namespace,
+    batchSize: f.batchSize,
+    intervalMs: f.intervalMs,
+    batchTimeoutMs: f.batchTimeoutMs,
+    signal: ctx.abort.signal,
+    progress: (l) => ctx.note(l),
+    createdBy: creator(ctx, kube),
+    historyLimit: historyLimit(ctx),
+  };
+}
+
+function finish(ctx: CliContext, r: ProgressiveResult, output?: OutputFormat): void {
+  if (output === "json") ctx.write(toJson(r));
+  else if (output === "yaml") ctx.write(toYaml(r));
+  else ctx.write(renderResult(r));
+  if (r.outcome === "rolled-back" && r.gates?.some((g) => !g.pass)) {
+    ctx.exitCode = ExitCode.CHECK_FAILED;
+  } else if (r.outcome === "stopped") ctx.exitCode = ExitCode.CHECK_FAILED;
+  else if (r.outcome === "interrupted") {
+    ctx.exitCode = ExitCode.INTERRUPTED;
+    ctx.note(
+      `the state is kept on the podcliqueset; continue with: kubectl grove rollout resume ${r.name}`,
+    );
+  }
+  if (r.outcome === "canary") {
+    ctx.note(
+      `promote with: kubectl grove rollout promote ${r.name}; or roll back with: kubectl grove rollout abort ${r.name}`,
+    );
+  }
+}
+
+/** `rollout canary|start` and `update --rack-by-rack`. */
+export async function runStart(
+  ctx: CliContext,
+  name: string,
+  o:
+    & Omit<StartProgressiveOptions, keyof ProgressiveCommonOptions | "confirm">
+    & ProgressiveCliFlags,
+): Promise<void> {
+  const kube = await ctx.kube();
+  const namespace = await ctx.namespace();
+  const structured = o.output === "json" || o.output === "yaml";
+  const r = await startProgressive(kube, {
+    ...o,
+    ...common(ctx, name, namespace, o, kube),
+    scrape: await scrapeOpts(ctx),
+    confirm: async (plan, batches) => {
+      const text =
+        renderUpdatePlan(plan, structured ? { color: false, unicode: false } : ctx.style) +
+        `batches (${batches.length}): ${
+          batches.map((b) => b.map((u) => u.id).join("+")).join(" | ")
+        }\n`;
+      if (structured) ctx.io.stderr(text);
+      else ctx.write(text);
+      return await ctx.confirm(
+        `Start the ${o.kind} rollout of podcliqueset ${namespace}/${name}?`,
+        o.yes === true,
+      );
+    },
+  });
+  if (r.outcome === "dry-run" && !structured && r.plan) {
+    ctx.write(renderUpdatePlan(r.plan, ctx.style));
+    ctx.write(
+      `batches (${r.plannedBatches?.length ?? 0}): ${
+        (r.plannedBatches ?? []).map((b) => b.join("+")).join(" | ")
+      }\n`,
+    );
+  }
+  finish(ctx, r, o.output);
+}
+
+async function scrapeOpts(ctx: CliContext) {
+  const { scrapeSettings } = await import("../metrics/run.ts");
+  return scrapeSettings(ctx);
+}
+
+/** `rollout promote|abort|resume`. */
+export async function runStep(
+  ctx: CliContext,
+  name: string,
+  step: "promote" | "abort" | "resume",
+  f: ProgressiveCliFlags & { handoff?: boolean },
+): Promise<void> {
+  const kube = await ctx.kube();
+  const namespace = await ctx.namespace();
+  const c = { ...common(ctx, name, namespace, f, kube), scrape: await scrapeOpts(ctx) };
+  if (step !== "resume") {
+    const ok = await ctx.confirm(
+      step === "promote"
+        ? `Promote the rollout of podcliqueset ${namespace}/${name} to every pod?`
+        : `Abort the rollout of podcliqueset ${namespace}/${name} and restore the previous template?`,
+      f.yes === true,
+    );
+    if (!ok) {
+      ctx.note("cancelled; nothing was changed");
+      return;
+    }
+  }
+  const r = step === "promote"
+    ? await promote(kube, { ...c, handoff: f.handoff })
+    : step === "abort"
+    ? await abortProgressive(kube, c)
+    : await resumeProgressive(kube, c);
+  finish(ctx, r, f.output);
+}

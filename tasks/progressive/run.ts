@@ -1,0 +1,740 @@
+/**
+ * Progressive rollouts driven by kubectl-grove over OnDelete: canary,
+ * promote, abort, rack-by-rack and metrics-gated updates, and resume. Every
+ * step re-reads the cluster and plans the next batch from the pods' template
+ * hashes, so an interrupted run (Ctrl-C, a lost connection) leaves a
+ * consistent state that a rerun or `rollout resume` continues.
+ *
+ * @module
+ */
+
+import { ExitCode, GroveError } from "../../lib/errors.ts";
+import type { Pod } from "../../lib/grove/types.ts";
+import type { Kube } from "../../lib/kube/types.ts";
+import { REPORT_API_VERSION } from "../../lib/render/output.ts";
+import { pausedPcs, resumedPcs } from "../../lib/revisions/pause.ts";
+import { templateHash } from "../../lib/revisions/revision.ts";
+import { listRevisions } from "../../lib/revisions/store.ts";
+import { isPodReady, podRestarts } from "../../lib/grove/relations.ts";
+import { assertNotDeleting, getPcs } from "../rollout/common.ts";
+import { runChange } from "../rollout/change.ts";
+import { applyImageChange, type UpdatePlan } from "../update/plan.ts";
+import { evaluateGates, mergedP99 } from "./gates.ts";
+import {
+  BatchFailedError,
+  domainKeyOf,
+  loadObjects,
+  placementScore,
+  replaceBatch,
+  saveState,
+  type ScrapeOptions,
+  scrapeWindows,
+  stableFilter,
+  updatedFilter,
+} from "./io.ts";
+import {
+  assertReplaceable,
+  chooseCanary,
+  constraintsOf,
+  currentHashes,
+  domainOrder,
+  pendingUnits,
+  planBatches,
+  type Unit,
+} from "./plan.ts";
+import {
+  advance,
+  checkNoOther,
+  type GateResult,
+  type GateSpec,
+  initialState,
+  type ProgressiveKind,
+  type ProgressiveState,
+  requireState,
+} from "./state.ts";
+
+/** Options every progressive step shares. */
+export interface ProgressiveCommonOptions {
+  /** PodCliqueSet name. */
+  name: string;
+  /** Namespace (default: the client's). */
+  namespace?: string;
+  /** Poll interval while waiting, ms (default 2000). */
+  intervalMs?: number;
+  /** Max wait for one batch, ms (default 10 minutes). */
+  batchTimeoutMs?: number;
+  /** Ctrl-C: stop between polls, keep the state. */
+  signal?: AbortSignal;
+  /** Progress lines (stderr). */
+  progress?: (line: string) => void;
+  /** Who (recorded on revisions and the state). */
+  createdBy?: string;
+  /** Revisions kept (default 10). */
+  historyLimit?: number;
+  /** Scrape settings (gates, comparison). */
+  scrape?: ScrapeOptions;
+  /** Units per batch (overrides the stored one on promote/resume). */
+  batchSize?: number;
+}
+
+/** Options of {@link startProgressive}. */
+export interface StartProgressiveOptions extends ProgressiveCommonOptions {
+  /** canary, rack-by-rack or gated. */
+  kind: ProgressiveKind;
+  /** New image. */
+  image: string;
+  /** Only this role. */
+  role?: string;
+  /** Only this container. */
+  container?: string;
+  /** Canary size in units (pods, or scaling-group replicas). */
+  canaryPods?: number;
+  /** Topology level (rack-by-rack, default `rack`). */
+  domainLevel?: string;
+  /** Required placement score after each domain (default: its value before the domain). */
+  minScore?: number;
+  /** Gates (gated). */
+  gates?: GateSpec;
+  /** Roll back by itself when a gate fails (default true). */
+  rollback?: boolean;
+  /** Preview only. */
+  dryRun?: boolean;
+  /** Asked with the preview; false changes nothing. */
+  confirm?: (plan: UpdatePlan, batches: Unit[][]) => Promise<boolean>;
+  /** Change cause for the revision. */
+  changeCause?: string;
+}
+
+/** Canary and stable side by side. */
+export interface GroupFigures {
+  /** Pods. */
+  pods: number;
+  /** Ready pods. */
+  ready: number;
+  /** Container restarts. */
+  restarts: number;
+  /** TTFT p99 ms (null when not measured). */
+  ttftP99Ms: number | null;
+  /** TPOT p99 ms. */
+  tpotP99Ms: number | null;
+}
+
+/** `kind: ProgressiveRolloutResult`. */
+export interface ProgressiveResult {
+  /** `kubectl-grove.io/v1alpha1`. */
+  apiVersion: string;
+  /** Report kind. */
+  kind: "ProgressiveRolloutResult";
+  /** PodCliqueSet. */
+  name: string;
+  /** Namespace. */
+  namespace: string;
+  /** How this run ended. */
+  outcome:
+    | "canary"
+    | "complete"
+    | "rolled-back"
+    | "stopped"
+    | "interrupted"
+    | "dry-run"
+    | "declined";
+  /** Last state (absent when finished). */
+  state?: ProgressiveState;
+  /** Batches replaced by this run. */
+  batches: number;
+  /** Last gate verdicts. */
+  gates?: GateResult[];
+  /** Canary vs stable (canary). */
+  comparison?: { canary: GroupFigures; stable: GroupFigures; notes: string[] };
+  /** What happened. */
+  message: string;
+  /** Revision written by this run, when any. */
+  revision?: number;
+  /** The preview (start). */
+  plan?: UpdatePlan;
+  /** Planned batches (start), unit ids. */
+  plannedBatches?: string[][];
+}
+
+function rfcNow(): Date {
+  return new Date();
+}
+
+function result(
+  name: string,
+  ns: string,
+  outcome: ProgressiveResult["outcome"],
+  message: string,
+  extra: Partial<ProgressiveResult> = {},
+): ProgressiveResult {
+  return {
+    apiVersion: REPORT_API_VERSION,
+    kind: "ProgressiveRolloutResult",
+    name,
+    namespace: ns,
+    outcome,
+    batches: 0,
+    message,
+    ...extra,
+  };
+}
+
+/** Refuses gates when no pod of the changed roles exports the gated latency histograms. */
+async function preflightGates(
+  kube: Kube,
+  ns: string,
+  name: string,
+  gates: GateSpec,
+  changed: string[],
+  scrape: ScrapeOptions | undefined,
+): Promise<void> {
+  const inChanged = (p: Pod) =>
+    changed.some((c) => (p.metadata.labels?.["grove.io/podclique"] ?? "").endsWith(`-${c}`));
+  const s = await scrapeWindows(kube, ns, name, inChanged, 0, scrape ?? {});
+  const has = (key: "ttft" | "itl") =>
+    Object.values(s.windows).some((w) => w.deltas[key] !== undefined);
+  const missing: string[] = [];
+  if (gates.ttftP99Ms !== undefined && !has("ttft")) missing.push("TTFT");
+  if (gates.tpotP99Ms !== undefined && !has("itl")) missing.push("TPOT (inter-token latency)");
+  if (!missing.length) return;
+  throw new GroveError(
+    `cannot gate the rollout of podcliqueset "${name}" on ${missing.join(" and ")}: ${
+      s.pods.length === 0
+        ? "none of its pods to update is running, ready and exposes a metrics port"
+        : `no scraped pod exports those histograms (${s.pods.length} scraped${
+          s.failed.length ? `; failed: ${s.failed.slice(0, 3).join("; ")}` : ""
+        })`
+    }; nothing was changed`,
+    {
+      exitCode: ExitCode.USAGE,
+      hint:
+        `check with: kubectl grove metrics ${name}; fix the scrape (metrics.port, pods/proxy access) or drop the --gate-* flags (kubectl grove update --rack-by-rack has no gates)`,
+    },
+  );
+}
+
+/**
+ * Starts a progressive rollout: switches to OnDelete, changes the image
+ * (revision recorded), keeps the state on the PodCliqueSet, then replaces
+ * pods batch by batch. A rerun of the same rollout continues it.
+ *
+ * @example
+ * ```ts ignore
+ * import { connect, startProgressive } from "./mod.ts";
+ * const r = await startProgressive(await connect(), {
+ *   kind: "canary", name: "qwen", image: "vllm/vllm-openai:v0.11.0", role: "prefill", canaryPods: 1,
+ * });
+ * console.log(r.outcome, r.comparison);
+ * ```
+ */
+export async function startProgressive(
+  kube: Kube,
+  o: StartProgressiveOptions,
+): Promise<ProgressiveResult> {
+  const ns = o.namespace ?? kube.namespace;
+  const objs = await loadObjects(kube, ns, o.name, true);
+  assertNotDeleting(objs.pcs, "start a progressive rollout");
+  const existing = checkNoOther(objs.pcs, { kind: o.kind, image: o.image });
+  if (existing) {
+    o.progress?.(
+      `continuing the ${existing.kind} rollout to ${existing.image} (batch ${existing.batch})`,
+    );
+    return await drive(kube, ns, existing, o);
+  }
+  const domainKey = o.kind === "rack-by-rack"
+    ? await domainKeyOf(kube, o.domainLevel ?? "rack", objs.nodes)
+    : undefined;
+  const { next, targets } = applyImageChange(objs.pcs, {
+    image: o.image,
+    role: o.role,
+    container: o.container,
+  });
+  const changed = [...new Set(targets.filter((t) => t.from !== t.to).map((t) => t.clique))];
+  if (!changed.length) {
+    throw new GroveError(
+      `podcliqueset "${o.name}" already runs ${o.image}${
+        o.role ? ` for role ${o.role}` : ""
+      }; nothing to roll out`,
+      { hint: `see kubectl grove rollout history ${o.name}` },
+    );
+  }
+  if (o.gates) await preflightGates(kube, ns, o.name, o.gates, changed, o.scrape);
+  const stableHashes = currentHashes(objs.pods, objs.cliques);
+  const units = pendingUnits({
+    pcs: o.name,
+    cliques: objs.cliques,
+    groups: objs.groups,
+    pods: objs.pods,
+    nodes: objs.nodes,
+    changed,
+    stableHashes,
+    direction: "forward",
+    domainKey,
+  });
+  const constraints = constraintsOf(objs.cliques, objs.groups);
+  const batchSize = Math.max(1, o.batchSize ?? 1);
+  let planned: Unit[][];
+  let canaryRole: string | undefined;
+  if (o.kind === "canary") {
+    const chosen = chooseCanary(o.name, units, o.canaryPods ?? 1, o.role);
+    canaryRole = o.role ?? chosen[0]?.role;
+    assertReplaceable(o.name, chosen, constraints);
+    planned = planBatches(chosen, constraints, batchSize);
+  } else {
+    assertReplaceable(o.name, units, constraints);
+    planned = domainKey
+      ? domainOrder(units).flatMap((d) =>
+        planBatches(units.filter((u) => u.domain === d), constraints, batchSize)
+      )
+      : planBatches(units, constraints, batchSize);
+  }
+  const now = rfcNow();
+  const state = initialState({
+    kind: o.kind,
+    image: o.image,
+    role: o.role,
+    cliques: changed,
+    fromHash: templateHash(objs.pcs.spec.template),
+    toHash: templateHash(next.spec.template),
+    stableHashes,
+    batchSize,
+    canaryUnits: o.kind === "canary" ? o.canaryPods ?? 1 : undefined,
+    canaryRole,
+    domainLevel: domainKey ? o.domainLevel ?? "rack" : undefined,
+    domainKey,
+    domainsDone: domainKey ? [] : undefined,
+    minScore: o.minScore,
+    gates: o.gates,
+    rollback: o.gates ? o.rollback !== false : undefined,
+    by: o.createdBy,
+  }, now);
+  const desired = { ...(pausedPcs(next, now) ?? next) };
+  desired.metadata = {
+    ...desired.metadata,
+    annotations: {
+      ...desired.metadata.annotations,
+      "kubectl-grove.io/rollout-state": JSON.stringify(state),
+    },
+  };
+  const plannedBatches = planned.map((b) => b.map((u) => u.id));
+  const res = await runChange(kube, {
+    before: objs.pcs,
+    next: desired,
+    targets,
+    dryRun: o.dryRun,
+    confirm: o.confirm ? (plan) => o.confirm!(plan, planned) : undefined,
+    changeCause: o.changeCause ??
+      `${o.kind} rollout of image ${o.image}${o.role ? ` (role ${o.role})` : ""}`,
+    createdBy: o.createdBy ?? kube.contextName,
+    historyLimit: o.historyLimit,
+  });
+  if (!res.applied) {
+    const outcome = res.skipped === "declined" ? "declined" : "dry-run";
+    return result(
+      o.name,
+      ns,
+      outcome,
+      outcome === "declined"
+        ? "cancelled; nothing was changed"
+        : "dry run: validated by the server, nothing changed",
+      { plan: res.plan, plannedBatches },
+    );
+  }
+  o.progress?.(
+    `podcliqueset/${o.name}: strategy OnDelete, template changed${
+      res.revision !== undefined ? ` (revision ${res.revision})` : ""
+    }; ${planned.length} batch(es) planned`,
+  );
+  const r = await drive(kube, ns, { ...state, toRevision: res.revision }, o);
+  return { ...r, revision: res.revision, plan: res.plan, plannedBatches };
+}
+
+/**
+ * Continues a progressive rollout from its recorded state: the canary
+ * stays at `Canary` (promote or abort it), an interrupted run goes on, an
+ * interrupted abort finishes.
+ */
+export async function resumeProgressive(
+  kube: Kube,
+  o: ProgressiveCommonOptions,
+): Promise<ProgressiveResult> {
+  const ns = o.namespace ?? kube.namespace;
+  const pcs = await getPcs(kube, ns, o.name);
+  const s = requireState(pcs, "resume");
+  if (s.phase === "Stopped") {
+    throw new GroveError(
+      `the ${s.kind} rollout of podcliqueset "${o.name}" stopped: ${s.message}`,
+      {
+        exitCode: ExitCode.CHECK_FAILED,
+        hint:
+          `finish it anyway with: kubectl grove rollout promote ${o.name}, or roll back with: kubectl grove rollout abort ${o.name}`,
+      },
+    );
+  }
+  return await drive(kube, ns, s, o);
+}
+
+/** Promotes a canary (or a stopped rollout): replaces the remaining pods batch by batch, then restores the previous strategy. */
+export async function promote(
+  kube: Kube,
+  o: ProgressiveCommonOptions & { handoff?: boolean },
+): Promise<ProgressiveResult> {
+  const ns = o.namespace ?? kube.namespace;
+  const pcs = await getPcs(kube, ns, o.name);
+  const s = requireState(pcs, "promote");
+  if (s.phase === "RollingBack") {
+    throw new GroveError(
+      `podcliqueset "${o.name}" is rolling back (${s.message}); cannot promote`,
+      {
+        hint: `let it finish with: kubectl grove rollout resume ${o.name}`,
+      },
+    );
+  }
+  if (o.handoff) {
+    await saveState(kube, pcs, undefined, (p) => resumedPcs(p) ?? p);
+    return result(
+      o.name,
+      ns,
+      "complete",
+      "promoted: previous update strategy restored; the operator replaces the remaining pods",
+    );
+  }
+  const next = advance(s, {
+    phase: "Progressing",
+    canaryUnits: undefined,
+    batchSize: o.batchSize ?? s.batchSize,
+    message: "promoted",
+  }, rfcNow());
+  await saveState(kube, pcs, next);
+  return await drive(kube, ns, next, o);
+}
+
+/** Aborts: restores the previous template (recorded as a revision) and replaces the new pods. */
+export async function abortProgressive(
+  kube: Kube,
+  o: ProgressiveCommonOptions & { reason?: string },
+): Promise<ProgressiveResult> {
+  const ns = o.namespace ?? kube.namespace;
+  const pcs = await getPcs(kube, ns, o.name);
+  const s = requireState(pcs, "abort");
+  return await rollBack(kube, ns, s, o.reason ?? `abort ${s.kind} rollout of ${s.image}`, o);
+}
+
+async function rollBack(
+  kube: Kube,
+  ns: string,
+  s: ProgressiveState,
+  cause: string,
+  o: ProgressiveCommonOptions,
+): Promise<ProgressiveResult> {
+  const name = o.name;
+  let pcs = await getPcs(kube, ns, name);
+  let revision: number | undefined;
+  const state = advance(s, { phase: "RollingBack", message: cause }, rfcNow());
+  if (templateHash(pcs.spec.template) !== s.fromHash) {
+    const { revisions } = await listRevisions(kube, ns, name);
+    const rev = [...revisions].reverse().find((r) => r.hash === s.fromHash && r.template);
+    if (!rev?.template) {
+      throw new GroveError(
+        `cannot roll back podcliqueset "${name}": no recorded revision holds the template from before the ${s.kind} rollout`,
+        {
+          hint:
+            `see kubectl grove rollout history ${name}; restore one with kubectl grove rollout undo ${name} --to-revision N`,
+        },
+      );
+    }
+    const next = structuredClone(pcs);
+    next.spec.template = structuredClone(rev.template);
+    next.metadata.annotations = {
+      ...next.metadata.annotations,
+      "kubectl-grove.io/rollout-state": JSON.stringify(state),
+    };
+    const res = await runChange(kube, {
+      before: pcs,
+      next,
+      changeCause: `${cause} (back to revision ${rev.revision})`,
+      createdBy: o.createdBy ?? kube.contextName,
+      historyLimit: o.historyLimit,
+    });
+    revision = res.revision;
+    o.progress?.(
+      `podcliqueset/${name}: template of revision ${rev.revision} restored; replacing the new pods`,
+    );
+  } else if (s.phase !== "RollingBack") {
+    pcs = await saveState(kube, pcs, state);
+  }
+  let batches = 0;
+  for (;;) {
+    if (o.signal?.aborted) {
+      return result(name, ns, "interrupted", "interrupted while rolling back; the state is kept", {
+        state,
+        batches,
+        revision,
+      });
+    }
+    const objs = await loadObjects(kube, ns, name, true);
+    const units = pendingUnits({
+      pcs: name,
+      cliques: objs.cliques,
+      groups: objs.groups,
+      pods: objs.pods,
+      nodes: objs.nodes,
+      changed: s.cliques,
+      stableHashes: s.stableHashes,
+      direction: "back",
+    });
+    if (!units.length) break;
+    const constraints = constraintsOf(objs.cliques, objs.groups);
+    const batch =
+      planBatches(units, constraints, o.batchSize ?? Math.max(s.batchSize, units.length))[0];
+    o.progress?.(`rolling back: replacing ${batch.map((u) => u.id).join(", ")}`);
+    const done = await replaceBatch(kube, ns, name, batch, constraints, waitOpts(o));
+    if (!done) continue;
+    batches++;
+  }
+  pcs = await getPcs(kube, ns, name);
+  await saveState(kube, pcs, undefined, (p) => resumedPcs(p) ?? p);
+  return result(name, ns, "rolled-back", `rolled back: ${cause}`, {
+    batches,
+    revision,
+    gates: s.lastGates,
+  });
+}
+
+function waitOpts(o: ProgressiveCommonOptions) {
+  return {
+    intervalMs: o.intervalMs ?? 2000,
+    timeoutMs: o.batchTimeoutMs ?? 600_000,
+    signal: o.signal,
+  };
+}
+
+/** Canary against stable: readiness, restarts and (when scrapable) TTFT/TPOT p99. */
+export async function compareGroups(
+  kube: Kube,
+  ns: string,
+  s: ProgressiveState,
+  name: string,
+  windowMs: number,
+  scrape?: ScrapeOptions,
+): Promise<NonNullable<ProgressiveResult["comparison"]>> {
+  const objs = await loadObjects(kube, ns, name, false);
+  const notes: string[] = [];
+  const group = async (filter: (p: Pod) => boolean, label: string): Promise<GroupFigures> => {
+    const pods = objs.pods.filter((p) => !p.metadata.deletionTimestamp && filter(p));
+    let ttft: number | null = null;
+    let tpot: number | null = null;
+    try {
+      const w = await scrapeWindows(kube, ns, name, filter, windowMs, scrape ?? {});
+      ttft = mergedP99(w.windows, "ttft").p99Ms;
+      tpot = mergedP99(w.windows, "itl").p99Ms;
+      if (w.failed.length) {
+        notes.push(`${label}: ${w.failed.length} scrape(s) failed (${w.failed[0]})`);
+      }
+    } catch (e) {
+      notes.push(`${label}: metrics unavailable: ${(e as Error).message}`);
+    }
+    const round = (x: number | null) => x === null ? null : Math.round(x * 10) / 10;
+    return {
+      pods: pods.length,
+      ready: pods.filter(isPodReady).length,
+      restarts: pods.reduce((n, p) => n + podRestarts(p), 0),
+      ttftP99Ms: round(ttft),
+      tpotP99Ms: round(tpot),
+    };
+  };
+  const [canary, stable] = await Promise.all([
+    group(updatedFilter(s), "canary"),
+    group(stableFilter(s), "stable"),
+  ]);
+  return { canary, stable, notes };
+}
+
+/** The driver: one batch per iteration, planned from the live pods. */
+async function drive(
+  kube: Kube,
+  ns: string,
+  initial: ProgressiveState,
+  o: ProgressiveCommonOptions & { compareWindowMs?: number },
+): Promise<ProgressiveResult> {
+  const name = o.name;
+  let s = initial;
+  if (s.phase === "RollingBack") return await rollBack(kube, ns, s, s.message, o);
+  if (s.phase === "Stopped") {
+    return result(name, ns, "stopped", s.message, { state: s, gates: s.lastGates });
+  }
+  let batches = 0;
+  const save = async (change: Partial<ProgressiveState>) => {
+    const pcs = await getPcs(kube, ns, name);
+    s = advance(s, change, rfcNow());
+    await saveState(kube, pcs, s);
+  };
+  if (s.phase === "Canary") {
+    const comparison = await compareGroups(kube, ns, s, name, o.compareWindowMs ?? 0, o.scrape);
+    return result(name, ns, "canary", "canary running: promote or abort it", {
+      state: s,
+      comparison,
+    });
+  }
+  const checkDomain = async (): Promise<ProgressiveResult | undefined> => {
+    if (!s.currentDomain) return undefined;
+    const score = await placementScore(kube, ns, name);
+    const required = s.minScore ?? s.domainScoreBefore;
+    const done = [...(s.domainsDone ?? []), s.currentDomain];
+    if (required !== undefined && score !== undefined && score < required - 1e-9) {
+      await save({
+        phase: "Stopped",
+        domainsDone: done,
+        message: `placement score ${
+          score.toFixed(2)
+        } after ${s.domainLevel} ${s.currentDomain} is below ${required.toFixed(2)}`,
+      });
+      return result(name, ns, "stopped", s.message, { state: s, batches });
+    }
+    o.progress?.(
+      `${s.domainLevel} ${s.currentDomain} done${
+        score !== undefined ? ` (placement score ${score.toFixed(2)})` : ""
+      }`,
+    );
+    await save({
+      domainsDone: done,
+      currentDomain: undefined,
+      domainScoreBefore: undefined,
+      message: `${s.domainLevel} ${s.currentDomain} done`,
+    });
+    return undefined;
+  };
+  for (;;) {
+    if (o.signal?.aborted) {
+      return result(
+        name,
+        ns,
+        "interrupted",
+        `interrupted after batch ${s.batch}; the state is kept: continue with kubectl grove rollout resume ${name}`,
+        { state: s, batches },
+      );
+    }
+    const objs = await loadObjects(kube, ns, name, s.domainKey !== undefined);
+    let units = pendingUnits({
+      pcs: name,
+      cliques: objs.cliques,
+      groups: objs.groups,
+      pods: objs.pods,
+      nodes: objs.nodes,
+      changed: s.cliques,
+      stableHashes: s.stableHashes,
+      direction: "forward",
+      domainKey: s.domainKey,
+    });
+    const constraints = constraintsOf(objs.cliques, objs.groups);
+    const canaryMode = s.kind === "canary" && s.canaryUnits !== undefined;
+    if (canaryMode) {
+      const newUnits = pendingUnits({
+        pcs: name,
+        cliques: objs.cliques,
+        groups: objs.groups,
+        pods: objs.pods,
+        nodes: objs.nodes,
+        changed: s.cliques,
+        stableHashes: s.stableHashes,
+        direction: "back",
+      }).filter((u) => !s.canaryRole || u.roleNames.includes(s.canaryRole));
+      const left = s.canaryUnits! - newUnits.length;
+      if (left <= 0 || !units.length) {
+        await save({
+          phase: "Canary",
+          message: `canary: ${newUnits.length} unit(s) on ${s.image}; promote or abort`,
+        });
+        const comparison = await compareGroups(kube, ns, s, name, o.compareWindowMs ?? 0, o.scrape);
+        return result(name, ns, "canary", s.message, { state: s, batches, comparison });
+      }
+      units = chooseCanary(
+        name,
+        units,
+        Math.min(
+          left,
+          units.filter((u) => !s.canaryRole || u.roleNames.includes(s.canaryRole)).length || left,
+        ),
+        s.canaryRole,
+      );
+    }
+    if (s.domainKey) {
+      const next = domainOrder(units)[0];
+      if (s.currentDomain !== undefined && s.currentDomain !== next) {
+        const stop = await checkDomain();
+        if (stop) return stop;
+      }
+      if (next !== undefined && s.currentDomain !== next) {
+        await save({
+          currentDomain: next,
+          domainScoreBefore: await placementScore(kube, ns, name),
+          message: `updating ${s.domainLevel} ${next}`,
+        });
+        o.progress?.(`${s.domainLevel} ${next}: updating`);
+      }
+      units = units.filter((u) => u.domain === next);
+    }
+    if (!units.length) break;
+    assertReplaceable(name, units, constraints);
+    const batch = planBatches(units, constraints, s.batchSize)[0];
+    o.progress?.(`batch ${s.batch + 1}: replacing ${batch.map((u) => u.id).join(", ")}`);
+    let done: boolean;
+    try {
+      done = await replaceBatch(kube, ns, name, batch, constraints, waitOpts(o));
+    } catch (e) {
+      if (e instanceof BatchFailedError && s.gates && s.rollback !== false) {
+        o.progress?.(`${e.message}; rolling back`);
+        const r = await rollBack(kube, ns, s, `new pods failing: ${e.message}`, o);
+        return { ...r, batches: batches + r.batches };
+      }
+      if (e instanceof BatchFailedError) await save({ phase: "Stopped", message: e.message });
+      throw e;
+    }
+    if (!done) continue; // interrupted: reported at the top of the loop
+    batches++;
+    await save({
+      batch: s.batch + 1,
+      message: `batch ${s.batch + 1} ready (${batch.map((u) => u.id).join(", ")})`,
+    });
+    if (s.gates) {
+      o.progress?.(`batch ${s.batch}: checking gates over ${s.gates.windowMs / 1000}s`);
+      const w = await scrapeWindows(kube, ns, name, updatedFilter(s), s.gates.windowMs, {
+        ...o.scrape,
+        signal: o.signal,
+      });
+      if (o.signal?.aborted) continue;
+      const gates = evaluateGates(s.gates, w.windows);
+      const failed = gates.filter((g) => !g.pass);
+      await save({
+        lastGates: gates,
+        message: failed.length
+          ? `gate failed after batch ${s.batch}: ${failed.map((g) => g.gate).join(", ")}`
+          : `gates passed after batch ${s.batch}`,
+      });
+      if (failed.length) {
+        if (s.rollback !== false) {
+          const r = await rollBack(kube, ns, s, s.message, o);
+          return { ...r, batches: batches + r.batches, gates };
+        }
+        await save({ phase: "Stopped" });
+        return result(name, ns, "stopped", s.message, { state: s, batches, gates });
+      }
+    }
+  }
+  if (s.domainKey && s.currentDomain) {
+    const stop = await checkDomain();
+    if (stop) return stop;
+  }
+  const pcs = await getPcs(kube, ns, name);
+  await saveState(kube, pcs, undefined, (p) => resumedPcs(p) ?? p);
+  return result(
+    name,
+    ns,
+    "complete",
+    `${s.kind} rollout to ${s.image} complete; previous update strategy restored`,
+    {
+      batches,
+      gates: s.lastGates,
+    },
+  );
+}

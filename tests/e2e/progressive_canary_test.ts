@@ -1,0 +1,160 @@
+// End to end on the simulator: canary promoted, canary aborted, bad input.
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { runCli } from "../helpers/cli.ts";
+import { startSimCluster } from "../../lib/sim/server.ts";
+import { simOperator } from "../../lib/sim/operator.ts";
+import { synthMetricsHandler } from "../../lib/sim/metrics_synth.ts";
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+const FAST = ["--interval", "20ms", "--yes"];
+
+async function sim() {
+  const op = simOperator({ stepMs: 20, readyDelayMs: 40 });
+  const s = await startSimCluster({
+    scenario: "healthy",
+    operator: op,
+    proxyHandler: synthMetricsHandler(),
+  });
+  return { s, env: { KUBECONFIG: s.kubeconfigPath } };
+}
+
+function images(s: Awaited<ReturnType<typeof startSimCluster>>, clique: string): string[] {
+  return s.store.list("pods", "inference")
+    .filter((p) => p.metadata.labels?.["grove.io/podclique"] === clique)
+    .map((p) => (p.spec as { containers: { image: string }[] }).containers[0].image).sort();
+}
+
+function pcs(s: Awaited<ReturnType<typeof startSimCluster>>) {
+  return s.store.list("podcliquesets", "inference").find((p) => p.metadata.name === "qwen-disagg")!;
+}
+
+Deno.test("e2e progressive: canary of 1 prefill pod, then promote", opts, async () => {
+  const { s, env } = await sim();
+  try {
+    const r = await runCli([
+      "rollout",
+      "canary",
+      "qwen-disagg",
+      "--image",
+      "vllm:new",
+      "--role",
+      "prefill",
+      "--pods",
+      "1",
+      ...FAST,
+    ], { env });
+    assertEquals(r.code, 0, r.stderr);
+    assertStringIncludes(r.stdout, "canary");
+    assertStringIncludes(r.stdout, "TTFT P99");
+    assertEquals(images(s, "qwen-disagg-0-prefill"), [
+      "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.6.1",
+      "vllm:new",
+    ]);
+    assertEquals(
+      (pcs(s).spec as { updateStrategy: { type: string } }).updateStrategy.type,
+      "OnDelete",
+    );
+    const st = await runCli(["rollout", "status", "qwen-disagg", "--no-wait", "-o", "json"], {
+      env,
+    });
+    assertEquals(JSON.parse(st.stdout).progressive.phase, "Canary");
+    const second = await runCli([
+      "rollout",
+      "start",
+      "qwen-disagg",
+      "--image",
+      "x:2",
+      "--gate-ttft-p99",
+      "5s",
+      ...FAST,
+    ], { env });
+    assertEquals(second.code, 1);
+    assertStringIncludes(second.stderr, "already has a progressive rollout");
+    const p = await runCli(["rollout", "promote", "qwen-disagg", ...FAST], { env });
+    assertEquals(p.code, 0, p.stderr);
+    assertStringIncludes(p.stdout, "complete");
+    assertEquals(images(s, "qwen-disagg-0-prefill"), ["vllm:new", "vllm:new"]);
+    const after = pcs(s);
+    assertEquals(
+      (after.spec as { updateStrategy: { type: string } }).updateStrategy.type,
+      "RollingRecreate",
+    );
+    assertEquals(after.metadata.annotations?.["kubectl-grove.io/rollout-state"], undefined);
+    const h = await runCli(["rollout", "history", "qwen-disagg", "-o", "json"], { env });
+    assert(JSON.parse(h.stdout).entries.length >= 2, h.stdout);
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("e2e progressive: canary aborted restores the template and the pods", opts, async () => {
+  const { s, env } = await sim();
+  try {
+    const r = await runCli([
+      "rollout",
+      "canary",
+      "qwen-disagg",
+      "--image",
+      "fe:bad",
+      "--role",
+      "frontend",
+      "--pods",
+      "2",
+      ...FAST,
+    ], { env });
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(images(s, "qwen-disagg-0-frontend"), ["fe:bad", "fe:bad"]);
+    const a = await runCli(["rollout", "abort", "qwen-disagg", ...FAST], { env });
+    assertEquals(a.code, 0, a.stderr);
+    assertStringIncludes(a.stdout, "rolled-back");
+    assertEquals(images(s, "qwen-disagg-0-frontend"), [
+      "nvcr.io/nvidia/ai-dynamo/dynamo-frontend:0.6.1",
+      "nvcr.io/nvidia/ai-dynamo/dynamo-frontend:0.6.1",
+    ]);
+    const after = pcs(s);
+    assertEquals(after.metadata.annotations?.["kubectl-grove.io/rollout-state"], undefined);
+    const h = await runCli(["rollout", "history", "qwen-disagg", "-o", "json"], { env });
+    assertStringIncludes(h.stdout, "abort canary rollout");
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("e2e progressive: bad input is refused with nothing changed", opts, async () => {
+  const { s, env } = await sim();
+  try {
+    const big = await runCli([
+      "rollout",
+      "canary",
+      "qwen-disagg",
+      "--image",
+      "vllm:new",
+      "--role",
+      "prefill",
+      "--pods",
+      "3",
+      ...FAST,
+    ], { env });
+    assertEquals(big.code, 2, big.stderr);
+    assertStringIncludes(big.stderr, "larger than role");
+    const lvl = await runCli([
+      "update",
+      "qwen-disagg",
+      "--image",
+      "vllm:new",
+      "--rack-by-rack",
+      "--domain-level",
+      "row",
+      ...FAST,
+    ], { env });
+    assertEquals(lvl.code, 2, lvl.stderr);
+    assertStringIncludes(lvl.stderr, 'unknown topology level "row"');
+    const none = await runCli(["rollout", "promote", "qwen-disagg", ...FAST], { env });
+    assertEquals(none.code, 1);
+    assertStringIncludes(none.stderr, "no progressive rollout to promote");
+    assertEquals(pcs(s).metadata.annotations?.["kubectl-grove.io/rollout-state"], undefined);
+    assertEquals(images(s, "qwen-disagg-0-prefill").includes("vllm:new"), false);
+  } finally {
+    await s.stop();
+  }
+});
