@@ -85,6 +85,11 @@ interface RequestSpec {
   contentType?: string;
   ctx: RequestContext;
   read: boolean;
+  /**
+   * A pod-proxy request: a 502/503 without Retry-After comes from the pod
+   * (not listening, not reachable), so it is not retried.
+   */
+  proxy?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
   as: BodyKind;
@@ -279,6 +284,7 @@ export class KubeClient implements Kube {
       path: p,
       ctx: { verb: "get", resource: "pods/proxy", name: pod, namespace, method: "GET", path: p },
       read: true,
+      proxy: true,
       as: "text",
       timeoutMs: opts.timeoutMs,
       signal: opts.signal,
@@ -710,6 +716,8 @@ export class KubeClient implements Kube {
         const delay = backoffDelay(attempt, retryAfter, this.#backoff);
         if (
           shouldRetry(spec.read, { status: resp.status, retryAfterSeconds: retryAfter }) &&
+          !(spec.proxy && (resp.status === 502 || resp.status === 503) &&
+            retryAfter === undefined) &&
           attempt < maxAttempts && this.#timeLeft(deadline, delay)
         ) {
           await this.#pause(spec, attempt, retryAfter, String(resp.status), signal, delay);

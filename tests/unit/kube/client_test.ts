@@ -336,3 +336,26 @@ Deno.test("reads retry after a connection reset; writes do not", async () => {
     await serving.catch(() => {});
   }
 });
+
+Deno.test("pod proxy: a 503 from the pod is not retried; a 503 with Retry-After is", async () => {
+  let busy = 0;
+  const srv = await startServer((req) => {
+    if (new URL(req.url).pathname.includes("busy-pod")) {
+      return ++busy === 1
+        ? status(503, "ServiceUnavailable", "busy", undefined, { "Retry-After": "0" })
+        : new Response("ok 1\n");
+    }
+    return status(503, "ServiceUnavailable", "error trying to reach service: connection refused");
+  });
+  const { client } = await clientFor(srv.url);
+  try {
+    const e = await rejects<ApiError>(client.proxyGet("ns", "dead-pod", 8000, "/metrics"));
+    assertEquals(e.status, 503);
+    assertEquals(srv.seen.length, 1);
+    assertEquals(await client.proxyGet("ns", "busy-pod", 8000, "/metrics"), "ok 1\n");
+    assertEquals(srv.seen.length, 3);
+  } finally {
+    client.close();
+    await srv.stop();
+  }
+});
