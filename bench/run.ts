@@ -200,6 +200,25 @@ try {
     ok: topo.totalMs <= 1000,
   });
 
+  // tui -A in tmux: launch to first full screen, idle CPU over 30 s, memory (bench/tui_bench.ts)
+  const { benchTui, tmuxAvailable } = await import("./tui_bench.ts");
+  if (tmuxAvailable()) {
+    const t = await benchTui({ kubeconfigPath: sim.kubeconfigPath, idleSeconds: 30 });
+    rows.push({
+      what: "tui -A: launch to first full screen",
+      ms: t.firstScreenMs,
+      rssMb: t.rssPeakMiB * 1.048576,
+      budget: "<= 1500 ms",
+      ok: t.firstScreenMs <= 1500,
+    });
+    rows.push({
+      what: "tui: idle CPU over 30 s (% of one core)",
+      ms: t.idleCpuPercent,
+      budget: "< 2 %",
+      ok: t.idleCpuPercent < 2,
+    });
+  }
+
   // diag of the whole namespace-wide large scenario
   const diagAvailable = (await timed(cli(["diag", "--help"]), env)).code === 0;
   if (diagAvailable) {

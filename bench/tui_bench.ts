@@ -19,8 +19,8 @@
 export interface TuiBenchOptions {
   /** Kubeconfig of the server (the `large` simulated scenario). */
   kubeconfigPath: string;
-  /** A text that appears once the first full screen is drawn (e.g. a PodCliqueSet name). */
-  readyText: string;
+  /** A text that appears once the first full screen is drawn (default `replicas`, on every set's row). */
+  readyText?: string;
   /** Idle window over which CPU is measured, seconds (default 30). */
   idleSeconds?: number;
   /** Terminal size (default 120x40). */
@@ -49,6 +49,16 @@ export interface TuiBenchResult {
   rssEndMiB: number;
   /** Peak resident set (VmHWM), MiB. */
   rssPeakMiB: number;
+}
+
+/** Whether tmux is installed (the benchmark needs it). */
+export function tmuxAvailable(): boolean {
+  try {
+    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" }).outputSync()
+      .success;
+  } catch {
+    return false;
+  }
 }
 
 function tmux(socket: string, ...args: string[]): string {
@@ -98,7 +108,7 @@ export async function benchTui(o: TuiBenchOptions): Promise<TuiBenchResult> {
     let firstScreenMs = NaN;
     while (performance.now() - t0 < 30_000) {
       const screen = tmux(socket, "capture-pane", "-p", "-t", "b");
-      if (screen.includes(o.readyText) && screen.includes("q quit")) {
+      if (screen.includes(o.readyText ?? "replicas") && screen.includes("q quit")) {
         firstScreenMs = Math.round(performance.now() - t0);
         break;
       }
@@ -139,8 +149,7 @@ if (import.meta.main) {
   const idleSeconds = i >= 0 ? Number(Deno.args[i + 1]) : 30;
   const sim = await startSimCluster({ scenario: "large" });
   try {
-    const pcs = sim.store.list("podcliquesets")[0]?.metadata.name ?? "";
-    const r = await benchTui({ kubeconfigPath: sim.kubeconfigPath, readyText: pcs, idleSeconds });
+    const r = await benchTui({ kubeconfigPath: sim.kubeconfigPath, idleSeconds });
     console.log(JSON.stringify(r, null, 2));
   } finally {
     await sim.stop();
