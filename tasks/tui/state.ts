@@ -92,20 +92,35 @@ export type Action =
 
 /** The parts of ink's key object we read. */
 export interface KeyInfo {
+  /** The upArrow key (or modifier) is pressed. */
   upArrow?: boolean;
+  /** The downArrow key (or modifier) is pressed. */
   downArrow?: boolean;
+  /** The leftArrow key (or modifier) is pressed. */
   leftArrow?: boolean;
+  /** The rightArrow key (or modifier) is pressed. */
   rightArrow?: boolean;
+  /** The pageUp key (or modifier) is pressed. */
   pageUp?: boolean;
+  /** The pageDown key (or modifier) is pressed. */
   pageDown?: boolean;
+  /** The home key (or modifier) is pressed. */
   home?: boolean;
+  /** The end key (or modifier) is pressed. */
   end?: boolean;
+  /** The return key (or modifier) is pressed. */
   return?: boolean;
+  /** The escape key (or modifier) is pressed. */
   escape?: boolean;
+  /** The ctrl key (or modifier) is pressed. */
   ctrl?: boolean;
+  /** The backspace key (or modifier) is pressed. */
   backspace?: boolean;
+  /** The delete key (or modifier) is pressed. */
   delete?: boolean;
+  /** The tab key (or modifier) is pressed. */
   tab?: boolean;
+  /** The shift key (or modifier) is pressed. */
   shift?: boolean;
 }
 
