@@ -1,0 +1,230 @@
+// End to end on the simulator: rack-by-rack order and minAvailable from the
+// store's history, a gate that passes, a gate that fails and rolls back, a
+// resume after an interrupted run, gates without metrics.
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { runCli } from "../helpers/cli.ts";
+import { startSimCluster } from "../../lib/sim/server.ts";
+import { simOperator } from "../../lib/sim/operator.ts";
+import { synthMetricsHandler } from "../../lib/sim/metrics_synth.ts";
+import { connect } from "../../lib/kube/connect.ts";
+import { resumeProgressive, startProgressive } from "../../tasks/progressive/run.ts";
+import type { KubeObject } from "../../lib/kube/types.ts";
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+const FAST = ["--interval", "20ms", "--yes"];
+type Sim = Awaited<ReturnType<typeof startSimCluster>>;
+
+async function sim(proxy = true) {
+  const op = simOperator({ stepMs: 20, readyDelayMs: 40 });
+  const s = await startSimCluster({
+    scenario: "healthy",
+    operator: op,
+    proxyHandler: proxy
+      ? synthMetricsHandler()
+      : () => Promise.resolve(new Response("not found", { status: 404 })),
+  });
+  return { s, env: { KUBECONFIG: s.kubeconfigPath } };
+}
+
+function pods(s: Sim, clique: string): KubeObject[] {
+  return s.store.list("pods", "inference").filter((p) =>
+    p.metadata.labels?.["grove.io/podclique"] === clique
+  );
+}
+const imageOf = (p: KubeObject) =>
+  (p.spec as { containers: { image: string }[] }).containers[0].image;
+const ready = (p: KubeObject) =>
+  !p.metadata.deletionTimestamp &&
+  ((p.status as { conditions?: { type: string; status: string }[] })?.conditions ?? []).some((c) =>
+    c.type === "Ready" && c.status === "True"
+  );
+
+Deno.test(
+  "e2e progressive: rack-by-rack goes rack by rack and never below minAvailable",
+  opts,
+  async () => {
+    const { s, env } = await sim();
+    const breaches: string[] = [];
+    const order: string[] = [];
+    const nodeRack = new Map(
+      s.store.list("nodes").map((
+        n,
+      ) => [n.metadata.name, n.metadata.labels?.["topology.kubernetes.io/rack"] ?? ""]),
+    );
+    const unsub = s.store.subscribe((e) => {
+      if (e.resource.plural !== "pods") return;
+      const p = e.object;
+      if (e.type === "DELETED" && imageOf(p) !== "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.0") {
+        order.push(nodeRack.get(String((p.spec as { nodeName?: string }).nodeName)) ?? "?");
+      }
+      for (const [c, min] of [["qwen-disagg-0-prefill", 1]] as const) {
+        const n = pods(s, c).filter(ready).length;
+        if (n < min) breaches.push(`${c} ${n}`);
+      }
+      const groupReady = [0, 1].filter((j) =>
+        ["dleader", "dworker"].every((m) =>
+          pods(s, `qwen-disagg-0-decode-${j}-${m}`).some(ready)
+        )
+      ).length;
+      if (groupReady < 1) breaches.push(`decode group ${groupReady}`);
+    });
+    try {
+      const r = await runCli([
+        "update",
+        "qwen-disagg",
+        "--image",
+        "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.0",
+        "--rack-by-rack",
+        ...FAST,
+      ], { env });
+      assertEquals(r.code, 0, r.stderr);
+      assertStringIncludes(r.stderr, "rack rack-a1 done");
+      assertStringIncludes(r.stderr, "rack rack-a2 done");
+      assertEquals(breaches, []);
+      // pods replaced where they ran: prefill + decode-0 (rack-a1) before decode-1 (rack-a2)
+      assert(order.length >= 4, order.join(","));
+      assertEquals(order.indexOf("rack-a2") > order.lastIndexOf("rack-a1"), true, order.join(","));
+      for (const c of ["qwen-disagg-0-prefill", "qwen-disagg-0-decode-1-dleader"]) {
+        assert(
+          pods(s, c).every((p) => imageOf(p) === "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.0"),
+          c,
+        );
+      }
+    } finally {
+      unsub();
+      await s.stop();
+    }
+  },
+);
+
+Deno.test("e2e progressive: a gate that passes completes the rollout", opts, async () => {
+  const { s, env } = await sim();
+  try {
+    const r = await runCli([
+      "rollout",
+      "start",
+      "qwen-disagg",
+      "--image",
+      "vllm:fast",
+      "--role",
+      "prefill",
+      "--gate-ttft-p99",
+      "20s",
+      "--gate-tpot-p99",
+      "500ms",
+      "--gate-window",
+      "1200ms",
+      ...FAST,
+    ], { env });
+    assertEquals(r.code, 0, r.stderr + r.stdout);
+    assertStringIncludes(r.stdout, "complete");
+    assertStringIncludes(r.stdout, "PASS");
+    assert(pods(s, "qwen-disagg-0-prefill").every((p) => imageOf(p) === "vllm:fast"));
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("e2e progressive: a failing gate rolls back by itself and exits 3", opts, async () => {
+  const { s, env } = await sim();
+  try {
+    const r = await runCli([
+      "rollout",
+      "start",
+      "qwen-disagg",
+      "--image",
+      "vllm:slow",
+      "--role",
+      "prefill",
+      "--gate-ttft-p99",
+      "1500ms",
+      "--gate-tpot-p99",
+      "150ms",
+      "--gate-window",
+      "1200ms",
+      ...FAST,
+    ], { env });
+    assertEquals(r.code, 3, r.stderr + r.stdout);
+    assertStringIncludes(r.stdout, "rolled-back");
+    assertStringIncludes(r.stdout, "FAIL");
+    assertStringIncludes(r.stdout, "threshold 1500ms");
+    assertStringIncludes(r.stdout, "threshold 150ms");
+    assert(pods(s, "qwen-disagg-0-prefill").every((p) => imageOf(p) !== "vllm:slow"));
+    const p = s.store.list("podcliquesets", "inference").find((x) =>
+      x.metadata.name === "qwen-disagg"
+    )!;
+    assertEquals(p.metadata.annotations?.["kubectl-grove.io/rollout-state"], undefined);
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("e2e progressive: gates without metrics are refused", opts, async () => {
+  const { s, env } = await sim(false);
+  try {
+    const r = await runCli([
+      "rollout",
+      "start",
+      "qwen-disagg",
+      "--image",
+      "vllm:x",
+      "--role",
+      "prefill",
+      "--gate-ttft-p99",
+      "500ms",
+      ...FAST,
+    ], { env });
+    assertEquals(r.code, 2, r.stderr);
+    assertStringIncludes(r.stderr, "cannot gate the rollout");
+    assertStringIncludes(r.stderr, "nothing was changed");
+    assert(pods(s, "qwen-disagg-0-prefill").every((p) => imageOf(p) !== "vllm:x"));
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("e2e progressive: an interrupted run resumes where it stopped", opts, async () => {
+  const { s } = await sim();
+  try {
+    const kube = await connect({ kubeconfig: s.kubeconfigPath });
+    const ac = new AbortController();
+    const lines: string[] = [];
+    const first = await startProgressive(kube, {
+      kind: "rack-by-rack",
+      name: "qwen-disagg",
+      namespace: "inference",
+      image: "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.1",
+      intervalMs: 20,
+      signal: ac.signal,
+      progress: (l) => {
+        lines.push(l);
+        if (l.startsWith("batch 2:")) ac.abort();
+      },
+    });
+    assertEquals(first.outcome, "interrupted", lines.join("\n"));
+    const p = s.store.list("podcliquesets", "inference").find((x) =>
+      x.metadata.name === "qwen-disagg"
+    )!;
+    const state = JSON.parse(p.metadata.annotations!["kubectl-grove.io/rollout-state"]);
+    assertEquals(state.phase, "Progressing");
+    assert(state.batch >= 1);
+    const again = await resumeProgressive(kube, {
+      name: "qwen-disagg",
+      namespace: "inference",
+      intervalMs: 20,
+    });
+    assertEquals(again.outcome, "complete", again.message);
+    assert(
+      pods(s, "qwen-disagg-0-prefill").every((x) =>
+        imageOf(x) === "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.1"
+      ),
+    );
+    assert(
+      pods(s, "qwen-disagg-0-decode-1-dworker").every((x) =>
+        imageOf(x) === "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.1"
+      ),
+    );
+  } finally {
+    await s.stop();
+  }
+});
