@@ -8,11 +8,13 @@ import { addRackByRackOptions } from "./rollout_progressive.ts";
 
 /** The `update` command. */
 export function updateCommand(ctx: CliContext) {
-  return addRackByRackOptions(new Command("update")
-    .description(
-      "change the image of a PodCliqueSet's containers: preview (fields, affected pods, duration), server dry-run, confirmation, write with a precondition, revision recorded",
-    )
-    .argument("<pcs>", "PodCliqueSet name"))
+  return addRackByRackOptions(
+    new Command("update")
+      .description(
+        "change the image of a PodCliqueSet's containers: preview (fields, affected pods, duration), server dry-run, confirmation, write with a precondition, revision recorded",
+      )
+      .argument("<pcs>", "PodCliqueSet name"),
+  )
     .requiredOption("--image <image>", "the new image reference")
     .option("--role <role>", "only cliques of this role (roleName or clique name)")
     .option(
