@@ -12,8 +12,13 @@ import type { Line, Palette } from "./lines.ts";
 /** Ink's module, loaded once. */
 export type InkModule = typeof import("../../lib/deps_lazy/ink.ts");
 
-/** Loads ink and react. */
+/** Loads ink and react (React's production build unless NODE_ENV says otherwise). */
 export async function loadInk(): Promise<InkModule> {
+  try {
+    if (Deno.env.get("NODE_ENV") === undefined) Deno.env.set("NODE_ENV", "production");
+  } catch {
+    // no env permission: React's development build still works, only slower
+  }
   return await import("../../lib/deps_lazy/ink.ts");
 }
 
@@ -49,7 +54,19 @@ export function makeApp(ink: InkModule, controller: TuiController, palette: Pale
   return function App() {
     const [, bump] = React.useState(0);
     React.useEffect(() => controller.subscribe(() => bump((n: number) => n + 1)), []);
-    useInput((input, key) => controller.key(input, key));
-    return frameElement(ink, controller.frame(), palette);
+    useInput((input, key) => {
+      try {
+        controller.key(input, key);
+      } catch (e) {
+        controller.fail(e);
+      }
+    });
+    let lines: Line[] = [];
+    try {
+      lines = controller.frame();
+    } catch (e) {
+      controller.fail(e);
+    }
+    return frameElement(ink, lines, palette);
   };
 }

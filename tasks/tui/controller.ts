@@ -152,6 +152,17 @@ export class TuiController {
     if (this.state.view === "health" || this.freshness.kind === "stale") this.#changed();
   }
 
+  /** The error that ended the session (a bug), if any. */
+  failure?: unknown;
+
+  /** Ends the session because of an unexpected error; the runner rethrows it. */
+  fail(e: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = e;
+    // not from inside a render: quit on the next turn
+    setTimeout(() => this.#o.onQuit?.(), 0);
+  }
+
   /** Stops background work. */
   close(): void {
     this.#closed = true;
@@ -194,7 +205,20 @@ export class TuiController {
     ];
     const m = this.#bodyMemo;
     if (m && m.key.length === key.length && m.key.every((k, i) => k === key[i])) return m.body;
-    const body = this.#buildBody(view, now);
+    let body: ViewBody;
+    try {
+      body = this.#buildBody(view, now);
+    } catch (e) {
+      // a bug in one view must not take the screen down: say so in the view
+      const msg = e instanceof Error ? e.message : String(e);
+      body = {
+        rows: [],
+        empty: [
+          line(seg(`internal error in the ${view} view: ${msg}`, "bad")),
+          line(seg("this is a bug in kubectl-grove; other views still work", "dim")),
+        ],
+      };
+    }
     this.#bodyMemo = { key, body };
     return body;
   }

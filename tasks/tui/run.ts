@@ -198,6 +198,7 @@ export async function runTuiSession(
     await inst.waitUntilExit();
     stop.abort();
     await pump;
+    if (controller.failure !== undefined) throw controller.failure;
   } finally {
     stop.abort();
     clearInterval(tick);

@@ -172,3 +172,59 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "tui e2e: a crash while drawing restores the terminal and reports the error",
+  ignore: !TMUX,
+  ...opts,
+  fn: async () => {
+    const sim = await startSimCluster({ scenario: "healthy" });
+    const dir = await Deno.makeTempDir();
+    const pane = new Pane();
+    try {
+      // a session whose third frame throws (a stand-in for any bug while drawing)
+      const runner = `${dir}/crash_runner.ts`;
+      await Deno.writeTextFile(
+        runner,
+        `import { TuiController } from "${ROOT}tasks/tui/controller.ts";
+import { runTuiSession } from "${ROOT}tasks/tui/run.ts";
+import { connect } from "${ROOT}lib/kube/connect.ts";
+let n = 0;
+const frame = TuiController.prototype.frame;
+TuiController.prototype.frame = function () {
+  if (++n > 2) throw new Error("boom: simulated crash");
+  return frame.call(this);
+};
+const kube = await connect({ kubeconfig: Deno.args[0] });
+try {
+  await runTuiSession(kube, {
+    scope: { namespace: "inference", allNamespaces: false },
+    colorScheme: "none", refreshMs: 5000, scrapeTimeoutMs: 5000, env: (k) => Deno.env.get(k),
+  });
+} catch (e) {
+  console.log("CRASH-REPORTED: " + e.message);
+  Deno.exit(1);
+}
+`,
+      );
+      pane.start(
+        `${Deno.execPath()} run -A ${runner} ${sim.kubeconfigPath}; echo TUI-EXIT=$?; sleep 30`,
+        80,
+        24,
+      );
+      await pane.waitFor((x) => x.includes("qwen-disagg"), 15_000, "the first screen");
+      pane.keys("j");
+      await new Promise((r) => setTimeout(r, 300));
+      pane.keys("j");
+      const s = await pane.waitFor((x) => x.includes("TUI-EXIT="), 5000, "the crash");
+      assertStringIncludes(s, "CRASH-REPORTED: boom: simulated crash");
+      assertStringIncludes(s, "TUI-EXIT=1");
+      assertEquals(pane.flag("alternate_on"), "0");
+      assertEquals(pane.flag("cursor_flag"), "1");
+    } finally {
+      pane.kill();
+      await sim.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
