@@ -235,6 +235,26 @@ export {
   type RestartResult,
 } from "./tasks/restart/run.ts";
 export type { RestartPlan, RestartPod } from "./tasks/restart/plan.ts";
+export {
+  abortProgressive,
+  type GroupFigures,
+  type ProgressiveCommonOptions,
+  type ProgressiveResult,
+  promote,
+  resumeProgressive,
+  startProgressive,
+  type StartProgressiveOptions,
+} from "./tasks/progressive/run.ts";
+export {
+  type GateResult,
+  type GateSpec,
+  type ProgressiveKind,
+  type ProgressivePhase,
+  type ProgressiveState,
+  readState as readProgressiveState,
+} from "./tasks/progressive/state.ts";
+export type { Unit, UnitPod } from "./tasks/progressive/plan.ts";
+export type { ScrapeOptions as ProgressiveScrapeOptions } from "./tasks/progressive/io.ts";
 export { type ApplyOptions, applyPcs, type ApplyResult } from "./tasks/apply/run.ts";
 export { type ManifestDoc, parseManifest } from "./tasks/apply/parse.ts";
 export type { RevisionInfo } from "./lib/revisions/revision.ts";
