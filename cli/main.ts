@@ -32,6 +32,7 @@ import { healthCommand } from "./commands/health.ts";
 import { rolloutCommand } from "./commands/rollout.ts";
 import { updateCommand } from "./commands/update.ts";
 import { restartCommand } from "./commands/restart.ts";
+import { scaleCommand } from "./commands/scale.ts";
 import { applyCommand } from "./commands/apply.ts";
 import { tuiCommand } from "./commands/tui.ts";
 
@@ -43,6 +44,7 @@ const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   rolloutCommand,
   updateCommand,
   restartCommand,
+  scaleCommand,
   applyCommand,
   tuiCommand,
   completionCommand,
