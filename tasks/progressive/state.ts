@@ -232,3 +232,20 @@ export function describeState(s: ProgressiveState): string {
   }
   return `${parts.join(", ")}: ${s.message}`;
 }
+
+/**
+ * The `rollout status` line of a progressive rollout state as parsed from
+ * the annotation (any JSON value): the summary, then gate verdicts.
+ */
+export function describeProgressive(v: unknown): string {
+  const s = v as ProgressiveState | undefined;
+  if (!s || typeof s !== "object" || s.version !== 1 || typeof s.kind !== "string") {
+    return JSON.stringify(v);
+  }
+  const gates = (s.lastGates ?? []).map((g) =>
+    `${g.gate} ${g.measuredMs === null ? "n/a" : `${g.measuredMs}ms`}/${g.thresholdMs}ms ${
+      g.pass ? "pass" : "FAIL"
+    }`
+  );
+  return describeState(s) + (gates.length ? ` [${gates.join(", ")}]` : "");
+}

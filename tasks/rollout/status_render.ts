@@ -9,6 +9,7 @@ import { bar, percent } from "../../lib/render/bar.ts";
 import { renderTable } from "../../lib/render/table.ts";
 import { type Paint, paint, type Style } from "../../lib/render/style.ts";
 import type { RolloutStatusReport } from "./status_report.ts";
+import { describeProgressive } from "../progressive/state.ts";
 
 const PHASE_COLOR: Record<string, Paint> = {
   Complete: "green",
@@ -87,7 +88,7 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
     );
   }
   if (r.progressive !== undefined) {
-    out.push(`  progressive rollout: ${JSON.stringify(r.progressive)}`);
+    out.push(`  progressive rollout: ${describeProgressive(r.progressive)}`);
   }
   if (r.events.length) {
     out.push("", "Recent events:");

@@ -58,6 +58,8 @@ Deno.test("e2e progressive: canary of 1 prefill pod, then promote", opts, async 
       env,
     });
     assertEquals(JSON.parse(st.stdout).progressive.phase, "Canary");
+    const table = await runCli(["rollout", "status", "qwen-disagg", "--no-wait"], { env });
+    assertStringIncludes(table.stdout, "progressive rollout: canary to vllm:new, Canary");
     const second = await runCli([
       "rollout",
       "start",

@@ -7,7 +7,7 @@ import { startSimCluster } from "../../lib/sim/server.ts";
 import { simOperator } from "../../lib/sim/operator.ts";
 import { synthMetricsHandler } from "../../lib/sim/metrics_synth.ts";
 import { connect } from "../../lib/kube/connect.ts";
-import { resumeProgressive, startProgressive } from "../../tasks/progressive/run.ts";
+import { startProgressive } from "../../tasks/progressive/run.ts";
 import type { KubeObject } from "../../lib/kube/types.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
@@ -208,12 +208,12 @@ Deno.test("e2e progressive: an interrupted run resumes where it stopped", opts, 
     const state = JSON.parse(p.metadata.annotations!["kubectl-grove.io/rollout-state"]);
     assertEquals(state.phase, "Progressing");
     assert(state.batch >= 1);
-    const again = await resumeProgressive(kube, {
-      name: "qwen-disagg",
-      namespace: "inference",
-      intervalMs: 20,
+    // `rollout resume` continues a progressive rollout (not a plain strategy resume)
+    const again = await runCli(["rollout", "resume", "qwen-disagg", "--yes"], {
+      env: { KUBECONFIG: s.kubeconfigPath },
     });
-    assertEquals(again.outcome, "complete", again.message);
+    assertEquals(again.code, 0, again.stderr);
+    assertStringIncludes(again.stdout, "complete");
     assert(
       pods(s, "qwen-disagg-0-prefill").every((x) =>
         imageOf(x) === "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.1"
@@ -228,3 +228,48 @@ Deno.test("e2e progressive: an interrupted run resumes where it stopped", opts, 
     await s.stop();
   }
 });
+
+Deno.test(
+  "e2e progressive: rack-by-rack stops when the placement score is below --min-score",
+  opts,
+  async () => {
+    const { s, env } = await sim();
+    try {
+      const r = await runCli([
+        "update",
+        "qwen-disagg",
+        "--image",
+        "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.0",
+        "--rack-by-rack",
+        "--min-score",
+        "0.99",
+        ...FAST,
+      ], { env });
+      assertEquals(r.code, 3, r.stderr + r.stdout);
+      assertStringIncludes(r.stdout, "placement score 0.96 after rack rack-a1 is below 0.99");
+      const p = s.store.list("podcliquesets", "inference").find((x) =>
+        x.metadata.name === "qwen-disagg"
+      )!;
+      const state = JSON.parse(p.metadata.annotations!["kubectl-grove.io/rollout-state"]);
+      assertEquals([state.phase, state.domainsDone], ["Stopped", ["rack-a1"]]);
+      // rack-a2 untouched
+      assert(
+        pods(s, "qwen-disagg-0-decode-1-dleader").every((x) =>
+          imageOf(x) !== "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.0"
+        ),
+      );
+      const resume = await runCli(["rollout", "resume", "qwen-disagg", "--yes"], { env });
+      assertEquals(resume.code, 3, resume.stderr);
+      assertStringIncludes(resume.stderr, "stopped");
+      const abort = await runCli(["rollout", "abort", "qwen-disagg", ...FAST], { env });
+      assertEquals(abort.code, 0, abort.stderr);
+      assert(
+        pods(s, "qwen-disagg-0-prefill").every((x) =>
+          imageOf(x) === "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.6.1"
+        ),
+      );
+    } finally {
+      await s.stop();
+    }
+  },
+);
