@@ -148,7 +148,18 @@ Deno.test({
     const pane = new Pane();
     try {
       pane.start(tuiCommand(sim.kubeconfigPath), 80, 24);
-      await pane.waitFor((x) => x.includes("qwen-disagg-0-prefill"), 15_000, "the first screen");
+      let s0 = await pane.waitFor(
+        (x) => x.includes("qwen-disagg-0-prefill"),
+        15_000,
+        "the first screen",
+      );
+      assertMatch(s0, /qwen-disagg .*pods 8\/8 +gangs 2\/2~/); // cut at 80 columns
+      // a wider terminal: redrawn at the new size
+      pane.run("resize-window", "-t", "t", "-x", "120", "-y", "30");
+      s0 = await pane.waitFor((x) => x.includes("gangs 2/2 running"), 2000, "the redraw at 120x30");
+      assertEquals(s0.split("\n").filter((l) => l.trim()).length >= 10, true);
+      pane.run("resize-window", "-t", "t", "-x", "80", "-y", "24");
+      await pane.waitFor((x) => !x.includes("gangs 2/2 running"), 2000, "the redraw at 80x24");
       // select the prefill clique (row 4), open it, select its first pod, read its logs
       pane.keys("j", "j", "j", "Enter", "j", "l");
       const s = await pane.waitFor(
