@@ -45,6 +45,7 @@ function flags(opts: any) {
     batchSize: opts.batchSize as number | undefined,
     intervalMs: opts.interval as number,
     batchTimeoutMs: opts.batchTimeout as number,
+    compareWindowMs: opts.metricsWindow as number | undefined,
     output: opts.output as OutputFormat,
     yes: opts.yes === true,
   };
@@ -62,7 +63,13 @@ function canaryCommand(ctx: CliContext) {
       .option("--role <role>", "only this role (roleName or clique name)")
       .option("--container <name>", "only this container")
       .option("--dry-run", "preview and validate with the server; change nothing")
-      .option("-m, --message <cause>", "change cause to record"),
+      .option("-m, --message <cause>", "change cause to record")
+      .addOption(
+        new Option(
+          "--metrics-window <duration>",
+          "canary vs stable: scrape twice this far apart (default: one scrape, lifetime values)",
+        ).argParser(parseDurationMs),
+      ),
   )
     .addHelpText(
       "after",

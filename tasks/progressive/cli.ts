@@ -31,6 +31,7 @@ export interface ProgressiveCliFlags {
   batchTimeoutMs?: number;
   output?: OutputFormat;
   yes?: boolean;
+  compareWindowMs?: number;
 }
 
 function fmtMs(x: number | null): string {
@@ -81,6 +82,7 @@ function common(
     progress: (l) => ctx.note(l),
     createdBy: creator(ctx, kube),
     historyLimit: historyLimit(ctx),
+    compareWindowMs: f.compareWindowMs,
   };
 }
 

@@ -75,6 +75,8 @@ export interface ProgressiveCommonOptions {
   scrape?: ScrapeOptions;
   /** Units per batch (overrides the stored one on promote/resume). */
   batchSize?: number;
+  /** Canary against stable: scrape window, ms (0: one scrape, lifetime values). */
+  compareWindowMs?: number;
 }
 
 /** Options of {@link startProgressive}. */
@@ -555,7 +557,7 @@ async function drive(
   kube: Kube,
   ns: string,
   initial: ProgressiveState,
-  o: ProgressiveCommonOptions & { compareWindowMs?: number },
+  o: ProgressiveCommonOptions,
 ): Promise<ProgressiveResult> {
   const name = o.name;
   let s = initial;

@@ -151,6 +151,28 @@ Deno.test("e2e progressive: bad input is refused with nothing changed", opts, as
     ], { env });
     assertEquals(lvl.code, 2, lvl.stderr);
     assertStringIncludes(lvl.stderr, 'unknown topology level "row"');
+    const dry = await runCli([
+      "rollout",
+      "canary",
+      "qwen-disagg",
+      "--image",
+      "vllm:new",
+      "--role",
+      "prefill",
+      "--dry-run",
+      ...FAST,
+    ], { env });
+    assertEquals(dry.code, 0, dry.stderr);
+    assertStringIncludes(dry.stdout, "batches (1)");
+    assertStringIncludes(dry.stdout, "dry-run");
+    const noGate = await runCli(
+      ["rollout", "start", "qwen-disagg", "--image", "vllm:new", ...FAST],
+      {
+        env,
+      },
+    );
+    assertEquals(noGate.code, 2);
+    assertStringIncludes(noGate.stderr, "needs at least one gate");
     const none = await runCli(["rollout", "promote", "qwen-disagg", ...FAST], { env });
     assertEquals(none.code, 1);
     assertStringIncludes(none.stderr, "no progressive rollout to promote");

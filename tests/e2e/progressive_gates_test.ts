@@ -273,3 +273,46 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e progressive: --no-rollback stops on a failed gate and keeps the state",
+  opts,
+  async () => {
+    const { s, env } = await sim();
+    try {
+      const r = await runCli([
+        "rollout",
+        "start",
+        "qwen-disagg",
+        "--image",
+        "vllm:slow",
+        "--role",
+        "prefill",
+        "--gate-tpot-p99",
+        "150ms",
+        "--gate-window",
+        "1200ms",
+        "--no-rollback",
+        "-o",
+        "json",
+        ...FAST,
+      ], { env });
+      assertEquals(r.code, 3, r.stderr + r.stdout);
+      const doc = JSON.parse(r.stdout);
+      assertEquals([doc.outcome, doc.state.phase, doc.gates[0].gate, doc.gates[0].pass], [
+        "stopped",
+        "Stopped",
+        "tpot-p99",
+        false,
+      ]);
+      assert(doc.gates[0].measuredMs > 150, r.stdout);
+      // one batch went out, the other pod is still stable
+      assertEquals(pods(s, "qwen-disagg-0-prefill").map(imageOf).sort(), [
+        "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.6.1",
+        "vllm:slow",
+      ]);
+    } finally {
+      await s.stop();
+    }
+  },
+);
