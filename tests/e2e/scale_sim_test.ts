@@ -304,3 +304,62 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e scale: a write failing part way says what was done and how to finish or revert",
+  opts,
+  async () => {
+    const { s } = await sim("aggregated", false);
+    try {
+      const real = await connect({ kubeconfig: s.kubeconfigPath });
+      const { ApiError } = await import("../../lib/errors.ts");
+      // the PCS template PUT fails for real (not in dry-run): the PodClique writes before it went through
+      const kube = new Proxy(real, {
+        get(target, prop, receiver) {
+          if (prop === "replace") {
+            return (r: unknown, obj: unknown, o?: { dryRun?: boolean }) => {
+              if (!o?.dryRun) {
+                return Promise.reject(
+                  new ApiError({
+                    status: 500,
+                    reason: "InternalError",
+                    verb: "update",
+                    resource: "podcliquesets.grove.io",
+                    name: "qwen-agg",
+                  }),
+                );
+              }
+              // deno-lint-ignore no-explicit-any
+              return (target.replace as any).call(target, r, obj, o);
+            };
+          }
+          const v = Reflect.get(target, prop, receiver);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+      const err = await assertRejects(
+        () =>
+          scale(kube, {
+            name: "qwen-agg",
+            namespace: NS,
+            roles: [{ role: "worker", replicas: 4 }],
+            wait: false,
+          }),
+        GroveError,
+      );
+      assertMatch(err.message, /stopped part way/);
+      assertMatch(
+        err.message,
+        /done: PodClique qwen-agg-0-worker \/scale 3 -> 4; PodClique qwen-agg-1-worker \/scale 3 -> 4/,
+      );
+      assertMatch(
+        err.message,
+        /not done: PodCliqueSet qwen-agg spec\.template\.cliques\[1\]\.spec\.replicas 3 -> 4/,
+      );
+      assertMatch(err.hint!, /to finish, run again .*--role worker=4; to revert .*--role worker=3/);
+      assertEquals(replicas(s, "podcliques", "qwen-agg-0-worker"), 4);
+    } finally {
+      await s.stop();
+    }
+  },
+);
