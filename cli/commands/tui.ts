@@ -22,6 +22,7 @@ export function tuiCommand(ctx: CliContext) {
         "Config: tui.refresh_interval (metrics refresh, default 5s), tui.color_scheme",
         "(auto, dark, light, none); NO_COLOR turns colours off.",
         "Needs a terminal: exits with code 2 when standard input or output is not one.",
+        "With -v, request logs go to stderr: send them elsewhere (2>tui.log).",
       ]),
     )
     .action(async () => {

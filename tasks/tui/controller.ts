@@ -14,7 +14,7 @@ import type { Pod, PodClique } from "../../lib/grove/types.ts";
 import type { Kube, KubeObject } from "../../lib/kube/types.ts";
 import { toYaml } from "../../lib/render/output.ts";
 import { frameLines, frameOffset, type Freshness, type HeaderInfo } from "./frame.ts";
-import type { Line } from "./lines.ts";
+import { type Line, line, seg } from "./lines.ts";
 import { type Built, tuiHealth, tuiRollouts, tuiStatus, tuiTopology } from "./reports.ts";
 import type { SourceEvent, TuiScope, TuiSnapshot } from "./source.ts";
 import {
@@ -32,14 +32,14 @@ import { type MetricsHistory, metricsView, pushReport } from "./views/metrics.ts
 import { rolloutsView } from "./views/rollouts.ts";
 import { indexOf, type Row, type ViewBody } from "./views/rows.ts";
 import { topologyView } from "./views/topology.ts";
-import { line, seg } from "./lines.ts";
+import type { MetricsReport } from "../metrics/report.ts";
 import type { StatusReport } from "../status/report.ts";
 
 /** One metrics collection for a PodCliqueSet (the controller keeps the history). */
 export type MetricsCollector = (
   target: { pcs: string; namespace: string; pods: Pod[]; cliques: PodClique[] },
   signal: AbortSignal,
-) => Promise<import("../metrics/report.ts").MetricsReport>;
+) => Promise<MetricsReport>;
 
 /** What the controller needs from outside. */
 export interface ControllerOptions {

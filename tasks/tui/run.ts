@@ -121,7 +121,7 @@ export async function runTuiSession(
   if (first.done) return timings;
   timings.firstSnapshotAt = Date.now();
   const size = terminalSize();
-  const { name: schemeName, palette } = paletteFor(o.colorScheme, o.env);
+  const { palette } = paletteFor(o.colorScheme, o.env);
   let quit = () => {};
   const controller = new TuiController({
     kube,
@@ -138,7 +138,6 @@ export async function runTuiSession(
     onQuit: () => quit(),
   });
   controller.onSource(first.value);
-  void schemeName;
 
   const crash = () => restoreTerminal();
   globalThis.addEventListener("error", crash);

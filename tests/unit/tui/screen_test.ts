@@ -278,3 +278,57 @@ Deno.test("cli: tui --help lists the keys and config", async () => {
   assertStringIncludes(r.stdout, "tui.color_scheme");
   assertStringIncludes(r.stdout, "l logs of the selected pod");
 });
+
+Deno.test({
+  name: "metrics: scraped every refresh interval only while the view is open; [ ] switch sets",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const calls: string[] = [];
+    const { c } = await scenarioController("healthy", { columns: 100, rows: 30 }, {
+      refreshMs: 1000,
+      collectMetrics: (t, signal) => {
+        calls.push(`${t.pcs}:${t.pods.length}:${t.cliques.length}`);
+        assert(!signal.aborted);
+        return Promise.resolve({
+          kind: "MetricsReport",
+          pcs: t.pcs,
+          namespace: t.namespace,
+          generatedAt: "2026-11-01T12:00:00Z",
+          windowSeconds: 1,
+          total: {
+            pods: t.pods.length,
+            scrapedPods: t.pods.length,
+            latencyMs: {},
+            outputTokensPerSec: 42,
+            waiting: 0,
+            sla: { ttft: null, tpot: null },
+          },
+          roles: [],
+          warnings: [],
+          notes: [],
+        } as unknown as MetricsReport);
+      },
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      assertEquals(calls, [], "no scrape while another view is shown");
+      c.key("4", {});
+      await new Promise((r) => setTimeout(r, 50));
+      assertEquals(calls, ["qwen-disagg:8:6"]);
+      assertMatch(screen(c), /PodCliqueSet qwen-disagg {2}inference {2}\(1\/2/);
+      assertMatch(screen(c), /^TOTAL\s+-\/-\s+-\/-\s+42\s+0/m);
+      c.key("]", {});
+      await new Promise((r) => setTimeout(r, 50));
+      assertEquals(calls[1], "sglang-chat:1:1");
+      assertStringIncludes(screen(c), "PodCliqueSet sglang-chat");
+      await new Promise((r) => setTimeout(r, 1100));
+      assertEquals(calls.length, 3, "again after the refresh interval");
+      c.key("1", {});
+      await new Promise((r) => setTimeout(r, 1100));
+      assertEquals(calls.length, 3, "stopped when the view closed");
+    } finally {
+      c.close();
+    }
+  },
+});
