@@ -405,7 +405,10 @@ export async function promote(
     phase: "Progressing",
     canaryUnits: undefined,
     batchSize: o.batchSize ?? s.batchSize,
-    message: "promoted",
+    // promoting is the operator's decision: gates no longer apply
+    gates: undefined,
+    gatePending: undefined,
+    message: s.gates ? "promoted (gates no longer apply)" : "promoted",
   }, rfcNow());
   await saveState(kube, pcs, next);
   return await drive(kube, ns, next, o);
@@ -606,6 +609,64 @@ async function drive(
     });
     return undefined;
   };
+  /** Waits until every changed clique is fully ready (after a batch, or on resume); false when interrupted. */
+  const settled = async (): Promise<boolean> => {
+    const start = Date.now();
+    const w = waitOpts(o);
+    for (;;) {
+      const objs = await loadObjects(kube, ns, name, false);
+      const ok = objs.cliques.every((q) => {
+        if (!s.cliques.some((c) => q.metadata.name.endsWith(`-${c}`))) return true;
+        const ready = objs.pods.filter((p) =>
+          p.metadata.labels?.["grove.io/podclique"] === q.metadata.name && isPodReady(p) &&
+          !p.metadata.deletionTimestamp
+        ).length;
+        return ready >= Number(q.spec?.replicas ?? 0);
+      });
+      if (ok) return true;
+      if (o.signal?.aborted) return false;
+      if (Date.now() - start > w.timeoutMs) {
+        throw new GroveError(
+          `progressive rollout of podcliqueset "${name}": pods not ready after ${
+            Math.round(w.timeoutMs / 1000)
+          }s; gates not checked`,
+          {
+            exitCode: ExitCode.TIMEOUT,
+            hint:
+              `check the pods with: kubectl grove status ${name}; continue with: kubectl grove rollout resume ${name}`,
+          },
+        );
+      }
+      await new Promise((r) => setTimeout(r, w.intervalMs));
+    }
+  };
+  /** Gates over the updated pods after a batch; a result ends the run (rolled back or stopped). */
+  const gate = async (): Promise<ProgressiveResult | undefined> => {
+    if (!s.gates) return undefined;
+    if (!(await settled())) return undefined;
+    o.progress?.(`batch ${s.batch}: checking gates over ${s.gates.windowMs / 1000}s`);
+    const w = await scrapeWindows(kube, ns, name, updatedFilter(s), s.gates.windowMs, {
+      ...o.scrape,
+      signal: o.signal,
+    });
+    if (o.signal?.aborted) return undefined; // gatePending stays: a resume checks again
+    const gates = evaluateGates(s.gates, w.windows);
+    const failed = gates.filter((g) => !g.pass);
+    await save({
+      lastGates: gates,
+      gatePending: undefined,
+      message: failed.length
+        ? `gate failed after batch ${s.batch}: ${failed.map((g) => g.gate).join(", ")}`
+        : `gates passed after batch ${s.batch}`,
+    });
+    if (!failed.length) return undefined;
+    if (s.rollback !== false) {
+      const r = await rollBack(kube, ns, s, s.message, o);
+      return { ...r, batches: batches + r.batches, gates };
+    }
+    await save({ phase: "Stopped" });
+    return result(name, ns, "stopped", s.message, { state: s, batches, gates });
+  };
   for (;;) {
     if (o.signal?.aborted) {
       return result(
@@ -615,6 +676,12 @@ async function drive(
         `interrupted after batch ${s.batch}; the state is kept: continue with kubectl grove rollout resume ${name}`,
         { state: s, batches },
       );
+    }
+    if (s.gatePending) {
+      // interrupted between a batch and its gate check: check before going on
+      const stop = await gate();
+      if (stop) return stop;
+      if (s.gatePending) continue;
     }
     const objs = await loadObjects(kube, ns, name, s.domainKey !== undefined);
     let units = pendingUnits({
@@ -680,6 +747,11 @@ async function drive(
     assertReplaceable(name, units, constraints);
     const batch = planBatches(units, constraints, s.batchSize)[0];
     o.progress?.(`batch ${s.batch + 1}: replacing ${batch.map((u) => u.id).join(", ")}`);
+    // gatePending is set before the pods go: an interruption anywhere after this still gets the check
+    await save({
+      gatePending: s.gates ? true : undefined,
+      message: `replacing batch ${s.batch + 1} (${batch.map((u) => u.id).join(", ")})`,
+    });
     let done: boolean;
     try {
       done = await replaceBatch(kube, ns, name, batch, constraints, waitOpts(o));
@@ -698,30 +770,6 @@ async function drive(
       batch: s.batch + 1,
       message: `batch ${s.batch + 1} ready (${batch.map((u) => u.id).join(", ")})`,
     });
-    if (s.gates) {
-      o.progress?.(`batch ${s.batch}: checking gates over ${s.gates.windowMs / 1000}s`);
-      const w = await scrapeWindows(kube, ns, name, updatedFilter(s), s.gates.windowMs, {
-        ...o.scrape,
-        signal: o.signal,
-      });
-      if (o.signal?.aborted) continue;
-      const gates = evaluateGates(s.gates, w.windows);
-      const failed = gates.filter((g) => !g.pass);
-      await save({
-        lastGates: gates,
-        message: failed.length
-          ? `gate failed after batch ${s.batch}: ${failed.map((g) => g.gate).join(", ")}`
-          : `gates passed after batch ${s.batch}`,
-      });
-      if (failed.length) {
-        if (s.rollback !== false) {
-          const r = await rollBack(kube, ns, s, s.message, o);
-          return { ...r, batches: batches + r.batches, gates };
-        }
-        await save({ phase: "Stopped" });
-        return result(name, ns, "stopped", s.message, { state: s, batches, gates });
-      }
-    }
   }
   if (s.domainKey && s.currentDomain) {
     const stop = await checkDomain();

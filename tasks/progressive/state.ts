@@ -96,6 +96,8 @@ export interface ProgressiveState {
   rollback?: boolean;
   /** The last gate verdicts. */
   lastGates?: GateResult[];
+  /** A batch is done but its gates are not checked yet (checked first on resume). */
+  gatePending?: boolean;
   /** Human-readable summary of the last transition. */
   message: string;
   /** When it started (RFC 3339). */
