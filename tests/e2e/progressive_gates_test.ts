@@ -316,3 +316,59 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e progressive: a gated run interrupted before its check is checked on resume",
+  opts,
+  async () => {
+    const { s } = await sim();
+    try {
+      const kube = await connect({ kubeconfig: s.kubeconfigPath });
+      const ac = new AbortController();
+      const lines: string[] = [];
+      const gates = { ttftP99Ms: 20_000, tpotP99Ms: 500, windowMs: 800 };
+      const first = await startProgressive(kube, {
+        kind: "gated",
+        name: "qwen-disagg",
+        namespace: "inference",
+        image: "vllm:fast",
+        role: "prefill",
+        gates,
+        intervalMs: 20,
+        signal: ac.signal,
+        progress: (l) => {
+          lines.push(l);
+          if (l.startsWith("batch 1: checking gates")) ac.abort();
+        },
+      });
+      assertEquals(first.outcome, "interrupted", lines.join("\n"));
+      const p = s.store.list("podcliquesets", "inference").find((x) =>
+        x.metadata.name === "qwen-disagg"
+      )!;
+      const state = JSON.parse(p.metadata.annotations!["kubectl-grove.io/rollout-state"]);
+      assertEquals([state.phase, state.batch, state.gatePending], ["Progressing", 1, true]);
+      const resumed: string[] = [];
+      const again = await startProgressive(kube, {
+        kind: "gated",
+        name: "qwen-disagg",
+        namespace: "inference",
+        image: "vllm:fast",
+        role: "prefill",
+        gates,
+        intervalMs: 20,
+        progress: (l) => resumed.push(l),
+      });
+      assertEquals(again.outcome, "complete", resumed.join("\n"));
+      assertStringIncludes(resumed.join("\n"), "continuing the gated rollout");
+      assertEquals(
+        resumed.findIndex((l) => l.startsWith("batch 1: checking gates")) >= 0,
+        true,
+        resumed.join("\n"),
+      );
+      assertEquals(again.gates?.every((g) => g.pass), true);
+      assert(pods(s, "qwen-disagg-0-prefill").every((x) => imageOf(x) === "vllm:fast"));
+    } finally {
+      await s.stop();
+    }
+  },
+);
