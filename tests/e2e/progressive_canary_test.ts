@@ -182,3 +182,42 @@ Deno.test("e2e progressive: bad input is refused with nothing changed", opts, as
     await s.stop();
   }
 });
+
+Deno.test(
+  "e2e progressive: a canary of a scaling-group role replaces one group replica",
+  opts,
+  async () => {
+    const { s, env } = await sim();
+    try {
+      const r = await runCli([
+        "rollout",
+        "canary",
+        "qwen-disagg",
+        "--image",
+        "vllm:lead",
+        "--role",
+        "dleader",
+        "--pods",
+        "1",
+        "-o",
+        "json",
+        ...FAST,
+      ], { env });
+      assertEquals(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      assertEquals(doc.outcome, "canary");
+      assertEquals(doc.plannedBatches.length, 1);
+      assertEquals(doc.comparison.canary.pods, 1);
+      const leaders = [0, 1].map((j) => images(s, `qwen-disagg-0-decode-${j}-dleader`)[0]);
+      assertEquals(leaders.filter((x) => x === "vllm:lead").length, 1);
+      const big = await runCli(["rollout", "abort", "qwen-disagg", ...FAST], { env });
+      assertEquals(big.code, 0, big.stderr);
+      assertEquals(
+        [0, 1].map((j) => images(s, `qwen-disagg-0-decode-${j}-dleader`)[0]).includes("vllm:lead"),
+        false,
+      );
+    } finally {
+      await s.stop();
+    }
+  },
+);
