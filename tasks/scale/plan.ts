@@ -380,7 +380,9 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
           }
         }
         units.push({
-          label: `set replica ${i} (gang ${base}): ${shapes.length} pods`,
+          label: `set replica ${i} (gang ${base}): ${shapes.length} pod${
+            shapes.length === 1 ? "" : "s"
+          }`,
           gang: base,
           newGang: true,
           shapes,

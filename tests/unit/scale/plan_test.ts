@@ -131,6 +131,7 @@ Deno.test("plan: --replicas distributes over worker roles by largest remainder a
   const p = planScale(await input("healthy", "qwen-disagg"), { replicas: 5 });
   assertEquals(p.changes.map((c) => [c.role, c.target]), [["prefill", 3], ["decode", 2]]);
   assertMatch(p.rounding!.summary, /prefill 2\.5 -> 3 \(rounded up\), decode 2\.5 -> 2/);
+  await assertGolden("healthy/scale.replicas.table", renderScalePlan(p, PLAIN));
   assert(!p.changes.some((c) => c.role === "frontend"), "frontend has no GPUs: not a worker");
 });
 
@@ -145,6 +146,7 @@ Deno.test("plan: --set-replicas scales the PCS; placement per new gang", async (
   assertEquals(p.changes[0].gpusDelta, 2);
   assert(p.placement.fits);
   assertEquals(p.placement.units[0].gang, "sglang-chat-1");
+  await assertGolden("healthy/scale.set-replicas.table", renderScalePlan(p, PLAIN));
 });
 
 Deno.test("plan: fragmented cluster has free GPUs but no 4-GPU block: no capacity, needs --force", async () => {
