@@ -712,7 +712,7 @@ async function drive(
       if (left <= 0 || !units.length) {
         await save({
           phase: "Canary",
-          message: `canary: ${newUnits.length} unit(s) on ${s.image}; promote or abort`,
+          message: `${newUnits.length} unit(s) on ${s.image}; promote or abort`,
         });
         const comparison = await compareGroups(kube, ns, s, name, o.compareWindowMs ?? 0, o.scrape);
         return result(name, ns, "canary", s.message, { state: s, batches, comparison });
