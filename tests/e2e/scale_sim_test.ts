@@ -363,3 +363,27 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e scale: the preview and server dry-run take a constant number of requests",
+  opts,
+  async () => {
+    const { s } = await sim("healthy", false);
+    try {
+      const kube = await connect({ kubeconfig: s.kubeconfigPath });
+      const r = await scale(kube, {
+        name: "qwen-disagg",
+        namespace: NS,
+        roles: [{ role: "prefill", replicas: 3 }, { role: "decode", replicas: 3 }],
+        dryRun: true,
+      });
+      assertEquals(r.outcome, "dry-run");
+      // 1 get + 7 lists (cliques, groups, gangs, pods, nodes, 2 topology kinds) + 1 dry-run per write
+      assertEquals(r.plan.writes.length, 3);
+      assertEquals(kube.requests.length, 8 + 3);
+      assert(kube.requests.slice(8).every((q) => q.path.includes("dryRun=All")));
+    } finally {
+      await s.stop();
+    }
+  },
+);
