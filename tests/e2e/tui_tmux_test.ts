@@ -73,6 +73,11 @@ Deno.test({
       assertMatch(s, /grove tui {2}ctx sim {2}ns inference {2}live /);
       assertMatch(s, /llama-disagg-0 +Running +score 0\.62/);
       assertEquals(pane.flag("alternate_on"), "1");
+      // one list per kind at start, then only watches: no list polling for the whole session
+      const lists = () =>
+        sim.requestLog.count((e) => e.method === "GET" && !/watch=/.test(e.query));
+      const listsAtStart = lists();
+      assert(listsAtStart <= 10, `${listsAtStart} lists at start`);
 
       // a gang score changes in the simulator: on screen within 2 s
       sim.store.update("podgangs", "inference", "llama-disagg-0", (o) => {
@@ -121,6 +126,7 @@ Deno.test({
         "the countdown to tick",
       );
 
+      assertEquals(lists(), listsAtStart, "no list requests after the first screen");
       pane.keys("?");
       await pane.waitFor((x) => x.includes("termination countdowns tick"), 2000, "help");
       pane.keys("Escape");
@@ -140,7 +146,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "tui e2e: l shows logs, a stopped API server makes the header STALE, Ctrl-C quits (exit 0) and restores the terminal",
+    "tui e2e: redraws on resize, l shows logs, a stopped API server makes the header STALE, Ctrl-C quits (exit 0) and restores the terminal",
   ignore: !TMUX,
   ...opts,
   fn: async () => {
