@@ -332,3 +332,30 @@ Deno.test({
     }
   },
 });
+
+Deno.test("cli: tui.refresh_interval below 1s or malformed is a config error naming the setting", async () => {
+  const short = await runCli(["tui"], {
+    tty: true,
+    answers: [],
+    env: { KUBECTL_GROVE_TUI_REFRESH_INTERVAL: "100ms" },
+  });
+  assertEquals(short.code, 1);
+  assertMatch(short.stderr, /tui\.refresh_interval: 100ms is too short \(at least 1s\)/);
+  const bad = await runCli(["tui"], {
+    tty: true,
+    answers: [],
+    env: { KUBECTL_GROVE_TUI_REFRESH_INTERVAL: "fast" },
+  });
+  assertEquals(bad.code, 1);
+  assertMatch(bad.stderr, /tui\.refresh_interval: expected a duration like 5s/);
+});
+
+Deno.test("screen: a tiny terminal still gets exactly its size in every view", async () => {
+  const { c } = await scenarioController("fragmented", { columns: 40, rows: 8 });
+  for (const v of ["1", "2", "3", "4", "5"]) {
+    c.key(v, {});
+    const lines = c.frame();
+    assertEquals(lines.length, 8, `view ${v}`);
+    for (const l of lines) assert([...lineText(l)].length <= 40, lineText(l));
+  }
+});
