@@ -165,6 +165,19 @@ Deno.test("e2e progressive: bad input is refused with nothing changed", opts, as
     assertEquals(dry.code, 0, dry.stderr);
     assertStringIncludes(dry.stdout, "batches (1)");
     assertStringIncludes(dry.stdout, "dry-run");
+    const declined = await runCli([
+      "rollout",
+      "canary",
+      "qwen-disagg",
+      "--image",
+      "vllm:new",
+      "--role",
+      "prefill",
+      "--interval",
+      "20ms",
+    ], { env, answers: ["n"] });
+    assertEquals(declined.code, 0, declined.stderr);
+    assertStringIncludes(declined.stdout, "cancelled; nothing was changed");
     const noGate = await runCli(
       ["rollout", "start", "qwen-disagg", "--image", "vllm:new", ...FAST],
       {
