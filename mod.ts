@@ -298,3 +298,4 @@ export {
   findProblems,
 } from "./tasks/diag/bundle.ts";
 export { redactObject, redactText } from "./tasks/diag/redact.ts";
+export * from "./tasks/scale/mod.ts";

@@ -50,6 +50,10 @@ const steps: { title: string; argv: string[] }[] = [
   { title: "Cluster capacity and fragmentation", argv: ["topology", "--cluster"] },
   { title: "Live engine metrics", argv: ["metrics", pcs ?? "", "--window", "1s"] },
   { title: "Plan against reality", argv: ["compare", pcs ?? "", "--window", "1s"] },
+  {
+    title: "Scaling preview: GPU impact and placement, nothing changed",
+    argv: ["scale", pcs ?? "", "--replicas=5", "--dry-run"],
+  },
   { title: "Revision history", argv: ["rollout", "history", pcs ?? ""] },
 ];
 
