@@ -31,6 +31,8 @@ import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from "./
 import { FaultInjector, type SimFaults } from "./faults.ts";
 import { loadScenario, type Scenario } from "./fixtures.ts";
 import { renderKubeconfig, writeKubeconfig } from "./kubeconfig.ts";
+import { ACCESS_REVIEW, readOnlyAllows, reviewAccess } from "./access_review.ts";
+import { openApiDocument, openApiIndex } from "./openapi.ts";
 import { handleLog, handleProxy } from "./pod_io.ts";
 import { RequestLog } from "./request_log.ts";
 import { parseTarget, splitApiPath, verbOf } from "./router.ts";
@@ -105,7 +107,6 @@ export interface SimCluster {
 }
 
 const USERS = { admin: "admin", readOnly: "readonly" } as const;
-const READ_VERBS = new Set(["get", "list", "watch"]);
 
 function randomToken(): string {
   const b = crypto.getRandomValues(new Uint8Array(24));
@@ -161,19 +162,31 @@ async function route(
     return new Response("ok", { headers: { "content-type": "text/plain" } });
   }
   if (path === "/api" && get) return jsonResponse(coreVersions(address));
-  if (path === "/apis" && get) return jsonResponse(groupList(ctx.served));
+  const discovered = [...ctx.served, ACCESS_REVIEW];
+  if (path === "/apis" && get) return jsonResponse(groupList(discovered));
+  if (path === "/openapi/v3" && get) return jsonResponse(openApiIndex(ctx.served));
+  if (path.startsWith("/openapi/v3/") && get) {
+    const doc = await openApiDocument(ctx.served, path.slice("/openapi/v3/".length));
+    if (!doc) throw pathNotFound();
+    return jsonResponse(doc);
+  }
   const split = splitApiPath(path);
   if (!split) throw pathNotFound();
   const { group, version, parts } = split;
   if (path.startsWith("/apis/") && path.split("/").length === 3 && get) {
-    const g = apiGroup(ctx.served, group || path.split("/")[2]);
+    const g = apiGroup(discovered, group || path.split("/")[2]);
     if (!g) throw pathNotFound();
     return jsonResponse(g);
   }
   if (parts.length === 0 && get) {
-    const list = resourceList(ctx.served, group, version);
+    const list = resourceList(discovered, group, version);
     if (!list) throw pathNotFound();
     return jsonResponse(list);
+  }
+  if (group === ACCESS_REVIEW.group && version === "v1" && parts[0] === ACCESS_REVIEW.plural) {
+    if (req.method !== "POST" || parts.length > 1) throw methodNotAllowed();
+    const body = new Uint8Array(await req.arrayBuffer());
+    return jsonResponse(reviewAccess(user, body, req.headers.get("content-type") ?? ""), 201);
   }
   const t = parseTarget(ctx.served, group, version, parts);
   if (!t) throw pathNotFound();
@@ -191,10 +204,7 @@ async function handleResource(
   const verb = verbOf(req.method, t, watch);
   const sub = t.sub;
   if (sub && !(t.r.subresources as readonly string[]).includes(sub)) throw pathNotFound();
-  if (
-    user === USERS.readOnly &&
-    (!READ_VERBS.has(verb) || sub === "log" || sub === "proxy")
-  ) {
+  if (user === USERS.readOnly && !readOnlyAllows(verb, sub)) {
     throw forbidden(
       user,
       verb,

@@ -182,6 +182,51 @@ Deno.test({
         }
       });
 
+      await t.step("apply, create (server-side validation), explain and auth can-i", async () => {
+        const dir = await Deno.makeTempDir();
+        try {
+          const manifest = (replicas: number, extra = "") =>
+            `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: e2e-applied
+spec:
+  replicas: ${replicas}
+  template:
+    cliques:
+      - name: a
+        spec:
+          roleName: a
+          replicas: 1${extra}
+          podSpec:
+            containers:
+              - name: a
+                image: registry.example/a:1
+`;
+          await Deno.writeTextFile(`${dir}/pcs.yaml`, manifest(1));
+          assert.match(await ok("apply", "-f", `${dir}/pcs.yaml`), /e2e-applied created/);
+          await Deno.writeTextFile(`${dir}/pcs.yaml`, manifest(2));
+          assert.match(await ok("apply", "-f", `${dir}/pcs.yaml`), /e2e-applied configured/);
+          assert.equal(sim.store.get("pcs", ns, "e2e-applied")!.spec.replicas, 2);
+          const dup = await kubectl("create", "-f", `${dir}/pcs.yaml`);
+          assert.match(dup.stderr, /AlreadyExists.*"e2e-applied" already exists/);
+          await Deno.writeTextFile(`${dir}/bad.yaml`, manifest(-1));
+          const neg = await kubectl("apply", "-f", `${dir}/bad.yaml`);
+          assert.notEqual(neg.code, 0);
+          assert.match(neg.stderr, /spec.replicas: Invalid value: -1/);
+          await Deno.writeTextFile(`${dir}/unknown.yaml`, manifest(1, "\n          bogus: 1"));
+          const unknown = await kubectl("apply", "-f", `${dir}/unknown.yaml`);
+          assert.match(unknown.stderr, /unknown field "spec.template.cliques\[0\].spec.bogus"/);
+          assert.match(await ok("delete", "-f", `${dir}/pcs.yaml`), /deleted/);
+          assert.match(await ok("explain", "pcs.spec.replicas"), /FIELD: replicas <integer>/);
+          assert.equal((await ok("auth", "can-i", "patch", "pcs")).trim(), "yes");
+          const ro = await kubectl("--context", "sim-readonly", "auth", "can-i", "patch", "pcs");
+          assert.equal(ro.stdout.trim(), "no");
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      });
+
       await t.step("the read-only context may read but not write", async () => {
         const r = await kubectl("--context", "sim-readonly", "get", "pcs");
         assert.equal(r.code, 0, r.stderr);
