@@ -339,7 +339,9 @@ function parseSampleLine(text: string): RawSample {
   if (parts.length > 2) {
     // OpenMetrics exemplars start with '#'; ignore them
     const hash = parts.indexOf("#");
-    if (hash === 0) throw new LineError(`sample "${name}" has no value before "#" (truncated line?)`);
+    if (hash === 0) {
+      throw new LineError(`sample "${name}" has no value before "#" (truncated line?)`);
+    }
     if (hash < 0 || hash > 2) throw new LineError(`too many fields after "${name}": "${rest}"`);
     parts.length = hash;
   }
