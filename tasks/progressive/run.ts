@@ -51,6 +51,7 @@ import {
   type ProgressiveKind,
   type ProgressiveState,
   requireState,
+  withState,
 } from "./state.ts";
 
 /** Options every progressive step shares. */
@@ -237,6 +238,15 @@ export async function startProgressive(
   const objs = await loadObjects(kube, ns, o.name, true);
   assertNotDeleting(objs.pcs, "start a progressive rollout");
   const existing = checkNoOther(objs.pcs, { kind: o.kind, image: o.image });
+  if (existing && o.dryRun) {
+    return result(
+      o.name,
+      ns,
+      "dry-run",
+      `would continue the ${existing.kind} rollout to ${existing.image} from batch ${existing.batch}; nothing changed`,
+      { state: existing },
+    );
+  }
   if (existing) {
     o.progress?.(
       `continuing the ${existing.kind} rollout to ${existing.image} (batch ${existing.batch})`,
@@ -310,14 +320,7 @@ export async function startProgressive(
     rollback: o.gates ? o.rollback !== false : undefined,
     by: o.createdBy,
   }, now);
-  const desired = { ...(pausedPcs(next, now) ?? next) };
-  desired.metadata = {
-    ...desired.metadata,
-    annotations: {
-      ...desired.metadata.annotations,
-      "kubectl-grove.io/rollout-state": JSON.stringify(state),
-    },
-  };
+  const desired = withState(pausedPcs(next, now) ?? next, state);
   const plannedBatches = planned.map((b) => b.map((u) => u.id));
   const res = await runChange(kube, {
     before: objs.pcs,
@@ -450,13 +453,9 @@ async function rollBack(
     }
     const next = structuredClone(pcs);
     next.spec.template = structuredClone(rev.template);
-    next.metadata.annotations = {
-      ...next.metadata.annotations,
-      "kubectl-grove.io/rollout-state": JSON.stringify(state),
-    };
     const res = await runChange(kube, {
       before: pcs,
-      next,
+      next: withState(next, state),
       changeCause: `${cause} (back to revision ${rev.revision})`,
       createdBy: o.createdBy ?? kube.contextName,
       historyLimit: o.historyLimit,
