@@ -16,11 +16,12 @@ const DROP_MS = Number(Deno.env.get("WATCH_DROP_MS") ?? 300);
 Deno.test("watch: streams dropped every few hundred ms, no change missed, final report equals a fresh one", async () => {
   const sim = await startSimCluster({ scenario: "fragmented" });
   const ac = new AbortController();
+  let consumer: Promise<void> | undefined;
   try {
     const kube = await connect({ kubeconfig: sim.kubeconfigPath });
     sim.faults.set({ dropWatchAfterMs: DROP_MS });
     const reports: StatusReport[] = [];
-    const consumer = (async () => {
+    consumer = (async () => {
       for await (
         const r of watchStatus(kube, { name: "llama-disagg" }, {
           signal: ac.signal,
@@ -61,6 +62,7 @@ Deno.test("watch: streams dropped every few hundred ms, no change missed, final 
     assert(changes > 20);
   } finally {
     ac.abort();
+    await consumer?.catch(() => {});
     await sim.stop();
   }
 });
