@@ -282,7 +282,9 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     const r = resourceOfObject(o);
     if (r && servedSet.has(r)) toLoad.push(o);
   }
-  store.load(toLoad);
+  // the scenario's objects are fresh from the loader: adopt them; copy the caller's
+  const own = new Set(opts.objects ?? []);
+  store.load(toLoad.map((o) => (own.has(o) ? structuredClone(o) : o)), { adopt: true });
 
   const faults = new FaultInjector(opts.faults);
   const requestLog = new RequestLog();

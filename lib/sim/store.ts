@@ -359,6 +359,10 @@ export class SimStore {
    * generation when present; assigns a new resourceVersion.
    */
   put(input: KubeObject): KubeObject {
+    return this.#put(input, true);
+  }
+
+  #put(input: KubeObject, copy: boolean): KubeObject {
     const r = resourceOfObject(input);
     if (!r) {
       throw new GroveError(
@@ -378,9 +382,13 @@ export class SimStore {
     return this.#write(r, obj, exists ? "MODIFIED" : "ADDED");
   }
 
-  /** Loads many objects at once and starts the watch history after them (older watches get 410). */
-  load(objects: Iterable<KubeObject>): void {
-    for (const o of objects) this.put(o);
+  /**
+   * Loads many objects at once and starts the watch history after them
+   * (older watches get 410). With `adopt`, the objects are stored as they are,
+   * not copied (the caller must not change them afterwards).
+   */
+  load(objects: Iterable<KubeObject>, opts: { adopt?: boolean } = {}): void {
+    for (const o of objects) this.#put(o, !opts.adopt);
     this.compact();
   }
 

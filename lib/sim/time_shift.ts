@@ -26,17 +26,19 @@ export function shiftTimestamp(s: string, deltaMs: number): string {
   return `${base}.${f}Z`;
 }
 
+function looksLikeTimestamp(v: string): boolean {
+  return v.length >= 20 && v.length <= 35 && v.charCodeAt(4) === 45 && v.charCodeAt(10) === 84;
+}
+
 /** Returns a deep copy of a JSON value with every RFC 3339 timestamp string shifted by `deltaMs`. */
 export function shiftTimestamps<T>(value: T, deltaMs: number): T {
   if (deltaMs === 0) return value;
   const walk = (v: unknown): unknown => {
-    if (typeof v === "string") {
-      return v.length >= 20 && v.length <= 40 ? shiftTimestamp(v, deltaMs) : v;
-    }
+    if (typeof v === "string") return looksLikeTimestamp(v) ? shiftTimestamp(v, deltaMs) : v;
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === "object") {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+      for (const k in v) out[k] = walk((v as Record<string, unknown>)[k]);
       return out;
     }
     return v;
