@@ -299,3 +299,4 @@ export {
 } from "./tasks/diag/bundle.ts";
 export { redactObject, redactText } from "./tasks/diag/redact.ts";
 export * from "./tasks/scale/mod.ts";
+export * from "./tasks/tui/mod.ts";
