@@ -20,6 +20,10 @@ until Ctrl-C, so run it in one terminal and, in another:
   export KUBECONFIG=<the printed path>
   kubectl get pcs,pclq,pods
 
+  --operator        run the Grove operator simulation (scaling and rollouts act on pods,
+                    deletions finish); without it the scenario stays as recorded
+  --no-shift-times  keep the recorded timestamps instead of moving them to now
+
 scenarios: ${listScenarios().join(", ") || "(none found)"}`;
 
 function fail(msg: string, code = 2): never {
@@ -27,10 +31,13 @@ function fail(msg: string, code = 2): never {
   Deno.exit(code);
 }
 
-function parseArgs(args: string[]): { scenario: string; port: number; shiftTimes: boolean } {
+function parseArgs(
+  args: string[],
+): { scenario: string; port: number; shiftTimes: boolean; operator: boolean } {
   let scenario: string | undefined;
   let port = 0;
   let shiftTimes = true;
+  let operator = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => {
@@ -49,22 +56,28 @@ function parseArgs(args: string[]): { scenario: string; port: number; shiftTimes
         fail(`--port must be 0..65535, got "${v}"`);
       }
     } else if (a === "--no-shift-times") shiftTimes = false;
+    else if (a === "--operator") operator = true;
     else if (a.startsWith("-")) fail(`unknown flag ${a}`);
     else if (scenario === undefined) scenario = a;
     else fail(`unexpected argument "${a}"`);
   }
-  return { scenario: scenario ?? "healthy", port, shiftTimes };
+  return { scenario: scenario ?? "healthy", port, shiftTimes, operator };
 }
 
 if (import.meta.main) {
   const opts = parseArgs(Deno.args);
   const t0 = performance.now();
   try {
-    const sim = await startSimCluster(opts);
+    const operator = opts.operator
+      ? (await import("../lib/sim/operator.ts")).simOperator()
+      : undefined;
+    const sim = await startSimCluster({ ...opts, operator });
     const ms = Math.round(performance.now() - t0);
     console.log(`export KUBECONFIG=${sim.kubeconfigPath}`);
     console.error(
-      `sim: serving "${opts.scenario}" (${sim.store.size} objects) at ${sim.server}, started in ${ms} ms; contexts sim (admin) and sim-readonly; Ctrl-C stops`,
+      `sim: serving "${opts.scenario}" (${sim.store.size} objects) at ${sim.server}, started in ${ms} ms${
+        operator ? " with the operator simulation" : ""
+      }; contexts sim (admin) and sim-readonly; Ctrl-C stops`,
     );
     let stopping = false;
     const stop = async () => {
