@@ -9,7 +9,7 @@
  * import { connect, status } from "https://<host>/kubectl-grove/mod.ts";
  * const kube = await connect({ context: "prod" });
  * const report = await status(kube, { name: "qwen-disagg", namespace: "inference" });
- * console.log(report.items[0].summary);
+ * console.log(report.summary, report.podCliqueSets[0]?.cliques.length);
  * ```
  *
  * @module
