@@ -35,6 +35,7 @@ import {
   StatusError,
   unsupportedMediaType,
 } from "./status.ts";
+import { decodeProtobufObject } from "./protobuf.ts";
 import { type IncludeObject, toTable } from "./table.ts";
 import { validateObject } from "./validate.ts";
 
@@ -43,7 +44,10 @@ export interface HandlerRequest {
   method: string;
   url: URL;
   headers: Headers;
+  /** The body as text. */
   body: string;
+  /** The body as bytes (protobuf). */
+  raw?: Uint8Array;
 }
 
 function isGrove(r: ResourceDescriptor): boolean {
@@ -215,6 +219,15 @@ export function handleGet(ctx: SimContext, t: ApiTarget, req: HandlerRequest): R
 }
 
 function parseBody(req: HandlerRequest, yamlOk = false): unknown {
+  if ((req.headers.get("content-type") ?? "").includes("protobuf")) {
+    try {
+      return decodeProtobufObject(req.raw ?? new TextEncoder().encode(req.body));
+    } catch (e) {
+      throw new StatusError(
+        status(415, "UnsupportedMediaType", `${(e as Error).message}; send JSON instead`),
+      );
+    }
+  }
   if (!req.body.trim()) throw badRequest("the request body is empty");
   try {
     return JSON.parse(req.body);
@@ -370,6 +383,16 @@ export async function handleCreate(
   }
   if (hasStatus(t.r) && isGrove(t.r)) delete obj.status;
   if (t.r.kind === "Pod") obj.status = { phase: "Pending", qosClass: "BestEffort" };
+  if (t.r.kind === "Namespace") obj.status = { phase: "Active" };
+  if (t.r.kind === "Secret" && obj.stringData && typeof obj.stringData === "object") {
+    // the API server folds stringData into data
+    const enc = new TextEncoder();
+    obj.data = { ...(obj.data ?? {}) };
+    for (const [k, v] of Object.entries(obj.stringData as Record<string, string>)) {
+      obj.data[k] = btoa(String.fromCharCode(...enc.encode(String(v))));
+    }
+    delete obj.stringData;
+  }
   const headers = await validate(t, obj, undefined, req.url);
   const created = ctx.store.create(t.r, obj, { dryRun });
   return jsonResponse(jsonOf(created), 201, headers);

@@ -142,9 +142,9 @@ function namespacesOf(objects: readonly KubeObject[], extra: string[]): KubeObje
   }));
 }
 
-async function readBody(req: Request): Promise<string> {
-  if (req.method === "GET" || req.method === "HEAD") return "";
-  return await req.text();
+async function readBody(req: Request): Promise<Uint8Array> {
+  if (req.method === "GET" || req.method === "HEAD") return new Uint8Array();
+  return new Uint8Array(await req.arrayBuffer());
 }
 
 async function route(
@@ -214,11 +214,13 @@ async function handleResource(
       t.r.namespaced ? t.namespace : undefined,
     );
   }
+  const raw = await readBody(req);
   const hreq: HandlerRequest = {
     method: req.method,
     url,
     headers: req.headers,
-    body: await readBody(req),
+    body: new TextDecoder().decode(raw),
+    raw,
   };
   if (sub === "log") {
     if (req.method !== "GET") throw methodNotAllowed();

@@ -219,6 +219,11 @@ spec:
           assert.match(unknown.stderr, /unknown field "spec.template.cliques\[0\].spec.bogus"/);
           assert.match(await ok("delete", "-f", `${dir}/pcs.yaml`), /deleted/);
           assert.match(await ok("explain", "pcs.spec.replicas"), /FIELD: replicas <integer>/);
+          // typed kubectl commands send protobuf bodies
+          await ok("create", "configmap", "e2e-cm", "--from-literal=a=b");
+          assert.deepEqual(sim.store.get("configmaps", ns, "e2e-cm")!.data, { a: "b" });
+          await ok("create", "namespace", "e2e-ns");
+          assert.ok(sim.store.get("namespaces", undefined, "e2e-ns"));
           assert.equal((await ok("auth", "can-i", "patch", "pcs")).trim(), "yes");
           const ro = await kubectl("--context", "sim-readonly", "auth", "can-i", "patch", "pcs");
           assert.equal(ro.stdout.trim(), "no");
