@@ -358,6 +358,39 @@ Deno.test("simulated cluster API semantics", async (t) => {
       },
     );
 
+    await t.step(
+      "watch: initial events, sendInitialEvents bookmark, timeoutSeconds, Table events; 405",
+      async () => {
+        const lines = (text: string) => text.trim().split("\n").map((l) => JSON.parse(l));
+        const initial = lines((await call("GET", `${PCS}?watch=1&timeoutSeconds=1`)).text);
+        assert.deepEqual(
+          initial.map((e) => `${e.type} ${e.object.metadata.name}`),
+          sim.store.list("pcs", NS).map((o) => `ADDED ${o.metadata.name}`),
+          "no rv: the current state, then closed by the timeout",
+        );
+        const listed = lines(
+          (await call(
+            "GET",
+            `${PCS}?watch=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1`,
+          )).text,
+        );
+        const end = listed.find((e) => e.type === "BOOKMARK");
+        assert.equal(end.object.metadata.annotations["k8s.io/initial-events-end"], "true");
+        const tables = lines(
+          (await call("GET", `${PCS}?watch=1&timeoutSeconds=1`, undefined, {
+            accept: "application/json;as=Table;v=v1;g=meta.k8s.io",
+          })).text,
+        );
+        assert.equal(tables[0].object.kind, "Table");
+        assert.equal(tables[0].object.rows[0].cells[0], sim.store.list("pcs", NS)[0].metadata.name);
+        const post = await call("POST", `${PCS}/demo`, {});
+        assert.equal(post.status, 405);
+        assert.equal(post.json.reason, "MethodNotAllowed");
+        assert.equal((await call("DELETE", `${PCS}/demo/status`)).status, 405);
+        assert.equal((await call("GET", `${PCS}/demo/frobnicate`)).status, 404);
+      },
+    );
+
     await t.step("logs: containers, tail, previous, and the API server's 400s", async () => {
       const base = `/api/v1/namespaces/${NS}/pods`;
       const l = await call("GET", `${base}/demo-0-frontend-abcde/log?tailLines=1`);
