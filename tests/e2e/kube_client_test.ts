@@ -182,7 +182,11 @@ Deno.test("kube client against the simulated cluster with faults: reads retried 
     await client.patch(Resources.podcliquesets, "qwen-disagg", {
       metadata: { labels: { step: "1" } },
     }, "merge");
-    await new Promise((r) => setTimeout(r, 300));
+    // let the stream drop and reconnect at least twice more (bounded), then change again
+    const watches = () => client.requests.filter((r) => r.path.includes("watch=1")).length;
+    for (let waited = 0; watches() < 3 && waited < 5000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await client.patch(Resources.podcliquesets, "qwen-disagg", {
       metadata: { labels: { step: "2" } },
     }, "merge");
