@@ -72,13 +72,8 @@ if (import.meta.main) {
       ? (await import("../lib/sim/operator.ts")).simOperator()
       : undefined;
     const sim = await startSimCluster({ ...opts, operator });
-    const ms = Math.round(performance.now() - t0);
-    console.log(`export KUBECONFIG=${sim.kubeconfigPath}`);
-    console.error(
-      `sim: serving "${opts.scenario}" (${sim.store.size} objects) at ${sim.server}, started in ${ms} ms${
-        operator ? " with the operator simulation" : ""
-      }; contexts sim (admin) and sim-readonly; Ctrl-C stops`,
-    );
+    // Handlers first: a caller may send SIGINT as soon as it reads the
+    // export line, and it must get the clean-up, not the default exit.
     let stopping = false;
     const stop = async () => {
       if (stopping) return;
@@ -89,6 +84,13 @@ if (import.meta.main) {
     };
     Deno.addSignalListener("SIGINT", stop);
     if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+    const ms = Math.round(performance.now() - t0);
+    console.error(
+      `sim: serving "${opts.scenario}" (${sim.store.size} objects) at ${sim.server}, started in ${ms} ms${
+        operator ? " with the operator simulation" : ""
+      }; contexts sim (admin) and sim-readonly; Ctrl-C stops`,
+    );
+    console.log(`export KUBECONFIG=${sim.kubeconfigPath}`);
   } catch (e) {
     if (e instanceof GroveError) {
       console.error(`error: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ""}`);

@@ -373,7 +373,7 @@ export class SimStore {
         },
       );
     }
-    const obj = clone(input);
+    const obj = copy ? clone(input) : input;
     if (!obj.metadata?.name) {
       throw new GroveError(`a ${r.kind} without metadata.name cannot be stored`);
     }

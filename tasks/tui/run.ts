@@ -164,6 +164,10 @@ export async function runTuiSession(
     let drawn = false;
     instance = ink.inkRender(ink.React.createElement(App), {
       exitOnCtrlC: false,
+      // ink treats any CI=... environment as non-interactive (it then draws
+      // only the last frame on exit); the tui runs only on a terminal (checked
+      // above), so ask for the interactive renderer whenever stdout is one.
+      interactive: hooks.stdout ? Boolean(hooks.stdout.isTTY) : true,
       alternateScreen: true,
       patchConsole: true,
       maxFps: 20,
