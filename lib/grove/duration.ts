@@ -202,3 +202,8 @@ function trimNum(n: number): string {
   // Up to 9 significant decimals, no trailing zeros (Go prints the shortest form).
   return String(Number(n.toFixed(9)));
 }
+
+/** A time as Kubernetes writes it: RFC 3339 in UTC, whole seconds (`2026-11-23T10:46:12Z`). */
+export function rfc3339(t: Date | number): string {
+  return new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z");
+}

@@ -31,6 +31,11 @@ export const RevisionAnnotations = {
   revisionHistory: "kubectl-grove.io/revision-history",
   /** Mean PodGang placement score when the change was made (rollout status shows before/now). */
   placementScore: "kubectl-grove.io/placement-score",
+  /**
+   * How a progressive rollout to this template ended: `promoted <time>`,
+   * `completed <time>` or `aborted <time>: <reason>` (history shows it).
+   */
+  rolloutOutcome: "kubectl-grove.io/rollout-outcome",
 } as const;
 
 /** Annotations kubectl-grove keeps on a PodCliqueSet. */

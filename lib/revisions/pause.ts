@@ -8,6 +8,7 @@
 
 import type { PodCliqueSet, UpdateStrategyType } from "../grove/types.ts";
 import { PcsAnnotations } from "./keys.ts";
+import { rfc3339 } from "../grove/duration.ts";
 
 /** The update strategy in effect (`RollingRecreate` when unset). */
 export function strategyOf(pcs: PodCliqueSet): UpdateStrategyType {
@@ -36,7 +37,7 @@ export function pausedPcs(pcs: PodCliqueSet, now: Date): PodCliqueSet | undefine
   next.metadata.annotations = {
     ...next.metadata.annotations,
     [PcsAnnotations.pausedFrom]: strategyOf(pcs),
-    [PcsAnnotations.pausedAt]: now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    [PcsAnnotations.pausedAt]: rfc3339(now),
   };
   next.spec.updateStrategy = { ...next.spec.updateStrategy, type: "OnDelete" };
   return next;

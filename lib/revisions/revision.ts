@@ -16,6 +16,7 @@ import type { KubeObject } from "../kube/types.ts";
 import type { PodCliqueSet, PodCliqueSetTemplateSpec } from "../grove/types.ts";
 import { stableHash } from "./hash.ts";
 import { MANAGED_BY_TOOL, RevisionAnnotations, RevisionLabels } from "./keys.ts";
+import { rfc3339 } from "../grove/duration.ts";
 
 /** An `apps/v1` ControllerRevision. */
 export interface ControllerRevision extends KubeObject {
@@ -45,6 +46,8 @@ export interface RevisionInfo {
   previousNumbers: number[];
   /** Mean placement score when recorded, if known. */
   placementScore?: number;
+  /** How a progressive rollout to this template ended (`promoted <time>`, ...), if one did. */
+  rolloutOutcome?: string;
   /** The stored template. */
   template?: PodCliqueSetTemplateSpec;
   /** resourceVersion of the ControllerRevision (for preconditions). */
@@ -73,10 +76,6 @@ export interface RecordMeta {
   unrecorded?: boolean;
   /** Mean placement score at the time of the change. */
   placementScore?: number;
-}
-
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 function annotationsOf(meta: RecordMeta): Record<string, string> {
@@ -154,6 +153,7 @@ export function readRevision(cr: ControllerRevision): RevisionInfo {
     previousNumbers: (a[RevisionAnnotations.revisionHistory] ?? "").split(",").filter((x) => x)
       .map(Number),
     placementScore: score !== undefined && score !== "" ? Number(score) : undefined,
+    rolloutOutcome: a[RevisionAnnotations.rolloutOutcome] || undefined,
     template,
     resourceVersion: cr.metadata.resourceVersion,
   };

@@ -9,7 +9,7 @@
 import { isApiStatus } from "../errors.ts";
 import { Resources } from "../kube/resources.ts";
 import type { Kube } from "../kube/types.ts";
-import { revisionSelector } from "./keys.ts";
+import { RevisionAnnotations, revisionSelector } from "./keys.ts";
 import {
   type ControllerRevision,
   planRecording,
@@ -71,4 +71,34 @@ export async function recordChange(
   await applyRevisionActions(kube, ns, actions);
   for (const a of [...actions].reverse()) if (a.op !== "delete") return a.object.revision;
   return Math.max(0, ...objects.map((o) => Number(o.revision)));
+}
+
+/**
+ * Notes on the newest revision holding template `hash` how a progressive
+ * rollout to it ended (a merge patch of one annotation). Returns the revision
+ * number, or undefined when no revision holds the template (nothing written).
+ */
+export async function markRolloutOutcome(
+  kube: Kube,
+  namespace: string,
+  pcs: string,
+  hash: string,
+  outcome: string,
+): Promise<number | undefined> {
+  const { revisions } = await listRevisions(kube, namespace, pcs);
+  const rev = [...revisions].reverse().find((r) => r.hash === hash);
+  if (!rev) return undefined;
+  try {
+    await kube.patch(
+      Resources.controllerrevisions,
+      rev.name,
+      { metadata: { annotations: { [RevisionAnnotations.rolloutOutcome]: outcome } } },
+      "merge",
+      { namespace },
+    );
+  } catch (e) {
+    if (isApiStatus(e, 404)) return undefined;
+    throw e;
+  }
+  return rev.revision;
 }

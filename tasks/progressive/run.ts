@@ -14,7 +14,7 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import { pausedPcs, resumedPcs } from "../../lib/revisions/pause.ts";
 import { templateHash } from "../../lib/revisions/revision.ts";
-import { listRevisions } from "../../lib/revisions/store.ts";
+import { listRevisions, markRolloutOutcome } from "../../lib/revisions/store.ts";
 import { isPodReady, podRestarts } from "../../lib/grove/relations.ts";
 import { assertNotDeleting, getPcs } from "../rollout/common.ts";
 import { runChange } from "../rollout/change.ts";
@@ -53,6 +53,7 @@ import {
   requireState,
   withState,
 } from "./state.ts";
+import { rfc3339 } from "../../lib/grove/duration.ts";
 
 /** Options every progressive step shares. */
 export interface ProgressiveCommonOptions {
@@ -498,11 +499,36 @@ async function rollBack(
   }
   pcs = await getPcs(kube, ns, name);
   await saveState(kube, pcs, undefined, (p) => resumedPcs(p) ?? p);
+  await noteOutcome(kube, ns, s, `aborted ${rfc3339(Date.now())}: ${cause}`, o);
   return result(name, ns, "rolled-back", `rolled back: ${cause}`, {
     batches,
     revision,
     gates: s.lastGates,
   });
+}
+
+/**
+ * Marks the rollout's target revision with how it ended, so `rollout history`
+ * shows promoted and aborted templates. The rollout itself is already done:
+ * a failure here is reported, not thrown.
+ */
+async function noteOutcome(
+  kube: Kube,
+  ns: string,
+  s: ProgressiveState,
+  outcome: string,
+  o: ProgressiveCommonOptions,
+): Promise<void> {
+  try {
+    const rev = await markRolloutOutcome(kube, ns, o.name, s.toHash, outcome);
+    if (rev !== undefined) o.progress?.(`revision ${rev}: ${outcome}`);
+  } catch (e) {
+    o.progress?.(
+      `note: could not mark the revision of the new template (${
+        e instanceof Error ? e.message : String(e)
+      }); the rollout itself is done`,
+    );
+  }
 }
 
 function waitOpts(o: ProgressiveCommonOptions) {
@@ -776,6 +802,13 @@ async function drive(
   }
   const pcs = await getPcs(kube, ns, name);
   await saveState(kube, pcs, undefined, (p) => resumedPcs(p) ?? p);
+  await noteOutcome(
+    kube,
+    ns,
+    s,
+    `${s.kind === "canary" ? "promoted" : "completed"} ${rfc3339(Date.now())}`,
+    o,
+  );
   return result(
     name,
     ns,

@@ -10,6 +10,7 @@
 import { GroveError } from "../../lib/errors.ts";
 import type { PodCliqueSet } from "../../lib/grove/types.ts";
 import { PcsAnnotations } from "../../lib/revisions/keys.ts";
+import { rfc3339 } from "../../lib/grove/duration.ts";
 
 /** Which command started the rollout. */
 export type ProgressiveKind = "canary" | "rack-by-rack" | "gated";
@@ -106,10 +107,6 @@ export interface ProgressiveState {
   updatedAt: string;
   /** Who started it. */
   by?: string;
-}
-
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 /**

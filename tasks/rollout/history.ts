@@ -42,6 +42,8 @@ export interface HistoryEntry {
   previousNumbers: number[];
   /** For an earlier number of a restored template: the number it carries now. */
   restoredAs?: number;
+  /** How a progressive rollout to this template ended (`promoted <time>`, `aborted <time>: why`). */
+  rolloutOutcome?: string;
 }
 
 /** `kind: RolloutHistory`. */
@@ -113,6 +115,7 @@ export function buildHistoryReport(pcs: PodCliqueSet, revisions: RevisionInfo[])
       images: templateImages(r.template),
       changes: prev ? summaryChanges(prev, r.template) : [],
       previousNumbers: r.previousNumbers,
+      rolloutOutcome: r.rolloutOutcome,
     });
     prev = r.template;
   }

@@ -39,7 +39,7 @@ export function renderHistory(r: HistoryReport, style: Style, now: Date, wide = 
     e.unrecorded && e.revision !== null ? "(unrecorded)" : (e.createdBy ?? "-"),
     e.images.map((i) => (wide ? i : shortImage(i))).join(",") || "-",
     (wide ? e.changes : compactChanges(e.changes)).join("; ") || "-",
-    e.changeCause ?? "-",
+    (e.changeCause ?? "-") + (e.rolloutOutcome ? ` [${e.rolloutOutcome.split(" ")[0]}]` : ""),
   ]);
   out.push(
     renderTable(["revision", "age", "created-by", "images", "changes", "change-cause"], rows)
@@ -65,6 +65,7 @@ export function renderRevision(r: RevisionInfo, current: boolean): string {
     `  created by:   ${r.unrecorded ? "(unrecorded change)" : (r.createdBy ?? "-")}`,
     `  change cause: ${r.changeCause ?? "-"}`,
   ];
+  if (r.rolloutOutcome) lines.push(`  rollout:      ${r.rolloutOutcome}`);
   if (r.previousNumbers.length) {
     lines.push(`  also was:     revision ${r.previousNumbers.join(", ")}`);
   }

@@ -1,5 +1,5 @@
 // End to end on the simulator: canary promoted, canary aborted, bad input.
-import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
 import { simOperator } from "../../lib/sim/operator.ts";
@@ -83,7 +83,18 @@ Deno.test("e2e progressive: canary of 1 prefill pod, then promote", opts, async 
     );
     assertEquals(after.metadata.annotations?.["kubectl-grove.io/rollout-state"], undefined);
     const h = await runCli(["rollout", "history", "qwen-disagg", "-o", "json"], { env });
-    assert(JSON.parse(h.stdout).entries.length >= 2, h.stdout);
+    const entries = JSON.parse(h.stdout).entries as {
+      images: string[];
+      current: boolean;
+      rolloutOutcome?: string;
+    }[];
+    assert(entries.length >= 2, h.stdout);
+    // the promoted template is the current revision and says it was promoted
+    const cur = entries.find((e) => e.current)!;
+    assert(cur.images.includes("vllm:new"), h.stdout);
+    assertMatch(cur.rolloutOutcome ?? "", /^promoted \d{4}-/);
+    const histTable = await runCli(["rollout", "history", "qwen-disagg"], { env });
+    assertStringIncludes(histTable.stdout, "[promoted]");
   } finally {
     await s.stop();
   }
@@ -117,6 +128,10 @@ Deno.test("e2e progressive: canary aborted restores the template and the pods", 
     assertEquals(after.metadata.annotations?.["kubectl-grove.io/rollout-state"], undefined);
     const h = await runCli(["rollout", "history", "qwen-disagg", "-o", "json"], { env });
     assertStringIncludes(h.stdout, "abort canary rollout");
+    // the abandoned template keeps its revision, marked aborted with the reason
+    const bad = (JSON.parse(h.stdout).entries as { images: string[]; rolloutOutcome?: string }[])
+      .find((e) => e.images.includes("fe:bad"));
+    assertMatch(bad?.rolloutOutcome ?? "", /^aborted \d{4}-.*: abort canary rollout of fe:bad/);
   } finally {
     await s.stop();
   }
