@@ -89,7 +89,9 @@ export async function runRestart(
     );
   } else {
     ctx.print(
-      `podcliqueset/${name} restarted: ${res.plan.total} pods in ${res.completedBatches} batches`,
+      `podcliqueset/${name} restarted: ${res.plan.total} pods in ${res.completedBatches} batch${
+        res.completedBatches === 1 ? "" : "es"
+      }`,
     );
   }
 }

@@ -214,6 +214,11 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
       failing: [],
     });
   }
+  // Pods replaced since the update started: the pace counts only these, not
+  // pods of roles the change left alone (already on their target hash).
+  const up0 = pcs.status?.updateProgress?.updateStartedAt;
+  const startSec = up0 ? Math.floor(Date.parse(up0) / 1000) * 1000 : NaN;
+  let replacedReady = 0;
   const podsByClique = new Map<string, Pod[]>();
   for (const p of i.pods) {
     if (p.metadata.deletionTimestamp) continue;
@@ -249,7 +254,11 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
       if (ready) rp.ready++;
       if (isNew) {
         rp.updated++;
-        if (ready) rp.updatedReady++;
+        if (ready) {
+          rp.updatedReady++;
+          const born = Date.parse(p.metadata.creationTimestamp ?? "");
+          if (Number.isFinite(startSec) && born >= startSec) replacedReady++;
+        }
         const f = failingReason(p);
         if (f) rp.failing.push(`${p.metadata.name}: ${f}`);
       } else rp.old++;
@@ -316,9 +325,9 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
   // pace
   let estimate: RolloutStatusReport["estimate"] = {};
   const startedAt = up?.updateStartedAt ? Date.parse(up.updateStartedAt) : NaN;
-  if (phase === "Progressing" && Number.isFinite(startedAt) && totals.updatedReady > 0) {
+  if (phase === "Progressing" && Number.isFinite(startedAt) && replacedReady > 0) {
     const elapsed = Math.max(1, now.getTime() - startedAt);
-    const perMs = totals.updatedReady / elapsed;
+    const perMs = replacedReady / elapsed;
     estimate = {
       podsPerMinute: Math.round(perMs * 60_000 * 100) / 100,
       remainingMs: Math.round((totals.desired - totals.updatedReady) / perMs),

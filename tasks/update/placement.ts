@@ -8,10 +8,12 @@
 
 import { gpusAllocatedByNode, nodeGpus, podGpus, podRef } from "../../lib/grove/relations.ts";
 import type { Node, Pod, PodCliqueSet } from "../../lib/grove/types.ts";
+import { stableStringify } from "../../lib/revisions/hash.ts";
 import { summarizeTemplate } from "../../lib/revisions/summary.ts";
 
+/** Equal as JSON, whatever the key order (a manifest may list keys differently from the server). */
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return stableStringify(a ?? null) === stableStringify(b ?? null);
 }
 
 /**
@@ -80,7 +82,11 @@ export function checkPlacement(
       else g.topologyConstraint = structuredClone(o.topologyConstraint);
       out.push(`kept the topology constraint of scaling group ${g.name} (--preserve-placement)`);
     } else {
-      out.push(`the topology constraint of scaling group ${g.name} changes`);
+      out.push(
+        `the topology constraint of scaling group ${g.name} changes: ${
+          describe(o.topologyConstraint)
+        } -> ${describe(g.topologyConstraint)}`,
+      );
     }
   }
   const oldSummary = new Map(summarizeTemplate(bt).map((s) => [s.clique, s]));

@@ -283,3 +283,47 @@ Deno.test("e2e: answering no on a terminal changes nothing; yes applies", opts, 
     await sim.stop();
   }
 });
+
+Deno.test(
+  "e2e: rollout diff is coloured on a terminal only; restart --force asks before deleting",
+  opts,
+  async () => {
+    const sim = await startSimCluster({ scenario: "healthy" });
+    try {
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const up = await runCli(["update", PCS, "--image", NEW, "--role", "prefill", "--yes"], {
+        env,
+      });
+      assertEquals(up.code, 0, up.stderr);
+      const tty = await runCli(["rollout", "diff", PCS, "--revision", "1"], { env, tty: true });
+      assertEquals(tty.code, 0, tty.stderr);
+      assertStringIncludes(tty.stdout, "\x1b[31m-");
+      assertStringIncludes(tty.stdout, "\x1b[32m+");
+      const piped = await runCli(["rollout", "diff", PCS, "--revision", "1"], { env });
+      assertEquals(piped.code, 0, piped.stderr);
+      assert(!piped.stdout.includes("\x1b["), "plain when piped");
+      assertMatch(piped.stdout, /^-\s+image: .*vllm-runtime:0\.6\.1$/m);
+      assertMatch(piped.stdout, /^\+\s+image: .*vllm-runtime:0\.6\.2$/m);
+      const noColor = await runCli(["rollout", "diff", PCS, "--revision", "1"], {
+        env: { ...env, NO_COLOR: "1" },
+        tty: true,
+      });
+      assert(!noColor.stdout.includes("\x1b["), "NO_COLOR is honoured");
+
+      const pods = () => sim.store.list("pods", NS).map((p) => p.metadata.name).sort().join(",");
+      const before = pods();
+      const no = await runCli(["restart", PCS, "--role", "frontend", "--force"], {
+        env,
+        answers: ["n"],
+      });
+      assertEquals(no.code, 0, no.stderr);
+      assertMatch(
+        no.stderr,
+        /Delete all 2 pods at once\? Cliques go below minAvailable \[y\/N\] cancelled; nothing was changed/,
+      );
+      assertEquals(pods(), before, "declined: no pod deleted");
+    } finally {
+      await sim.stop();
+    }
+  },
+);

@@ -71,7 +71,7 @@ Deno.test("e2e restart: batches keep every clique at or above minAvailable", opt
     ], { env });
     assertEquals(forced.code, 0, forced.stderr);
     assertMatch(forced.stdout, /2 pods in 1 batch \(--force: all at once\)/);
-    assertMatch(forced.stdout, /restarted: 2 pods in 1 batches/);
+    assertMatch(forced.stdout, /restarted: 2 pods in 1 batch$/m);
     assert(
       !sim.store.list("pods", NS).some((p) => leaders.includes(p.metadata.name)),
       "leaders replaced",

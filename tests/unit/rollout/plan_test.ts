@@ -137,6 +137,13 @@ Deno.test("placement: constraints kept with --preserve-placement, GPU changes wa
   assertEquals(kept.spec.template.cliques[1].topologyConstraint, { pack: { required: "rack" } });
   assertMatch(w2[0], /kept the topology constraint of clique worker/);
   assertMatch(w2[1], /"rack" domains .*placement cannot be kept as is/);
+  // The same constraints with keys in another order (a manifest written by
+  // hand or by kubectl) are no change.
+  const reordered = structuredClone(a);
+  reordered.spec.template.topologyConstraint = { pack: { preferred: "host", required: "rack" } };
+  const withSet = structuredClone(a);
+  withSet.spec.template.topologyConstraint = { pack: { required: "rack", preferred: "host" } };
+  assertEquals(checkPlacement(withSet, reordered, false), []);
 });
 
 Deno.test("restart plan: never below minAvailable, not-ready pods first, refusal names the clique", () => {
@@ -259,6 +266,23 @@ Deno.test("status phases: failed, paused, waiting for deletes, stalled, estimate
   const r = buildRolloutStatus(input);
   assertEquals([r.phase, r.totals.updatedReady, r.totals.old], ["Progressing", 1, 2]);
   assertEquals(r.estimate.remainingMs, 20 * 60_000, "1 pod in 10 minutes: 2 left take 20");
+  // Pods of a role the change left alone (on their hash since before the
+  // update started) are not part of the pace.
+  const fq = clique("demo-0-frontend", "frontend", 2, 2, "f");
+  const untouched = ["f1", "f2"].map((n) => {
+    const p = pod(n, "demo-0-frontend", "f", true);
+    p.metadata.creationTimestamp = "2025-12-30T00:00:00Z";
+    return p;
+  });
+  const mixed = buildRolloutStatus({
+    ...input,
+    cliques: [fq, q],
+    pods: [...untouched, ...pods],
+  });
+  assertEquals([mixed.totals.updatedReady, mixed.totals.desired], [3, 5]);
+  assertEquals(mixed.estimate, { podsPerMinute: 0.1, remainingMs: 20 * 60_000 });
+  const none = buildRolloutStatus({ ...input, pods: [...untouched, ...pods.slice(1)] });
+  assertEquals(none.estimate, {}, "no pod replaced yet: no pace, no estimate");
   const failing = buildRolloutStatus({
     ...input,
     pods: [
