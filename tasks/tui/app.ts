@@ -41,8 +41,8 @@ export function frameElement(ink: InkModule, lines: Line[], palette: Palette) {
             inverse: l.selected,
           }, s.text)
         ),
-        // an empty line still takes its row
-        l.segments.length === 0 ? " " : null,
+        // an empty line still takes its row (ink drops a Text with no characters)
+        l.segments.every((s) => s.text === "") ? " " : null,
       )
     ),
   );

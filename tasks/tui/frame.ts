@@ -88,7 +88,7 @@ function tabsLine(state: TuiState): Line {
   return line(...parts);
 }
 
-function footerLine(state: TuiState): Line {
+function footerLine(state: TuiState, width: number): Line {
   if (state.filterDraft !== undefined) {
     return line(
       seg("/", "key", true),
@@ -119,7 +119,10 @@ function footerLine(state: TuiState): Line {
     ["q", "quit"],
   ];
   if (state.view === "metrics") keys.splice(3, 0, ["[ ]", "set"]);
-  return line(...keys.flatMap(([k, what]) => [seg(k, "key", true), seg(` ${what}  `, "dim")]));
+  // narrow terminals: one space between keys, so `q quit` stays visible
+  const wide = keys.reduce((n, [k, what]) => n + k.length + what.length + 3, 0) <= width;
+  const gap = wide ? "  " : " ";
+  return line(...keys.flatMap(([k, what]) => [seg(k, "key", true), seg(` ${what}${gap}`, "dim")]));
 }
 
 /** The full screen. */
@@ -155,7 +158,7 @@ export function frameLines(i: FrameInput): Line[] {
   }
   while (out.length < height - 1) out.push(line());
   const lines = out.slice(0, height - 1);
-  lines.push(footerLine(state));
+  lines.push(footerLine(state, width));
   return lines.map((l) => fitLine(l, width));
 }
 

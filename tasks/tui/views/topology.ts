@@ -103,11 +103,12 @@ function domainRows(
   const leaf = d.children.length === 0;
   const open = i.expanded[id] ?? (!leaf || d.allocatedBySelection > 0);
   const arrow = !hasChildren ? "  " : open ? (i.unicode ? "▾ " : "- ") : (i.unicode ? "▸ " : "+ ");
+  // marks first, details after: at 80 columns the marks stay on screen
   const flags: Segment[] = [];
-  if (d.label) flags.push(seg(` [${d.label}]`, LABEL_TONE[d.label] ?? "normal", true));
-  if (shape > 1 && d.free >= shape && d.largestFreeBlock < shape) {
-    flags.push(seg(` fragmented: ${d.free} free, no node fits ${shape}`, "bad"));
-  }
+  // (the free column is padded, so the first mark needs no leading space)
+  if (d.label) flags.push(seg(`[${d.label}]`, LABEL_TONE[d.label] ?? "normal", true));
+  const fragmented = shape > 1 && d.free >= shape && d.largestFreeBlock < shape;
+  if (fragmented) flags.push(seg(`${flags.length ? " " : ""}fragmented`, "bad", true));
   const rows: Row[] = [{
     id,
     line: line(
@@ -120,8 +121,9 @@ function domainRows(
         i.unicode,
       ),
       seg(` ${cell(`${d.allocated}/${d.allocatable}`, 9, true)} free ${cell(String(d.free), 4)}`),
-      seg(` max ${d.largestFreeBlock} · ${d.nodeCount} nodes`, "dim"),
       ...flags,
+      seg(` max ${d.largestFreeBlock} · ${d.nodeCount} nodes`, "dim"),
+      ...(fragmented ? [seg(` (${d.free} free, no node fits ${shape})`, "bad")] : []),
     ),
     expandable: hasChildren,
     open: hasChildren && open,

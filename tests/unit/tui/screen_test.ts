@@ -31,6 +31,18 @@ Deno.test("screen: exactly 24 lines of at most 80 columns, header, tabs and key 
   assertEquals(lineText(lines[2]).length, 80);
 });
 
+Deno.test("screen: at 80 columns every view's footer ends with q quit", async () => {
+  const { c } = await scenarioController("healthy");
+  for (const k of ["1", "2", "3", "4", "5"]) {
+    c.key(k, {});
+    const last = screen(c).split("\n").at(-1)!;
+    assertMatch(last, /\? help +q quit/, `view ${k}: ${last}`);
+    assert([...last].length <= 80);
+  }
+  c.key("4", {});
+  assertMatch(screen(c).split("\n").at(-1)!, /\[ \] set/);
+});
+
 Deno.test("screen: redraws for a new size", async () => {
   const { c } = await scenarioController("healthy");
   let redraws = 0;
@@ -202,6 +214,22 @@ Deno.test("ink: a frame renders to the same text through ink's renderToString", 
   );
   const strip = (s: string) => s.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
   assertEquals(strip(out), strip(linesText(lines)));
+});
+
+Deno.test("ink: blank lines keep their row (help overlay is 24 rows with the footer last)", async () => {
+  const ink = await loadInk();
+  const { c } = await scenarioController("healthy");
+  c.key("?", {});
+  const lines = c.frame();
+  assert(lines.some((l) => lineText(l) === ""), "the help has blank lines");
+  const out = ink.inkRenderToString(
+    frameElement(ink, lines, paletteFor("none", () => undefined).palette),
+    { columns: 80 },
+  );
+  const rows = out.split("\n");
+  assertEquals(rows.length, 24);
+  assertMatch(rows[23], /Esc close/);
+  assertEquals(rows.map((l) => l.trimEnd()), lines.map((l) => lineText(l).trimEnd()));
 });
 
 Deno.test("metrics view: roles with TTFT/TPOT p50/p99, throughput, queue and sparklines", () => {

@@ -13,7 +13,7 @@ import { hierarchyView } from "../../../tasks/tui/views/hierarchy.ts";
 import { rolloutsView } from "../../../tasks/tui/views/rollouts.ts";
 import { topologyView } from "../../../tasks/tui/views/topology.ts";
 import type { ViewBody } from "../../../tasks/tui/views/rows.ts";
-import { scenarioSnapshot, SCOPE } from "./helpers.ts";
+import { scenarioController, scenarioSnapshot, SCOPE, screen } from "./helpers.ts";
 
 const rowsText = (b: ViewBody) => linesText(b.rows.map((r) => r.line));
 
@@ -135,8 +135,18 @@ Deno.test("topology: fragmented domains are marked", async () => {
   const text = rowsText(
     topologyView({ report: w.report, cluster: c.report, expanded: {}, unicode: false, width: 160 }),
   );
-  assertMatch(text, /fragmented: \d+ free, no node fits 8/);
+  assertMatch(text, /fragmented max \d+ · \d+ nodes \(\d+ free, no node fits 8\)/);
   assertMatch(text, /\[split\]|\[fragmented\]/);
+});
+
+Deno.test("topology: at 80 columns the placement and fragmentation marks stay on screen", async () => {
+  const { c } = await scenarioController("fragmented");
+  c.key("2", {});
+  const rows = screen(c).split("\n");
+  const zone = rows.find((l) => l.includes("zone us-east-1a"));
+  assertMatch(zone ?? "", /\[optimal\] fragmented/, rows.join("\n"));
+  assertMatch(rows.find((l) => l.includes("rack rack-a1")) ?? "", /\[split\]/);
+  assertMatch(rows.find((l) => l.includes("zone us-east-1b")) ?? "", / fragmented/);
 });
 
 Deno.test("rollouts: per-role progress of the updating PodCliqueSet", async () => {
