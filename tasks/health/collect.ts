@@ -6,7 +6,6 @@
  * @module
  */
 
-import { GroveError } from "../../lib/errors.ts";
 import { LabelKeys, MANAGED_BY_GROVE, partOfSelector } from "../../lib/grove/labels.ts";
 import type {
   Event,
@@ -18,6 +17,7 @@ import type {
 } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube, ListOptions } from "../../lib/kube/types.ts";
+import { groveMissing, pcsNotFound } from "../status/collect.ts";
 import { listOptional } from "../topology/collect.ts";
 
 /** The objects a health report is built from. */
@@ -94,12 +94,11 @@ export async function collectHealth(
     kube.list<Pod>(Resources.pods, lo.pods),
     listOptional<Event>(kube, Resources.events, lo.events),
   ]);
-  if (pcs.failure === "absent") {
-    throw new GroveError("the API server does not serve podcliquesets.grove.io", {
-      hint: "is the Grove operator installed? (kubectl get crd podcliquesets.grove.io)",
-    });
-  }
+  if (pcs.failure === "absent") throw groveMissing(kube, Resources.podcliquesets, pcs.error);
   for (const l of [pcs, pclq, pg]) if (l.failure === "forbidden") throw l.error!;
+  if (opts.pcs !== undefined && pcs.items.length === 0) {
+    throw await pcsNotFound(kube, opts.pcs, opts.namespace);
+  }
   const missing: string[] = [];
   if (events.failure) {
     missing.push(

@@ -98,7 +98,8 @@ export interface HealthIssue {
     | "NotReady"
     | "FailedScheduling"
     | "MissingPodClique"
-    | "MissingPods";
+    | "MissingPods"
+    | "NoStatus";
   /** The object, as `pod/<name>` or `podclique/<name>`. */
   object: string;
   /** What is wrong, with the reason. */
@@ -115,7 +116,7 @@ export interface GangHealth {
   namespace: string;
   /** PodCliqueSet. */
   pcs: string;
-  /** `status.phase`; `NotCreated` when the PodGang object does not exist yet. */
+  /** `status.phase`; `Unknown` when the PodGang has no status yet, `NotCreated` when it does not exist yet. */
   phase: string;
   /** Placement score, when written. */
   placementScore?: number;
@@ -370,6 +371,14 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
           message: "PodClique object not found: the operator has not created it yet",
         });
       }
+      if (obj && !obj.status) {
+        issues.push({
+          kind: "NoStatus",
+          object: `podclique/${cn}`,
+          message:
+            "no status yet (the operator has not reconciled it): ready pods counted from the pods; a MinAvailableBreached countdown cannot be known",
+        });
+      }
       if (pods.length < replicas && obj) {
         issues.push({
           kind: "MissingPods",
@@ -402,7 +411,15 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
       }
     }
     countdowns.sort((a, b) => a.remainingMs - b.remainingMs);
-    const phase = gang?.status?.phase ?? (gang ? "Pending" : "NotCreated");
+    const phase = gang?.status?.phase ?? (gang ? "Unknown" : "NotCreated");
+    if (gang && !gang.status?.phase) {
+      issues.push({
+        kind: "NoStatus",
+        object: `podgang/${gangName}`,
+        message:
+          "no status yet (the scheduler has not reported on it): phase and placement score unknown",
+      });
+    }
     const unhealthy = countdowns.length > 0 || cliques.some((c) => c.verdict === "BREACHED") ||
       phase === "Failed";
     const degraded = !unhealthy &&
@@ -489,7 +506,13 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
   const healthyN = gangs.filter((g) => g.status === "Healthy").length;
   const all = gangs.flatMap((g) => g.countdowns.map((c) => ({ g, c })))
     .sort((a, b) => a.c.remainingMs - b.c.remainingMs);
-  if (pcsList.length === 0) notes.push("no PodCliqueSets found");
+  if (pcsList.length === 0) {
+    notes.push(
+      objects.namespace === undefined
+        ? "no PodCliqueSets found in any namespace"
+        : `no PodCliqueSets found in namespace "${objects.namespace}" (look in every namespace with -A)`,
+    );
+  }
   return {
     apiVersion: REPORT_API_VERSION,
     kind: "HealthReport",

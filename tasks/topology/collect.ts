@@ -7,6 +7,7 @@
  */
 
 import { type ApiError, GroveError, isApiStatus } from "../../lib/errors.ts";
+import { groveMissing, pcsNotFound } from "../status/collect.ts";
 import { partOfSelector } from "../../lib/grove/labels.ts";
 import type {
   ClusterTopology,
@@ -135,16 +136,27 @@ export async function collectTopology(
     listOptional<ClusterTopologyBinding>(kube, Resources.clustertopologybindings),
     listOptional<ClusterTopology>(kube, Resources.clustertopologies),
   ]);
-  if (pcs?.failure === "absent") {
-    throw new GroveError("the API server does not serve podcliquesets.grove.io", {
-      hint: "is the Grove operator installed? (kubectl get crd podcliquesets.grove.io)",
-    });
-  }
+  if (pcs?.failure === "absent") throw groveMissing(kube, Resources.podcliquesets, pcs.error);
   if (pcs?.failure === "forbidden") throw pcs.error!;
+  if (opts.pcs !== undefined && pcs && pcs.items.length === 0) {
+    throw await pcsNotFound(kube, opts.pcs, ns);
+  }
+  if (opts.cluster && nodes.failure === "forbidden") {
+    throw new GroveError(
+      `topology --cluster needs to list nodes, and listing nodes (cluster-scoped) is forbidden for context "${kube.contextName}"`,
+      {
+        hint:
+          `ask your cluster admin for 'list' on nodes (check with: kubectl auth can-i list nodes); ${
+            opts.pcs ? "without --cluster" : "meanwhile, kubectl grove topology <podcliqueset>"
+          } shows where your pods landed, by node name`,
+        cause: nodes.error,
+      },
+    );
+  }
   const missing: string[] = [];
   if (nodes.failure === "forbidden") {
     missing.push(
-      "nodes: listing nodes is forbidden (cluster-scoped): no topology levels, GPU capacity or free GPUs; pods are shown by node name only",
+      "nodes: listing nodes is forbidden (cluster-scoped): no node labels (domains), GPU capacity or free GPUs; pods are shown by node name only (ask for 'list' on nodes: kubectl auth can-i list nodes)",
     );
   }
   if (pods.scope === "namespace") {

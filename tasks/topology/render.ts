@@ -61,8 +61,10 @@ function packText(g: GangPlacement): string {
 }
 
 function spansText(g: GangPlacement): string {
+  if (g.pods === 0) return "no pods";
   if (g.scheduledPods === 0) return "not scheduled";
-  return g.spans.map((s) =>
+  if (g.spans.every((s) => s.domains.length === 0)) return "nodes gone";
+  return g.spans.filter((s) => s.domains.length > 0).map((s) =>
     `${s.domains.length} ${
       s.domains.length === 1 ? s.level : s.level === "host" ? "hosts" : `${s.level}s`
     }`

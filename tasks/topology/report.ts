@@ -457,6 +457,7 @@ export function buildTopologyReport(
     if (st) return nodeStateValue(st, key);
     return key === HOST_KEY ? node : undefined;
   };
+  const onKnownNode = (node: string) => objects.nodesForbidden || nodeByName.has(node);
   const warnings: PlacementWarning[] = [];
   const pcsOut: PcsPlacement[] = [];
   const gangInfo = new Map<string, GangPlacement>();
@@ -486,14 +487,18 @@ export function buildTopologyReport(
       const pods = podsByGang.get(pcsKey(ns, g.metadata.name)) ?? [];
       const pack = resolvePack(g, pcs, levels);
       const scheduled = pods.filter((p) => p.node);
+      // Pods bound to a node that no longer exists have no domain: they do not count in spans.
+      const placed = scheduled.filter((p) => onKnownNode(p.node!));
       const spans: GangSpan[] = gangLevels.map((l) => ({
         level: l.domain,
         key: l.key,
-        domains: [...new Set(scheduled.map((p) => valueOf(p.node!, l.key) ?? "<none>"))].sort(),
+        domains: [...new Set(placed.map((p) => valueOf(p.node!, l.key) ?? "<none>"))].sort(),
       }));
       const packKey = narrowestPackKey(pack, levels);
-      const packSpan = packKey && scheduled.length
-        ? spanAt(spans, packKey, scheduled, valueOf)
+      // Without nodes only the host level is known: a wider pack level cannot be judged.
+      const judgeable = packKey !== undefined && (!objects.nodesForbidden || packKey === HOST_KEY);
+      const packSpan = judgeable && placed.length
+        ? spanAt(spans, packKey, placed, valueOf)
         : undefined;
       const gp: GangPlacement = {
         name: g.metadata.name,
@@ -514,7 +519,9 @@ export function buildTopologyReport(
       out.push(gp);
       gangInfo.set(pcsKey(ns, gp.name), gp);
       if (!objects.nodesForbidden) {
-        warnings.push(...gangWarnings(gp, pods, model.nodes, levels, lowScore, valueOf));
+        warnings.push(
+          ...gangWarnings(gp, pods, model.nodes, levels, lowScore, valueOf, onKnownNode),
+        );
       }
     }
     const scores = out.map((g) => g.placementScore).filter((s): s is number => s !== undefined);
@@ -721,9 +728,10 @@ function gangWarnings(
   levels: TopologyLevel[],
   lowScore: number,
   valueOf: (node: string, key: string) => string | undefined,
+  onKnownNode: (node: string) => boolean,
 ): PlacementWarning[] {
   const out: PlacementWarning[] = [];
-  const scheduled = pods.filter((p) => p.node);
+  const scheduled = pods.filter((p) => p.node && onKnownNode(p.node));
   const check = (key: string | undefined, kind: "spans-required" | "spans-preferred") => {
     if (!key) return false;
     const vals = spanAt(g.spans, key, scheduled, valueOf);

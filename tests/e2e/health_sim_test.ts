@@ -68,6 +68,23 @@ Deno.test(
         missing.stderr,
         'podcliqueset "nope" not found in namespace "inference"',
       );
+      assertStringIncludes(missing.stderr, "hint: PodCliqueSets here: qwen-disagg, sglang-chat");
+      const typo = await runCli(["health", "sglang-caht"], { env });
+      assertEquals(typo.code, 1);
+      assertStringIncludes(typo.stderr, "hint: did you mean: sglang-chat?");
+      const elsewhere = await runCli(["health", "sglang-chat", "-n", "default"], { env });
+      assertEquals(elsewhere.code, 1);
+      assertStringIncludes(elsewhere.stderr, "the namespace has no PodCliqueSets");
+      assertStringIncludes(
+        elsewhere.stderr,
+        'it exists in namespace "inference": add -n inference',
+      );
+      const empty = await runCli(["health", "--all", "-n", "default"], { env });
+      assertEquals(empty.code, 0, empty.stderr);
+      assertStringIncludes(
+        empty.stdout,
+        'Note: no PodCliqueSets found in namespace "default" (look in every namespace with -A)',
+      );
       const help = await runCli(["health", "--help"], { env });
       assertEquals(help.code, 0);
       assertStringIncludes(
@@ -164,6 +181,82 @@ Deno.test(
       assertStringIncludes(r.stdout, "Pending: Unschedulable:");
     } finally {
       await sim.stop();
+    }
+  },
+);
+
+Deno.test(
+  "e2e health: a forbidden PodClique list names the verb, the resource and the check",
+  opts,
+  async () => {
+    const sim = await startSimCluster({
+      scenario: "fragmented",
+      onRequest: (_req, info) =>
+        info.url.pathname.endsWith("/podcliques")
+          ? new Response(
+            JSON.stringify({
+              kind: "Status",
+              apiVersion: "v1",
+              metadata: {},
+              status: "Failure",
+              reason: "Forbidden",
+              code: 403,
+              message:
+                'podcliques.grove.io is forbidden: User "dev" cannot list resource "podcliques"',
+            }),
+            { status: 403, headers: { "content-type": "application/json" } },
+          )
+          : undefined,
+    });
+    try {
+      const r = await runCli(["health", "llama-disagg"], {
+        env: { KUBECONFIG: sim.kubeconfigPath },
+      });
+      assertEquals(r.code, 1);
+      assertEquals(r.stdout, "");
+      assertStringIncludes(
+        r.stderr,
+        'error: forbidden: cannot list podcliques.grove.io in namespace "inference"',
+      );
+      assertStringIncludes(r.stderr, "kubectl auth can-i list podcliques.grove.io -n inference");
+    } finally {
+      await sim.stop();
+    }
+  },
+);
+
+Deno.test(
+  "e2e health: a cluster without Grove asks whether the operator is installed",
+  opts,
+  async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.mkdir(`${dir}/resources`);
+      await Deno.writeTextFile(
+        `${dir}/meta.json`,
+        JSON.stringify({
+          recordedAt: "2026-11-01T12:00:00Z",
+          namespace: "inference",
+          groveInstalled: false,
+        }),
+      );
+      const sim = await startSimCluster({ scenario: dir });
+      try {
+        for (const args of [["health", "qwen"], ["health", "--all", "-A"]]) {
+          const r = await runCli(args, { env: { KUBECONFIG: sim.kubeconfigPath } });
+          assertEquals(r.code, 1, args.join(" "));
+          assertStringIncludes(r.stderr, "is the Grove operator installed?");
+          assertStringIncludes(
+            r.stderr,
+            "hint: check with: kubectl get crd podcliquesets.grove.io",
+          );
+          assert(!r.stderr.includes("internal error"));
+        }
+      } finally {
+        await sim.stop();
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
     }
   },
 );

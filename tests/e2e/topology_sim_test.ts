@@ -87,22 +87,57 @@ Deno.test(
 );
 
 Deno.test(
-  "e2e topology: unknown PCS exits 1 with the name, namespace and a hint",
+  "e2e topology: unknown PCS exits 1 with the name, namespace, close names or where it is",
   opts,
   async () => {
     const sim = await startSimCluster({ scenario: "healthy" });
     try {
-      const r = await runCli(["topology", "nope"], { env: { KUBECONFIG: sim.kubeconfigPath } });
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const r = await runCli(["topology", "nope"], { env });
       assertEquals(r.code, 1);
       assertStringIncludes(
         r.stderr,
         'error: podcliqueset "nope" not found in namespace "inference"',
       );
+      assertStringIncludes(r.stderr, "hint: PodCliqueSets here: qwen-disagg, sglang-chat");
+      assertEquals(r.stdout, "");
+      const typo = await runCli(["topology", "qwen-disag"], { env });
+      assertEquals(typo.code, 1);
+      assertStringIncludes(typo.stderr, "hint: did you mean: qwen-disagg?");
+      const elsewhere = await runCli(["topology", "qwen-disagg", "-n", "default"], { env });
+      assertEquals(elsewhere.code, 1);
+      assertStringIncludes(elsewhere.stderr, "the namespace has no PodCliqueSets");
+      assertStringIncludes(
+        elsewhere.stderr,
+        'it exists in namespace "inference": add -n inference',
+      );
+    } finally {
+      await sim.stop();
+    }
+  },
+);
+
+Deno.test(
+  "e2e topology --cluster: forbidden node listing is an error that says what to ask for",
+  opts,
+  async () => {
+    const sim = await startSimCluster({
+      scenario: "healthy",
+      onRequest: forbid(["/api/v1/nodes"]),
+    });
+    try {
+      const r = await runCli(["topology", "--cluster"], {
+        env: { KUBECONFIG: sim.kubeconfigPath },
+      });
+      assertEquals(r.code, 1);
+      assertEquals(r.stdout, "");
       assertStringIncludes(
         r.stderr,
-        "hint: list them with: kubectl get podcliquesets -n inference",
+        "error: topology --cluster needs to list nodes, and listing nodes (cluster-scoped) is forbidden",
       );
-      assertEquals(r.stdout, "");
+      assertStringIncludes(r.stderr, "kubectl auth can-i list nodes");
+      assertStringIncludes(r.stderr, "kubectl grove topology <podcliqueset>");
+      assert(!r.stderr.includes("internal error"));
     } finally {
       await sim.stop();
     }
@@ -128,6 +163,9 @@ Deno.test(
       assertStringIncludes(r.stdout, "GPUs used by other namespaces' pods are not counted");
       assertMatch(r.stdout, /gpu-a1-01\s/);
       assertStringIncludes(r.stdout, "qwen-disagg-0-prefill-");
+      // pack levels wider than a host cannot be judged without node labels
+      assertMatch(r.stdout, /^ {2}qwen-disagg-0 +Running .* 4 hosts +-$/m);
+      assert(!r.stdout.includes("optimal"));
     } finally {
       await sim.stop();
     }
@@ -151,6 +189,14 @@ Deno.test("e2e topology: a cluster without Grove says the operator is missing", 
       const r = await runCli(["topology", "x"], { env: { KUBECONFIG: sim.kubeconfigPath } });
       assertEquals(r.code, 1);
       assertStringIncludes(r.stderr, "is the Grove operator installed?");
+      assertStringIncludes(r.stderr, 'the cluster of context "sim"');
+      assertStringIncludes(r.stderr, "hint: check with: kubectl get crd podcliquesets.grove.io");
+      // the whole-cluster view needs no Grove objects
+      const c = await runCli(["topology", "--cluster"], {
+        env: { KUBECONFIG: sim.kubeconfigPath },
+      });
+      assertEquals(c.code, 0, c.stderr);
+      assertStringIncludes(c.stdout, "Cluster GPUs: 0 allocatable");
     } finally {
       await sim.stop();
     }

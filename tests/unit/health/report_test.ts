@@ -131,3 +131,59 @@ Deno.test("countdownLine: a bar of time left against the delay", () => {
     "podclique/q-0-prefill  [#######.............] 20m left of 1h (MinAvailableBreached since 2026-11-01T11:20:00Z, terminates at 2026-11-01T12:20:00Z)",
   );
 });
+
+Deno.test("health: a gang and cliques without status are Unknown, not Healthy, and say why", async () => {
+  const { objects, ns, now } = await scenario("healthy");
+  const stripped = objects.map((o) =>
+    (o.kind === "PodGang" && o.metadata.name === "sglang-chat-0") ||
+      (o.kind === "PodClique" && o.metadata.name === "sglang-chat-0-worker")
+      ? { ...o, status: undefined }
+      : o
+  );
+  const r = build(stripped, ns, now, "sglang-chat");
+  const g = r.gangs[0];
+  assertEquals([g.phase, g.status, g.placementScore], ["Unknown", "Degraded", undefined]);
+  assertEquals(g.cliques[0].ready, 1, "ready pods counted from the pods");
+  assertEquals(
+    g.issues.filter((i) => i.kind === "NoStatus").map((i) => i.object),
+    ["podclique/sglang-chat-0-worker", "podgang/sglang-chat-0"],
+  );
+  assertEquals(r.healthy, false);
+  assertMatch(renderHealth(r, PLAIN), /phase Unknown {3}placement score - {3}Degraded/);
+  assertMatch(renderHealth(r, PLAIN), /podgang\/sglang-chat-0: no status yet/);
+});
+
+Deno.test("health: objects from an older Grove (no roleName, minAvailable, podgroups, status) do not crash", async () => {
+  const { objects, ns, now } = await scenario("aggregated");
+  // deno-lint-ignore no-explicit-any
+  const old = objects.map((o: any) => {
+    const c = structuredClone(o);
+    if (c.kind === "PodClique") {
+      delete c.spec.roleName;
+      delete c.spec.minAvailable;
+      c.status = {};
+    }
+    if (c.kind === "PodGang") c.spec = {};
+    if (c.kind === "PodCliqueSet") {
+      c.status = {};
+      for (const t of c.spec.template.cliques ?? []) {
+        delete t.spec.roleName;
+        delete t.spec.minAvailable;
+      }
+    }
+    return c;
+  });
+  const r = build(old, ns, now);
+  assertEquals(r.gangs.map((g) => g.name), ["qwen-agg-0", "qwen-agg-1"]);
+  const w = r.gangs[0].cliques.find((c) => c.name === "qwen-agg-0-worker")!;
+  assertEquals([w.role, w.ready, w.minAvailable], ["worker", 3, 3]);
+  assert(renderHealth(r, PLAIN).includes("qwen-agg-0-worker"));
+});
+
+Deno.test("health: no PodCliqueSet in the namespace is a note naming it, with the -A hint", () => {
+  const r = build([], "default", 0);
+  assertEquals(r.gangs, []);
+  assertEquals(r.notes, [
+    'no PodCliqueSets found in namespace "default" (look in every namespace with -A)',
+  ]);
+});

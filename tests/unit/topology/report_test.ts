@@ -125,6 +125,27 @@ Deno.test("topology: pods on nodes that no longer exist are listed apart and not
   assert(r.podsOnMissingNodes.every((p) => p.node === "gpu-a1-01"));
   assert(r.notes.some((n) => n.includes("that no longer exist") && n.includes("gpu-a1-01")));
   assertMatch(renderTopology(r, PLAIN), /On nodes that no longer exist:\n {2}gpu-a1-01: /);
+  // Those pods have no domain: the gang is not said to span a "<none>" zone.
+  const g = r.podCliqueSets[0].gangs.find((x) => x.name === "qwen-disagg-0")!;
+  assertEquals(g.spans.find((s) => s.level === "zone")!.domains, ["us-east-1a"]);
+  assertEquals(g.placement, "optimal");
+  assertEquals(r.warnings.filter((w) => w.gang === "qwen-disagg-0"), []);
+});
+
+Deno.test("topology: a gang whose pods all sit on vanished nodes, or that has no pods, says so", async () => {
+  const { objects, ns, now } = await scenario("healthy");
+  const gone = new Set(["gpu-a2-01", "gpu-a2-02"]);
+  const edited = objects.filter((o) =>
+    !(o.kind === "Node" && gone.has(o.metadata.name)) &&
+    !(o.kind === "Pod" && o.metadata.labels?.["grove.io/podgang"] === "sglang-chat-0")
+  );
+  const r = build(edited, ns, now);
+  const decode = r.podCliqueSets[0].gangs.find((g) => g.name === "qwen-disagg-0-decode-0")!;
+  assertEquals(decode.scheduledPods, 2);
+  assertEquals(decode.placement, undefined);
+  const out = renderTopology(r, PLAIN);
+  assertMatch(out, /^ {2}qwen-disagg-0-decode-0 .* nodes gone +-$/m);
+  assertMatch(out, /^ {2}sglang-chat-0 .* no pods +-$/m);
 });
 
 Deno.test("topology: a binding whose label keys no node carries is reported, gangs still shown", async () => {
@@ -168,6 +189,8 @@ Deno.test("topology: forbidden node listing gives the pod-level view and says wh
   assert(r.nodes.length > 0 && r.nodes.every((n) => n.pods.length > 0));
   assertEquals(r.notes[0], "nodes: forbidden");
   assertEquals(r.warnings, []);
+  // zone/rack packing cannot be judged by node name alone
+  assertEquals(r.podCliqueSets[0].gangs.map((g) => g.placement), [undefined, undefined]);
   assertMatch(renderTopology(r, PLAIN), /Topology: unavailable \(nodes cannot be listed\)/);
 });
 
