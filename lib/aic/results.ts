@@ -332,6 +332,8 @@ export function relaxAdvice(
         Math.max(b.ttft / sla.ttftMs, b.tpot / sla.tpotMs)
       )[0];
       if (best.ttft <= sla.ttftMs && best.tpot <= sla.tpotMs) {
+        // The Pareto points fit, yet nothing was ranked: trust aiconfigurator's own reason.
+        if (fromLog) return logAdvice(fromLog[1]);
         return "the Pareto frontier has points within both limits but none was ranked; check the aiconfigurator log, or give more GPUs with --total-gpus";
       }
       return `no configuration meets both limits at once; the closest has TTFT ${
@@ -341,15 +343,17 @@ export function relaxAdvice(
       }, or give more GPUs with --total-gpus`;
     }
   }
-  if (fromLog) {
-    const flag = fromLog[1].toUpperCase() === "TTFT"
-      ? "--ttft"
-      : fromLog[1].toUpperCase() === "TPOT"
-      ? "--tpot"
-      : "--request-latency";
-    return `aiconfigurator reports the ${fromLog[1]} limit as the one not met: raise ${flag}`;
-  }
+  if (fromLog) return logAdvice(fromLog[1]);
   return "raise --ttft or --tpot, or give more GPUs with --total-gpus";
+}
+
+function logAdvice(limit: string): string {
+  const flag = limit.toUpperCase() === "TTFT"
+    ? "--ttft"
+    : limit.toUpperCase() === "TPOT"
+    ? "--tpot"
+    : "--request-latency";
+  return `aiconfigurator reports the ${limit} limit as the one not met: raise ${flag}, or give more GPUs with --total-gpus`;
 }
 
 function fmt(n: number): string {

@@ -247,6 +247,16 @@ Deno.test(
       );
       assertStringIncludes(none.stderr, "raise --ttft to at least 64");
 
+      // The Pareto points fit the limits but nothing was ranked: aiconfigurator's log names
+      // the limit (TPOT), and the advice follows it.
+      const logged = await runCli(base, { env: { ...env, FAKE_AIC_NO_SLA: "1" } });
+      assertEquals(logged.code, 1);
+      assertStringIncludes(logged.stderr, "no configuration that meets the SLA");
+      assertStringIncludes(
+        logged.stderr,
+        "aiconfigurator reports the TPOT limit as the one not met: raise --tpot",
+      );
+
       const configured = await runCli(base, {
         env: { PATH: SYS_PATH, KUBECTL_GROVE_AICONFIGURATOR_PATH: "/opt/none/aiconfigurator" },
       });

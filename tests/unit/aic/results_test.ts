@@ -147,6 +147,16 @@ Deno.test("results: relax advice from the log when there is no Pareto file", () 
   );
   const p = parseCsv("ttft,tpot\n100,40\n500,10\n", "p.csv");
   assertMatch(relaxAdvice(p, { ttftMs: 300, tpotMs: 20 }), /closest has TTFT/);
+  // Pareto points within both limits: the log's reason wins over "none was ranked".
+  assertMatch(relaxAdvice(p, { ttftMs: 600, tpotMs: 50 }), /none was ranked/);
+  assertMatch(
+    relaxAdvice(
+      p,
+      { ttftMs: 600, tpotMs: 50 },
+      "No configurations for agg met the TTFT constraint.",
+    ),
+    /TTFT limit as the one not met: raise --ttft/,
+  );
 });
 
 Deno.test("results: one mode without rows leaves the other, with a note", () => {
