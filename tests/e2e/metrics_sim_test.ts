@@ -182,3 +182,45 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e metrics: a pod slower than the per-pod timeout through the proxy is a partial result (exit 5)",
+  opts,
+  async () => {
+    const sim = await startSimCluster({
+      scenario: "healthy",
+      // only one pod's proxy answers late
+      faults: { latencyMs: 1500, pathPattern: /pods\/qwen-disagg-0-prefill-28mlr[^/]*\/proxy\// },
+    });
+    try {
+      const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+      const started = Date.now();
+      const c = await collectMetrics(kube, {
+        pcs: "qwen-disagg",
+        namespace: "inference",
+        windowMs: 0,
+        timeoutMs: 300,
+      });
+      assert(Date.now() - started < 1400, "the slow pod did not hold up the scrape round");
+      const r = buildMetricsReport(c, { now: new Date() });
+      const by = Object.fromEntries(r.pods.map((p) => [p.pod, p]));
+      assertEquals(by["qwen-disagg-0-prefill-28mlr"].status, "failed");
+      assertStringIncludes(
+        by["qwen-disagg-0-prefill-28mlr"].reason!,
+        "timed out after 0.3s through the pod proxy (raise metrics.scrape_timeout)",
+      );
+      assertEquals(by["qwen-disagg-0-prefill-krzgp"].status, "ok");
+      assertEquals(r.partial, true);
+
+      // The CLI takes the timeout from the config and exits 5 on a partial result.
+      const cli = await runCli(["metrics", "qwen-disagg", "-n", "inference", "--window", "0"], {
+        env: { KUBECONFIG: sim.kubeconfigPath, KUBECTL_GROVE_METRICS_SCRAPE_TIMEOUT: "300ms" },
+      });
+      assertEquals(cli.code, 5, cli.stderr);
+      assertStringIncludes(cli.stdout, "qwen-disagg-0-prefill-28mlr");
+      assertStringIncludes(cli.stdout, "timed out after 0.3s");
+    } finally {
+      await sim.stop();
+    }
+  },
+);
