@@ -16,6 +16,7 @@
 
 import type { Node, PodGang } from "../../lib/grove/types.ts";
 import { RACK_LABEL_CANDIDATES } from "../../lib/grove/labels.ts";
+import { cliqueRole } from "../../lib/grove/relations.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import type { MetricsCollected } from "../metrics/collect.ts";
 import { readPlan, type StoredPlan } from "../metrics/plan.ts";
@@ -207,14 +208,16 @@ function placementFindings(
       for (const t of outside) roleCount.set(t.role, (roleCount.get(t.role) ?? 0) + 1);
       const role = [...roleCount].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
       if (role) {
+        const moving = outside.filter((t) => t.role === role).map((t) => t.pod);
         recs.push({
           priority: 0,
           level: "medium",
           action:
-            `consolidate ${g.metadata.name} into ${dn} ${target} (it holds ${inTarget} of ${total} pods): recreate the ${role} pods outside it (${
-              outside.filter((t) => t.role === role).map((t) => t.pod).join(", ")
-            }) once ${target} has free GPUs (see kubectl grove topology ${c.pcs})`,
-          command: `kubectl grove restart ${c.pcs} --role ${role}`,
+            `consolidate ${g.metadata.name} into ${dn} ${target} (it holds ${inTarget} of ${total} pods): once ${target} has free GPUs (see kubectl grove topology ${c.pcs} -n ${c.namespace}), delete the ${role} pod(s) outside it so the operator recreates them and the scheduler packs them with the rest; their worker is down until they are back`,
+          // Only the pods outside the target: a `restart --role` would also recreate the pods
+          // already in place, and refuses cliques at minAvailable (one-pod members of a
+          // multi-node worker).
+          command: `kubectl delete pod ${moving.join(" ")} -n ${c.namespace}`,
           rule: "placement-split",
         });
       }
@@ -231,8 +234,60 @@ function placementFindings(
   return min;
 }
 
-function roleFlag(pcs: string, role: string, n: number): string {
-  return `kubectl grove scale ${pcs} --${role}=${n}`;
+/** Set replicas seen among the cliques and pods (at least 1). */
+function setReplicas(c: MetricsCollected): number {
+  const idx = new Set<string>();
+  for (const q of c.cliques) {
+    const i = q.metadata.labels?.["grove.io/podcliqueset-replica-index"];
+    if (i !== undefined) idx.add(i);
+  }
+  for (const t of c.targets) idx.add(String(t.replica));
+  return Math.max(1, idx.size);
+}
+
+/**
+ * A `kubectl grove scale` to about `wanted` workers of a role in the whole
+ * deployment. `scale --<role>=N` counts per set replica, so with several set
+ * replicas N is rounded (up when adding, down when removing) and `total` says
+ * what the deployment ends up with.
+ */
+function scaleTo(
+  c: MetricsCollected,
+  role: string,
+  wanted: number,
+  dir: "up" | "down" = "up",
+): { command: string; total: number } {
+  const sets = setReplicas(c);
+  const per = Math.max(1, dir === "up" ? Math.ceil(wanted / sets) : Math.floor(wanted / sets));
+  return {
+    command: `kubectl grove scale ${c.pcs} -n ${c.namespace} --${role}=${per}`,
+    total: per * sets,
+  };
+}
+
+/**
+ * Workers the cliques of a role ask for (their spec): replicas of standalone
+ * cliques, plus scaling-group replicas that have member cliques. Null when no
+ * clique of the role is known.
+ */
+function configuredWorkers(c: MetricsCollected, role: string): number | null {
+  let standalone = 0;
+  const groups = new Set<string>();
+  let found = false;
+  for (const q of c.cliques) {
+    const labels = q.metadata.labels ?? {};
+    const sg = labels["grove.io/podcliquescalinggroup"];
+    if (sg) {
+      const prefix = `${c.pcs}-${labels["grove.io/podcliqueset-replica-index"] ?? 0}-`;
+      if ((sg.startsWith(prefix) ? sg.slice(prefix.length) : sg) !== role) continue;
+      found = true;
+      groups.add(`${sg}/${labels["grove.io/podcliquescalinggroup-replica-index"] ?? 0}`);
+    } else if (cliqueRole(q) === role) {
+      found = true;
+      standalone += q.spec?.replicas ?? 0;
+    }
+  }
+  return found ? standalone + groups.size : null;
 }
 
 /**
@@ -362,6 +417,8 @@ export function buildCompareReport(c: MetricsCollected, opts: MetricsReportOptio
           })`,
         objects: [r.role],
       });
+      const configured = configuredWorkers(c, r.role);
+      const up = scaleTo(c, r.role, plannedW);
       recs.push(
         w.total >= plannedW || pending.length
           ? {
@@ -370,14 +427,25 @@ export function buildCompareReport(c: MetricsCollected, opts: MetricsReportOptio
             action: `find out why ${r.role} pods are not ready (${
               pending.length ? "unschedulable or pending pods" : "not ready"
             })`,
-            command: `kubectl grove health ${c.pcs}`,
+            command: `kubectl grove health ${c.pcs} -n ${c.namespace}`,
+            rule: "missing-workers",
+          }
+          : configured !== null && configured >= plannedW
+          ? {
+            priority: 0,
+            level: "high",
+            action:
+              `the ${r.role} cliques already ask for ${configured} worker(s) but only ${w.total} exist: find out why the operator has not created the missing pods (quota, admission, operator errors); scaling will not help`,
+            command: `kubectl grove health ${c.pcs} -n ${c.namespace}`,
             rule: "missing-workers",
           }
           : {
             priority: 0,
             level: "high",
-            action: `scale ${r.role} to the planned ${plannedW} workers`,
-            command: roleFlag(c.pcs, r.role, plannedW),
+            action: `scale ${r.role} to the planned ${plannedW} workers${
+              up.total !== plannedW ? ` (${up.total} with ${setReplicas(c)} set replicas)` : ""
+            }`,
+            command: up.command,
             rule: "missing-workers",
           },
       );
@@ -485,7 +553,12 @@ function roleRules(
     prefillLike && workers > 0 && waiting > 0 &&
     (waiting >= 0.25 * Math.max(running, 1) || queueMean > 100 || r.sla.ttft === "breach")
   ) {
-    const add = Math.min(workers, Math.max(1, Math.ceil(workers * waiting / Math.max(running, 1))));
+    const add0 = Math.min(
+      workers,
+      Math.max(1, Math.ceil(workers * waiting / Math.max(running, 1))),
+    );
+    const to = scaleTo(c, r.role, workers + add0);
+    const add = to.total - workers;
     findings.push({
       rule: "prefill-queueing",
       severity: "warning",
@@ -498,12 +571,17 @@ function roleRules(
       priority: 0,
       level: r.sla.ttft === "breach" ? "high" : "medium",
       action: `add ${add} ${r.role} worker(s) (${workers} -> ${workers + add}) to drain the queue`,
-      command: roleFlag(c.pcs, r.role, workers + add),
+      command: to.command,
       rule: "prefill-queueing",
     });
   }
   if (decodeLike && workers > 0 && r.kvUsage && r.kvUsage.max > 0.9) {
-    const target = Math.max(workers + 1, Math.ceil(workers * r.kvUsage.mean / 0.75));
+    const kvTo = scaleTo(
+      c,
+      r.role,
+      Math.max(workers + 1, Math.ceil(workers * r.kvUsage.mean / 0.75)),
+    );
+    const target = kvTo.total;
     findings.push({
       rule: "decode-kv-saturation",
       severity: "warning",
@@ -516,7 +594,7 @@ function roleRules(
       priority: 0,
       level: r.sla.tpot === "breach" ? "high" : "medium",
       action: `add ${r.role} workers (${workers} -> ${target}) to bring KV-cache usage near 75%`,
-      command: roleFlag(c.pcs, r.role, target),
+      command: kvTo.command,
       rule: "decode-kv-saturation",
     });
   }
@@ -533,14 +611,16 @@ function roleRules(
       }% and no queue across ${workers} workers`,
       objects: [r.role],
     });
-    recs.push({
-      priority: 0,
-      level: "low",
-      action: `release GPUs: ${r.role} could run with one worker less (${workers} -> ${
-        workers - 1
-      })`,
-      command: roleFlag(c.pcs, r.role, workers - 1),
-      rule: "under-used-role",
-    });
+    const down = scaleTo(c, r.role, workers - 1, "down");
+    if (down.total < workers) {
+      recs.push({
+        priority: 0,
+        level: "low",
+        action:
+          `release GPUs: ${r.role} could run with fewer workers (${workers} -> ${down.total})`,
+        command: down.command,
+        rule: "under-used-role",
+      });
+    }
   }
 }

@@ -68,12 +68,39 @@ Deno.test("e2e compare: fragmented scenario with a plan, golden table and json",
     for (const rule of ["placement-split", "missing-workers", "crash-loop"]) {
       assert(rules.includes(rule), `missing ${rule} in ${rules.join(", ")}`);
     }
-    assert(
-      r.recommendations.some((x) =>
-        x.command.startsWith("kubectl grove restart llama-disagg --role")
-      ),
+    const consolidate = r.recommendations.find((x) => x.rule === "placement-split");
+    assertEquals(
+      consolidate?.command,
+      "kubectl delete pod llama-disagg-0-decode-0-dworker-r99z2 -n inference",
     );
     assert(r.recommendations.every((x, i) => x.priority === i + 1));
+    // Every recommended kubectl-grove command is one the CLI accepts as written
+    // (mutating ones with --dry-run): no unknown role, flag or object.
+    const env = { KUBECONFIG: sim.kubeconfigPath };
+    for (const rec of r.recommendations) {
+      for (const cmd of rec.command.split(" && ")) {
+        if (cmd.startsWith("kubectl delete pod ")) {
+          const k = new Deno.Command("kubectl", {
+            args: [...cmd.split(" ").slice(1), "--dry-run=server"],
+            env,
+            stdout: "piped",
+            stderr: "piped",
+          });
+          const out = await k.output().catch(() => undefined);
+          // real kubectl, when installed, accepts it against the simulator
+          if (out) assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+          continue;
+        }
+        if (!cmd.startsWith("kubectl grove ")) continue;
+        const args = cmd.slice("kubectl grove ".length).split(" ");
+        const mutating = args[0] === "scale" || args[0] === "restart";
+        const run = await runCli(mutating ? [...args, "--dry-run"] : args, { env });
+        assert(
+          mutating ? run.code === 0 : run.code === 0 || run.code === 3,
+          `${cmd}: exit ${run.code}\n${run.stderr}`,
+        );
+      }
+    }
     await assertGolden("fragmented/compare.table", renderCompare(r, PLAIN));
     await assertGolden("fragmented/compare.json", toJson({ ...r, metrics: undefined }));
   } finally {

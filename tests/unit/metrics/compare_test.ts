@@ -61,7 +61,7 @@ Deno.test("compare: decode KV saturation recommends more decode workers", async 
   assert(f, JSON.stringify(r.findings));
   assert(f.message.includes("KV cache 97% full"));
   const rec = r.recommendations.find((x) => x.rule === "decode-kv-saturation")!;
-  assertEquals(rec.command, "kubectl grove scale demo --decode=3");
+  assertEquals(rec.command, "kubectl grove scale demo -n inference --decode=3");
 });
 
 Deno.test("compare: an under-used role can give a worker back (only with an SLA in force)", async () => {
@@ -70,7 +70,7 @@ Deno.test("compare: an under-used role can give a worker back (only with an SLA 
     slaTpotMs: 100,
   });
   const rec = r.recommendations.find((x) => x.rule === "under-used-role");
-  assertEquals(rec?.command, "kubectl grove scale demo --decode=2");
+  assertEquals(rec?.command, "kubectl grove scale demo -n inference --decode=2");
   assertEquals(rec?.level, "low");
 });
 
@@ -86,7 +86,7 @@ Deno.test("compare: missing workers against the plan -> scale to plan, exit-wort
   assertEquals(r.status, "breach");
   assertEquals(
     r.recommendations.find((x) => x.rule === "missing-workers")?.command,
-    "kubectl grove scale demo --decode=3",
+    "kubectl grove scale demo -n inference --decode=3",
   );
   const gpus = r.rows.find((x) => x.item === "gpus")!;
   assertEquals([gpus.planned, gpus.actual, gpus.status], [12, 4, "warn"]);
@@ -149,7 +149,7 @@ Deno.test("compare: placement split across racks names the target rack and the r
   const f = r.findings.find((x) => x.rule === "placement-split")!;
   assert(f.message.includes("split across 2 racks (r1: 2, r2: 1)"), f.message);
   const rec = r.recommendations.find((x) => x.rule === "placement-split")!;
-  assertEquals(rec.command, "kubectl grove restart demo --role decode");
+  assertEquals(rec.command, "kubectl delete pod demo-0-decode-a -n inference");
   assert(rec.action.includes("into rack r1"));
   assertEquals(r.rows.find((x) => x.item === "placementScore")?.status, "warn");
 });
@@ -162,4 +162,67 @@ Deno.test("compare: without a plan or SLA it shows actuals and how to store a pl
   const text = renderCompare(r, PLAIN);
   assert(text.includes("Status: actuals only (no plan, no SLA)"));
   assert(r.rows.every((x) => x.planned === null));
+});
+
+function clique(name: string, replicas: number, setReplica = 0, roleName?: string): KubeObject {
+  return {
+    apiVersion: "grove.io/v1alpha1",
+    kind: "PodClique",
+    metadata: {
+      name,
+      namespace: "inference",
+      labels: {
+        "app.kubernetes.io/part-of": "demo",
+        "grove.io/podcliqueset-replica-index": String(setReplica),
+      },
+    },
+    spec: { roleName: roleName ?? "prefill", replicas, podSpec: { containers: [] } },
+  };
+}
+
+Deno.test("compare: missing pods of a clique that already asks for the plan's count -> health, not scale", async () => {
+  const plan = {
+    config: { prefill_workers: 3, decode_workers: 0, prefill_tp: 1, decode_tp: 1 },
+    expected: { throughput_tokens_per_sec_per_gpu: 10 },
+    sla: { ttft_ms: 5000, tpot_ms: 100 },
+  };
+  const data: FakeData = {
+    objects: [
+      pcsObject("demo"),
+      planConfigMap("demo", plan),
+      clique("demo-0-prefill", 3),
+      pod("demo", "demo-0-prefill-a", { clique: "demo-0-prefill", port: 8000 }),
+    ],
+    metrics: { "demo-0-prefill-a": [V1, V2] },
+  };
+  const r = await compareOf(data);
+  const rec = r.recommendations.find((x) => x.rule === "missing-workers")!;
+  assertEquals(rec.command, "kubectl grove health demo -n inference");
+  assert(rec.action.includes("already ask for 3 worker(s) but only 1 exist"), rec.action);
+  assertEquals(r.status, "breach");
+});
+
+Deno.test("compare: scale counts are per set replica when the set has several", async () => {
+  const plan = {
+    config: { prefill_workers: 6, decode_workers: 0, prefill_tp: 1, decode_tp: 1 },
+    expected: { throughput_tokens_per_sec_per_gpu: 10 },
+    sla: { ttft_ms: 5000, tpot_ms: 100 },
+  };
+  const objects: KubeObject[] = [
+    pcsObject("demo"),
+    planConfigMap("demo", plan),
+    clique("demo-0-prefill", 1, 0),
+    clique("demo-1-prefill", 1, 1),
+  ];
+  const metrics: FakeData["metrics"] = {};
+  for (const i of [0, 1]) {
+    const p = pod("demo", `demo-${i}-prefill-a`, { clique: `demo-${i}-prefill`, port: 8000 });
+    p.metadata.labels!["grove.io/podcliqueset-replica-index"] = String(i);
+    objects.push(p);
+    metrics[p.metadata.name] = [V1, V2];
+  }
+  const r = await compareOf({ objects, metrics });
+  const rec = r.recommendations.find((x) => x.rule === "missing-workers")!;
+  // 6 workers in the whole deployment = 3 per set replica
+  assertEquals(rec.command, "kubectl grove scale demo -n inference --prefill=3");
 });
