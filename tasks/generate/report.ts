@@ -147,7 +147,8 @@ export function buildGenerateReport(r: AicResults, i: GenerateReportInput): Gene
     model: r.model,
     system: r.system,
     backend: i.backend,
-    ...(r.backendVersion ? { backendVersion: r.backendVersion } : {}),
+    // the version belongs to the backend the search modelled; only say it of the manifests' one
+    ...(r.backendVersion && r.backend === i.backend ? { backendVersion: r.backendVersion } : {}),
     ...(i.aiconfiguratorVersion ? { aiconfiguratorVersion: i.aiconfiguratorVersion } : {}),
     isl: r.isl,
     osl: r.osl,

@@ -144,7 +144,9 @@ export async function runGenerate(ctx: CliContext, o: GenerateCommandOptions): P
   const notes: string[] = [];
   if (backend !== results.backend) {
     notes.push(
-      `the search modelled ${results.backend}; the manifests run ${backend}, so expect different performance`,
+      `the search modelled ${results.backend}${
+        results.backendVersion ? ` ${results.backendVersion}` : ""
+      }; the manifests run ${backend}, so expect different performance`,
     );
   }
   const outDir = o.outDir ?? (o.fromResults ? "." : (o.saveDir ?? "./aic-results"));

@@ -129,7 +129,10 @@ Deno.test("e2e generate: --from-results golden table, json and manifests", opts,
     ]);
     assertEquals(mn.code, 0, mn.stderr);
     assertStringIncludes(mn.stdout, "decode 2 x (TP4, 4 GPUs, 2 nodes x 2 GPUs)");
-    assertStringIncludes(mn.stdout, "the search modelled vllm; the manifests run sglang");
+    assertStringIncludes(mn.stdout, "the search modelled vllm 0.24.0; the manifests run sglang");
+    // the backend version is vllm's, never printed as if it were sglang's
+    assertStringIncludes(mn.stdout, "on 16 x h200_sxm (sglang), ISL 4000");
+    assert(!mn.stdout.includes("sglang 0.24.0"), mn.stdout);
     const pcs = yamlLoad(await Deno.readTextFile(`${out}/mn-agg.yaml`)) as KubeObject;
     assertEquals(pcs.spec.template.podCliqueScalingGroups[0].cliqueNames, [
       "worker-ldr",
