@@ -173,7 +173,10 @@ export class CliContext {
     let kubeconfig = g.kubeconfig;
     if (g.replay) {
       const { startSimCluster } = await import("../lib/sim/server.ts");
-      const sim = await startSimCluster({ scenario: g.replay });
+      const { openBundle } = await import("../tasks/diag/open.ts");
+      const bundle = await openBundle(g.replay);
+      this.onCleanup(() => bundle.cleanup());
+      const sim = await startSimCluster({ scenario: bundle.scenario });
       this.onCleanup(() => sim.stop());
       kubeconfig = sim.kubeconfigPath;
     }

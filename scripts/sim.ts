@@ -9,9 +9,10 @@
 import { GroveError } from "../lib/errors.ts";
 import { listScenarios } from "../lib/sim/fixtures.ts";
 import { startSimCluster } from "../lib/sim/server.ts";
+import { openBundle } from "../tasks/diag/open.ts";
 
 const USAGE =
-  `usage: deno task sim [scenario] [--from <diag-bundle-dir>] [--port <n>] [--no-shift-times]
+  `usage: deno task sim [scenario] [--from <diag-bundle-dir-or-tar.gz>] [--port <n>] [--no-shift-times]
 
 Starts the simulated Grove cluster (an HTTPS Kubernetes API server on 127.0.0.1)
 and prints the line that points kubectl and kubectl-grove at it. It serves
@@ -71,7 +72,14 @@ if (import.meta.main) {
     const operator = opts.operator
       ? (await import("../lib/sim/operator.ts")).simOperator()
       : undefined;
-    const sim = await startSimCluster({ ...opts, operator });
+    // a bundle directory given by a relative path, or a diag --archive .tar.gz
+    const bundle = await openBundle(opts.scenario);
+    const sim = await startSimCluster({ ...opts, scenario: bundle.scenario, operator }).catch(
+      async (e) => {
+        await bundle.cleanup();
+        throw e;
+      },
+    );
     // Handlers first: a caller may send SIGINT as soon as it reads the
     // export line, and it must get the clean-up, not the default exit.
     let stopping = false;
@@ -79,6 +87,7 @@ if (import.meta.main) {
       if (stopping) return;
       stopping = true;
       await sim.stop();
+      await bundle.cleanup();
       console.error(`sim: stopped after ${sim.requestLog.length} requests`);
       Deno.exit(0);
     };

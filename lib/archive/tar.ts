@@ -97,3 +97,69 @@ export async function tarGz(entries: TarEntry[], mtime = new Date(0)): Promise<U
   );
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
+
+/** One member read back from an archive. */
+export interface UntarEntry {
+  /** Path inside the archive, `/`-separated, without a trailing slash. */
+  path: string;
+  /** Contents; absent for a directory. */
+  data?: Uint8Array;
+  /** Permission bits. */
+  mode: number;
+}
+
+const dec = new TextDecoder();
+
+function field(h: Uint8Array, off: number, len: number): string {
+  const raw = h.subarray(off, off + len);
+  const nul = raw.indexOf(0);
+  return dec.decode(nul < 0 ? raw : raw.subarray(0, nul));
+}
+
+/**
+ * Reads a ustar archive (regular files and directories; PAX and GNU long
+ * name headers are honoured for names, other entry types are skipped).
+ * Throws on a truncated archive or a bad header checksum.
+ */
+export function untar(bytes: Uint8Array): UntarEntry[] {
+  const out: UntarEntry[] = [];
+  let longName: string | undefined;
+  for (let off = 0; off + 512 <= bytes.length;) {
+    const h = bytes.subarray(off, off + 512);
+    if (h.every((b) => b === 0)) break;
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : h[i];
+    const stored = parseInt(field(h, 148, 8).trim(), 8);
+    if (stored !== sum) throw new Error(`not a tar archive: bad header checksum at byte ${off}`);
+    const size = parseInt(field(h, 124, 12).trim() || "0", 8);
+    const type = String.fromCharCode(h[156] || 48);
+    const prefix = field(h, 345, 155);
+    const name = longName ?? (prefix ? `${prefix}/${field(h, 0, 100)}` : field(h, 0, 100));
+    longName = undefined;
+    const start = off + 512;
+    if (start + size > bytes.length) throw new Error(`tar archive truncated in ${name}`);
+    const data = bytes.slice(start, start + size);
+    off = start + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = dec.decode(data).replace(/\0+$/, "");
+    } else if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(dec.decode(data));
+      if (m) longName = m[1];
+    } else if (type === "0" || type === "5") {
+      out.push({
+        path: name.replace(/^\.\//, "").replace(/\/+$/, ""),
+        data: type === "0" ? data : undefined,
+        mode: parseInt(field(h, 100, 8).trim() || "0", 8) & 0o777,
+      });
+    }
+  }
+  return out;
+}
+
+/** Decompresses and reads a `.tar.gz`. */
+export async function untarGz(bytes: Uint8Array): Promise<UntarEntry[]> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(
+    new DecompressionStream("gzip"),
+  );
+  return untar(new Uint8Array(await new Response(stream).arrayBuffer()));
+}

@@ -8,7 +8,7 @@
 
 import { yamlDump } from "../../lib/deps.ts";
 import { ageOf } from "../../lib/grove/duration.ts";
-import { LabelKeys } from "../../lib/grove/labels.ts";
+import { GPU_RESOURCE, LabelKeys } from "../../lib/grove/labels.ts";
 import {
   crashLoops,
   gpusAllocatedByNode,
@@ -201,7 +201,7 @@ function logFile(
 
 function podsTable(pods: Pod[], now: Date): string {
   return renderTable(
-    ["namespace", "name", "status", "ready", "restarts", "node", "conditions", "age"],
+    ["namespace", "name", "phase", "status", "ready", "restarts", "node", "conditions", "age"],
     pods.map((p) => {
       const r = podReadyCount(p);
       const conds = (p.status?.conditions ?? []).filter((c) => c.status !== "True").map((c) =>
@@ -210,6 +210,7 @@ function podsTable(pods: Pod[], now: Date): string {
       return [
         p.metadata.namespace ?? "",
         p.metadata.name,
+        p.status?.phase ?? "Unknown",
         podDisplayStatus(p),
         `${r.ready}/${r.total}`,
         String(podRestarts(p)),
@@ -224,11 +225,12 @@ function podsTable(pods: Pod[], now: Date): string {
 function nodesTable(nodes: Node[], pods: Pod[]): string {
   const alloc = gpusAllocatedByNode(pods);
   return renderTable(
-    ["name", "ready", "schedulable", "gpu used/allocatable", "topology labels"],
+    ["name", "ready", "schedulable", "gpu capacity", "gpu used/allocatable", "topology labels"],
     nodes.map((n) => [
       n.metadata.name,
       isNodeReady(n) ? "Ready" : "NotReady",
       isNodeCordoned(n) ? "cordoned" : "yes",
+      String(n.status?.capacity?.[GPU_RESOURCE] ?? 0),
       `${alloc.get(n.metadata.name) ?? 0}/${nodeGpus(n)}`,
       Object.entries(n.metadata.labels ?? {})
         .filter(([k]) => /topology|zone|region|rack|block|hostname|spine|pod/i.test(k))
@@ -291,7 +293,11 @@ export function buildBundle(c: DiagCollection, ctx: BundleContext): Bundle {
   }
   const pods = (redacted.pods ?? []) as Pod[];
   files.set("tables/pods.txt", podsTable(pods, ctx.recordedAt));
-  files.set("tables/nodes.txt", nodesTable((redacted.nodes ?? []) as Node[], pods));
+  // GPU allocation counts every pod on the node, other namespaces' included
+  files.set(
+    "tables/nodes.txt",
+    nodesTable((redacted.nodes ?? []) as Node[], [...pods, ...(redacted.otherPods ?? []) as Pod[]]),
+  );
   files.set("tables/events.txt", eventsTable((redacted.events ?? []) as Event[], ctx.recordedAt));
   for (const r of ctx.reports ?? []) files.set(r.file, r.text);
 

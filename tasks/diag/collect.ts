@@ -180,6 +180,9 @@ export async function collectDiag(kube: Kube, opts: DiagOptions): Promise<DiagCo
     );
     return Number.isNaN(t) || now - t <= opts.sinceMs;
   });
+  const eventsCollector = out.collectors.find((c) => c.name === "events" && c.ok);
+  // what the bundle holds: the events of the --since window
+  if (eventsCollector) eventsCollector.count = out.objects.events.length;
 
   progress(`grove-operator pods in ${opts.operatorNamespace}`);
   let operatorPods: Pod[] = [];
@@ -197,6 +200,15 @@ export async function collectDiag(kube: Kube, opts: DiagOptions): Promise<DiagCo
       if (!known.has(`${p.metadata.namespace}/${p.metadata.name}`)) {
         (out.objects.pods ??= []).push({ apiVersion: "v1", kind: "Pod", ...p });
       }
+    }
+    // now in full among the pods: not a second time, reduced, among the others
+    const operatorKeys = new Set(
+      operatorPods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`),
+    );
+    if (out.objects.otherPods) {
+      out.objects.otherPods = out.objects.otherPods.filter((p) =>
+        !operatorKeys.has(`${p.metadata.namespace}/${p.metadata.name}`)
+      );
     }
     if (!operatorPods.length) {
       out.collectors.push({

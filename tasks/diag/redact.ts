@@ -5,8 +5,10 @@
  * - Objects lose `managedFields`, the `last-applied-configuration`
  *   annotation, values taken from `secretKeyRef`, and env values whose name
  *   looks secret (TOKEN, PASSWORD, SECRET, KEY, CREDENTIAL, ...).
- * - Text (logs, events) has bearer tokens, JWTs, key=value secrets, cloud
- *   access keys and PEM private keys replaced by `[REDACTED]`.
+ * - Text (logs, events, env values, args, annotations, status messages) has
+ *   bearer tokens, JWTs, key=value secrets, credentials in URLs, cloud access
+ *   keys, API tokens (hf_, ghp_, xox*-, sk-) and PEM private keys replaced by
+ *   `[REDACTED]`.
  *
  * @module
  */
@@ -27,16 +29,22 @@ const TEXT_PATTERNS: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, REDACTED],
   [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, REDACTED],
+  // user:password@ in URLs (postgres://app:pw@db, https://user:token@host); a long bare user is a token
+  [/\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@:'"]+):(?!\[REDACTED\])[^\s/@'"]+@/gi, `$1$2:${REDACTED}@`],
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[A-Za-z0-9_-]{20,}@/gi, `$1${REDACTED}@`],
   [/\bhf_[A-Za-z0-9]{20,}\b/g, REDACTED],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, REDACTED],
+  [/\bsk-[A-Za-z0-9_-]{20,}/g, REDACTED],
   [/\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, REDACTED],
   // "password": "x", 'token': 'x'  (JSON log lines)
   [
     /(["']?[A-Za-z0-9_.-]*(?:token|passw(?:or)?d|secret|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*["']?\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
     `$1"${REDACTED}"`,
   ],
-  // token=x, password: x, --api-key x (plain text)
+  // token=x, password: x, --api-key x (plain text); numbers and booleans are settings
+  // (max_tokens=512, --max-num-batched-tokens=8192), not secrets
   [
-    /(\b[A-Za-z0-9_.-]*(?:token|passw(?:or)?d|secret|api[_-]?key|access[_-]?key|credential)[A-Za-z0-9_.-]*\s*[=:]\s*)(?!\[REDACTED\])[^\s"',;&]+/gi,
+    /(\b[A-Za-z0-9_.-]*(?:token|passw(?:or)?d|secret|api[_-]?key|access[_-]?key|credential)[A-Za-z0-9_.-]*\s*[=:]\s*)(?!\[REDACTED\])(?!(?:\d+(?:\.\d+)?|true|false|null|none)(?![^\s"',;&]))[^\s"',;&]+/gi,
     `$1${REDACTED}`,
   ],
   [/(--(?:[a-z-]*(?:token|password|secret|api-key))[= ])(?!\[REDACTED\])\S+/gi, `$1${REDACTED}`],
@@ -105,6 +113,21 @@ function redactContainers(containers: Json[] | undefined): number {
   return n;
 }
 
+function redactStrings(obj: Json, depth = 0): number {
+  if (!obj || typeof obj !== "object" || depth > 16) return 0;
+  let n = 0;
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === "string") {
+      const r = redactText(v);
+      if (r.count) {
+        obj[k] = r.text;
+        n += r.count;
+      }
+    } else if (v && typeof v === "object") n += redactStrings(v, depth + 1);
+  }
+  return n;
+}
+
 function walkPodSpecs(obj: Json, visit: (spec: Json) => void, depth = 0): void {
   if (!obj || typeof obj !== "object" || depth > 12) return;
   if (Array.isArray(obj)) {
@@ -155,6 +178,8 @@ export function redactObject<T extends KubeObject>(input: T): { object: T; count
     n += redactContainers(spec.initContainers);
     n += redactContainers(spec.ephemeralContainers);
   });
+  // status messages (termination messages hold the log tail, conditions quote errors)
+  if (obj.status && typeof obj.status === "object") n += redactStrings(obj.status);
   if (obj.kind === "ConfigMap" && obj.data) {
     for (const [k, v] of Object.entries(obj.data)) {
       if (typeof v === "string") {

@@ -59,11 +59,27 @@ export async function diag(kube: Kube, opts: DiagRunOptions): Promise<DiagResult
   const now = opts.now?.() ?? new Date();
   const dir = opts.outputDir ?? `grove-diagnostics-${timestampForName(now)}`;
   const target = opts.archive ? `${dir.replace(/\/+$/, "")}.tar.gz` : dir;
-  if (await exists(target)) {
-    throw new GroveError(`output path ${target} already exists; diag never overwrites`, {
+  const alreadyExists = () =>
+    new GroveError(`output path ${target} already exists; diag never overwrites`, {
       hint: "choose another path with -o, or move the old bundle away",
     });
+  // fail before collecting, not after
+  const slash = target.replace(/\/+$/, "").lastIndexOf("/");
+  const parent = slash > 0 ? target.slice(0, slash) : slash === 0 ? "/" : ".";
+  const parentInfo = await Deno.stat(parent).catch(() => undefined);
+  if (!parentInfo?.isDirectory) {
+    throw new GroveError(
+      `cannot create ${target}: its parent directory ${parent} ${
+        parentInfo ? "is not a directory" : "does not exist"
+      }`,
+      {
+        hint: parentInfo
+          ? "choose another path with -o"
+          : `create ${parent} first, or choose another path with -o`,
+      },
+    );
   }
+  if (await exists(target)) throw alreadyExists();
   const collection = await collectDiag(kube, opts);
   let reports: { file: string; text: string }[] = [];
   if (opts.reports) {
@@ -105,10 +121,14 @@ export async function diag(kube: Kube, opts: DiagRunOptions): Promise<DiagResult
         mtime: now,
       })),
     ];
-    await Deno.writeFile(target, await tarGz(entries, now), { createNew: true, mode: 0o600 });
+    await Deno.writeFile(target, await tarGz(entries, now), { createNew: true, mode: 0o600 })
+      .catch((e) => {
+        throw e instanceof Deno.errors.AlreadyExists ? alreadyExists() : e;
+      });
     await Deno.chmod(target, 0o600);
   } else {
     await Deno.mkdir(dir, { recursive: false, mode: 0o700 }).catch((e) => {
+      if (e instanceof Deno.errors.AlreadyExists) throw alreadyExists();
       if (e instanceof Deno.errors.NotFound) {
         throw new GroveError(`cannot create ${dir}: its parent directory does not exist`);
       }

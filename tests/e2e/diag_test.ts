@@ -204,3 +204,149 @@ Deno.test("diag then --replay: the bundle serves the same objects offline", asyn
     await Deno.remove(out, { recursive: true });
   }
 });
+
+Deno.test("diag --archive then --replay of the .tar.gz and of a relative bundle path prints what the live cluster prints", async () => {
+  const sim = await startSimCluster({ scenario: "fragmented" });
+  const out = await Deno.makeTempDir();
+  try {
+    const env = { KUBECONFIG: sim.kubeconfigPath };
+    const a = await runCli(["diag", "--archive", "-o", `${out}/incident`], { env });
+    assertEquals(a.code, 0, a.stderr);
+    const d = await runCli(["diag", "-o", `${out}/dir`], { env });
+    assertEquals(d.code, 0, d.stderr);
+    const normalise = (t: string) => t.replace(/\b\d+(d|h|m|s)(\d+(h|m|s))?\b/g, "<t>");
+    for (
+      const argv of [["status", "--all"], ["health", "llama-disagg"], ["topology", "--cluster"]]
+    ) {
+      const live = await runCli(argv, { env });
+      const fromArchive = await runCli(["--replay", `${out}/incident.tar.gz`, ...argv]);
+      assertEquals(fromArchive.code, live.code, fromArchive.stderr);
+      assertEquals(normalise(fromArchive.stdout), normalise(live.stdout), argv.join(" "));
+    }
+    // a relative path that looks like a scenario name is the bundle in the working directory
+    const cli = new URL("../../cli/main.ts", import.meta.url).pathname;
+    const rel = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", cli, "--replay", "dir", "status", "--all"],
+      cwd: out,
+      env: { NO_COLOR: "1" },
+    }).output();
+    const live = await runCli(["status", "--all"], { env });
+    assertEquals(rel.code, 0, new TextDecoder().decode(rel.stderr));
+    assertEquals(normalise(new TextDecoder().decode(rel.stdout)), normalise(live.stdout));
+    // the unpacked archive is gone afterwards
+    const left = [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")].filter((e) =>
+      e.name.startsWith("kubectl-grove-replay-")
+    );
+    assertEquals(left.length, 0, left.map((e) => e.name).join(", "));
+  } finally {
+    await sim.stop();
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("diag: a missing parent directory is refused before anything is collected (exit 1, hint)", async () => {
+  const sim = await startSimCluster({ scenario: "healthy" });
+  const out = await Deno.makeTempDir();
+  try {
+    for (const extra of [[], ["--archive"]]) {
+      sim.requestLog.reset();
+      const r = await runCli(["diag", "-o", `${out}/no/such/dir`, ...extra], {
+        env: { KUBECONFIG: sim.kubeconfigPath },
+      });
+      assertEquals(r.code, 1, r.stderr);
+      assertMatch(r.stderr, /its parent directory .*\/no\/such does not exist/);
+      assertMatch(r.stderr, /hint: create .*\/no\/such first/);
+      assert(!/internal error/.test(r.stderr), r.stderr);
+      assertEquals(sim.requestLog.length, 0);
+    }
+  } finally {
+    await sim.stop();
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("diag -n: pods once each, phase in the pod table, GPU use of other namespaces in the node table", async () => {
+  const sim = await startSimCluster({ scenario: "fragmented" });
+  const out = await Deno.makeTempDir();
+  try {
+    const env = { KUBECONFIG: sim.kubeconfigPath };
+    const r = await runCli(["-n", "inference", "diag", "-o", `${out}/b`], { env });
+    assertEquals(r.code, 0, r.stderr);
+    const names = [...(await Deno.readTextFile(`${out}/b/resources/pods.yaml`)).matchAll(
+      /^kind: Pod\n(?:.*\n)*?^ {2}name: (.*)$/gm,
+    )].map((m) => m[1]);
+    assert(names.length > 0);
+    assertEquals(names.length, new Set(names).size, "a pod is in resources/pods.yaml twice");
+    const pods = await Deno.readTextFile(`${out}/b/tables/pods.txt`);
+    assertMatch(pods.split("\n")[0], /^NAMESPACE\s+NAME\s+PHASE\s+STATUS\s+READY/);
+    assertMatch(pods, /\sPending\s+Pending\s/);
+    // the node table counts every pod on a node, like topology --cluster does
+    const nodes = await Deno.readTextFile(`${out}/b/tables/nodes.txt`);
+    const topo = JSON.parse(
+      (await runCli(["topology", "--cluster", "-o", "json"], { env })).stdout,
+    );
+    const used = new Map<string, number>();
+    JSON.stringify(topo, (_k, v) => {
+      if (
+        v && typeof v === "object" && typeof v.name === "string" && typeof v.allocated === "number"
+      ) {
+        used.set(v.name, v.allocated);
+      }
+      return v;
+    });
+    assert([...used.values()].some((n) => n > 0), "no GPU use in topology --cluster");
+    let compared = 0;
+    for (const line of nodes.split("\n").slice(1).filter(Boolean)) {
+      const [name, , , cap, usedAlloc] = line.split(/\s{2,}/);
+      assertMatch(cap, /^\d+$/);
+      if (!used.has(name)) continue;
+      assertEquals(Number(usedAlloc.split("/")[0]), used.get(name), name);
+      compared++;
+    }
+    assertEquals(compared, used.size);
+  } finally {
+    await sim.stop();
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("diag --metrics --since: one scrape per engine pod, step N of 5, events of the window only", async () => {
+  const sim = await startSimCluster({ scenario: "fragmented" });
+  const out = await Deno.makeTempDir();
+  try {
+    const env = { KUBECONFIG: sim.kubeconfigPath };
+    const r = await runCli([
+      "-n",
+      "inference",
+      "diag",
+      "--metrics",
+      "--since",
+      "1s",
+      "-o",
+      `${out}/b`,
+    ], {
+      env,
+    });
+    // the crash-looping engine cannot be scraped: the bundle is partial and says so
+    assertEquals(r.code, 5, r.stderr);
+    assertEquals(r.stdout, `${out}/b\n`);
+    for (let i = 1; i <= 5; i++) assertMatch(r.stderr, new RegExp(`\\[${i}/5\\] `));
+    assertMatch(r.stderr, /\[4\/5\] engine metrics/);
+    const summary = await Deno.readTextFile(`${out}/b/summary.md`);
+    assertMatch(summary, /\| metrics inference\/llama-disagg-0-prefill-g77jp \| FAILED: 503/);
+    assertMatch(summary, /\| events \| ok, 0 \|/);
+    assertMatch(summary, /events of the last 1s/);
+    const scraped = [...Deno.readDirSync(`${out}/b/metrics/inference`)].map((e) => e.name);
+    assert(scraped.length >= 3, scraped.join(","));
+    for (const pod of scraped) {
+      assertMatch(
+        await Deno.readTextFile(`${out}/b/metrics/inference/${pod}/1.prom`),
+        /^# (HELP|TYPE) /m,
+      );
+      assertMatch(summary, new RegExp(`\`metrics/inference/${pod}/1\\.prom\``));
+    }
+  } finally {
+    await sim.stop();
+    await Deno.remove(out, { recursive: true });
+  }
+});

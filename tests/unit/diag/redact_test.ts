@@ -1,4 +1,10 @@
-import { assert, assertEquals, assertMatch, assertNotMatch } from "../../helpers/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertNotMatch,
+  assertStringIncludes,
+} from "../../helpers/assert.ts";
 import { REDACTED, redactObject, redactText } from "../../../tasks/diag/redact.ts";
 
 Deno.test("redactText removes tokens, passwords, keys and JWTs but keeps the rest", () => {
@@ -96,4 +102,56 @@ Deno.test("redactObject reaches pod templates inside PodCliqueSets", () => {
     },
   };
   assertNotMatch(JSON.stringify(redactObject(pcs).object), /k-123/);
+});
+
+Deno.test("redactText: credentials in URLs, API tokens; numbers and booleans after token-like keys stay", () => {
+  const cases: [string, string][] = [
+    ["DATABASE_URL=postgres://app:s3cr3t-pw@db:5432/x", "postgres://app:[REDACTED]@db:5432/x"],
+    ["fetch https://user:pa55@models.example/q failed", "https://user:[REDACTED]@models.example/q"],
+    ["clone https://ghp_abcdefghijklmnopqrstuvwx@github.com/o/r", "https://[REDACTED]@github.com"],
+    ["notify xoxb-1234567890-abcdefghij", "notify [REDACTED]"],
+    ["key sk-proj-abcdefghijklmnopqrstuvwxyz", "key [REDACTED]"],
+    ["aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "= [REDACTED]"],
+    ["X-Api-Key: abcd1234", "X-Api-Key: [REDACTED]"],
+  ];
+  for (const [input, expected] of cases) {
+    const r = redactText(input);
+    assertStringIncludes(r.text, expected, input);
+    assert(r.count >= 1, input);
+  }
+  for (const secret of ["s3cr3t-pw", "pa55", "ghp_abc", "xoxb-123", "sk-proj", "wJalrXUtnFEMI"]) {
+    assert(!cases.some(([i]) => redactText(i).text.includes(secret)), secret);
+  }
+  // settings, not secrets: kept, so the bundle still shows how the engine was configured
+  const settings =
+    "--max-num-batched-tokens=8192 max_tokens=512 use_token=true token_ttl: 3600 ssh://git@host/r";
+  assertEquals(redactText(settings), { text: settings, count: 0 });
+});
+
+Deno.test("redactObject: env values with URL credentials and status messages (termination log tails)", () => {
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "p" },
+    spec: {
+      containers: [{
+        name: "c",
+        args: ["--max-num-batched-tokens=8192"],
+        env: [{ name: "CACHE_URL", value: "redis://default:r3dis-pw@cache:6379" }],
+      }],
+    },
+    status: {
+      conditions: [{ type: "Ready", status: "False", message: "probe: Bearer abcdefghijklmnop" }],
+      containerStatuses: [{
+        name: "c",
+        lastState: { terminated: { exitCode: 1, message: 'Traceback ... "password": "hunter22"' } },
+      }],
+    },
+  };
+  const { object, count } = redactObject(pod);
+  const text = JSON.stringify(object);
+  assertNotMatch(text, /r3dis-pw|abcdefghijklmnop|hunter22/);
+  assertStringIncludes(text, "redis://default:[REDACTED]@cache:6379");
+  assertStringIncludes(text, "--max-num-batched-tokens=8192");
+  assertEquals(count, 3);
 });
