@@ -130,7 +130,10 @@ Deno.test("manifest: bad layouts and names are clear errors", () => {
     () => buildManifest(results, "agg", { name: "q", backend: "trtllm", gpusPerNode: 2 }),
     GroveError,
   );
-  assertMatch(e.message, /multi-node TensorRT-LLM workers are not generated/);
+  assertMatch(
+    e.message,
+    /a trtllm worker needs 4 GPUs, which spans 2 nodes: multi-node TensorRT-LLM workers are not generated/,
+  );
   const plan = { workers: 1, tp: 3, pp: 1, dp: 1, gpusPerWorker: 3 };
   assertThrows(() => layoutRole("worker", plan, 2), GroveError);
   assertThrows(() => layoutRole("worker", plan, 0), GroveError);
