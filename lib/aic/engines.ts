@@ -140,7 +140,9 @@ function shQuote(w: string): string {
 export function workerCommand(i: WorkerCommandInput): EngineCommand {
   if (i.nodes > 1 && i.backend === "trtllm") {
     throw new GroveError(
-      `a trtllm ${i.role} worker needs ${i.plan.gpusPerWorker} GPUs, which spans ${i.nodes} nodes: multi-node TensorRT-LLM workers are not generated`,
+      `a trtllm ${
+        i.role === "worker" ? "" : `${i.role} `
+      }worker needs ${i.plan.gpusPerWorker} GPUs, which spans ${i.nodes} nodes: multi-node TensorRT-LLM workers are not generated`,
       {
         hint:
           "raise --gpus-per-node if your nodes have more GPUs, choose --backend sglang or vllm, or deploy this configuration with Dynamo",
