@@ -35,17 +35,30 @@ function left(ms: number): string {
  * ```
  */
 export function countdownLine(c: CountdownView, style: Style): string {
-  const obj = `${c.kind.toLowerCase()}/${c.name}`;
+  const detail = c.expired
+    ? `delay ${c.delay}, MinAvailableBreached since ${c.since}, deadline ${c.deadline}`
+    : `MinAvailableBreached since ${c.since}, terminates at ${c.deadline}`;
+  return `${countdownHead(c, style)} (${detail})`;
+}
+
+/** The countdown's object, bar and time left; `pad` aligns the bars of a block. */
+function countdownHead(c: CountdownView, style: Style, pad = 0, width = 20): string {
+  const obj = `${c.kind.toLowerCase()}/${c.name}`.padEnd(pad);
   const frac = c.delayMs > 0 ? Math.max(0, c.remainingMs) / c.delayMs : 0;
-  const b = bar(frac, style, { width: 20, paint: frac < 0.25 ? "red" : "yellow" });
+  const b = bar(frac, style, { width, paint: frac < 0.25 ? "red" : "yellow" });
   if (c.expired) {
     return `${obj}  ${b} ${paint(style, "red", "TERMINATION IMMINENT")}: deadline passed ${
       left(-c.remainingMs) || "0s"
-    } ago (delay ${c.delay}, MinAvailableBreached since ${c.since}, deadline ${c.deadline})`;
+    } ago`;
   }
-  return `${obj}  ${b} ${
-    left(c.remainingMs)
-  } left of ${c.delay} (MinAvailableBreached since ${c.since}, terminates at ${c.deadline})`;
+  return `${obj}  ${b} ${left(c.remainingMs)} left of ${c.delay}`;
+}
+
+/** Where the countdown comes from (the block's header names the condition), within 80 columns. */
+function countdownDetail(c: CountdownView): string {
+  return c.expired
+    ? `breached since ${c.since}, delay ${c.delay}, deadline ${c.deadline}`
+    : `breached since ${c.since}, terminates at ${c.deadline}`;
 }
 
 function gangBlock(g: GangHealth, style: Style): string[] {
@@ -74,8 +87,12 @@ function gangBlock(g: GangHealth, style: Style): string[] {
     out.push(...t.trimEnd().split("\n").map((l) => "  " + l));
   }
   if (g.countdowns.length) {
-    out.push("  Termination countdown:");
-    for (const c of g.countdowns) out.push(`    ${countdownLine(c, style)}`);
+    out.push("  Termination countdown (MinAvailableBreached since + terminationDelay):");
+    // Two lines each (bar and time left, then where they come from), so they fit 80 columns.
+    const pad = Math.max(...g.countdowns.map((c) => c.kind.length + 1 + c.name.length));
+    for (const c of g.countdowns) {
+      out.push(`    ${countdownHead(c, style, pad, 10)}`, `      ${countdownDetail(c)}`);
+    }
   }
   if (g.issues.length) {
     out.push("  Issues:");

@@ -73,9 +73,12 @@ function spansText(g: GangPlacement): string {
 
 function podLine(p: PodPlacement, style: Style): string {
   const phase = p.phase === "Running" ? p.phase : paint(style, "yellow", p.phase);
-  return `${p.name}  clique ${p.cliqueTemplate ?? p.clique ?? "-"}  role ${
-    p.role ?? "-"
-  }  ${phase}  ${p.gpus} GPU${p.gpus === 1 ? "" : "s"}`;
+  // Grove names pods after their clique: say the clique only when the name does not show it.
+  const clique = p.clique ?? p.cliqueTemplate;
+  const cliqueText = clique && !p.name.startsWith(`${clique}-`) ? `  clique ${clique}` : "";
+  return `${p.name}${cliqueText}  role ${p.role ?? "-"}  ${phase}  ${p.gpus} GPU${
+    p.gpus === 1 ? "" : "s"
+  }`;
 }
 
 function nodeLine(n: NodeView, style: Style, cluster: boolean): string {

@@ -41,6 +41,19 @@ Deno.test("health golden: fragmented countdown crossing zero (now = recordedAt +
   assertMatch(renderHealth(r, PLAIN), /Termination imminent: podclique\/llama-disagg-0-prefill/);
 });
 
+Deno.test("health: countdowns are two aligned lines that fit 80 columns", async () => {
+  const { objects, ns, now } = await scenario("fragmented");
+  const text = renderHealth(build(objects, ns, now), PLAIN);
+  const heads = text.split("\n").filter((l) => l.startsWith("    podclique/"));
+  assertEquals(heads.length, 3);
+  assert(heads.every((l) => l.length <= 80), heads.join("\n"));
+  assertEquals(new Set(heads.slice(1).map((l) => l.indexOf("["))).size, 1, "bars aligned");
+  const details = text.split("\n").filter((l) => l.startsWith("      breached since "));
+  assertEquals(details.length, 3);
+  assert(details.every((l) => l.length <= 80), details.join("\n"));
+  assertMatch(text, /Termination countdown \(MinAvailableBreached since \+ terminationDelay\):/);
+});
+
 Deno.test("health: healthy scenario has every gang Healthy", async () => {
   const { objects, ns, now } = await scenario("healthy");
   const r = build(objects, ns, now);
