@@ -90,7 +90,9 @@ function finish(ctx: CliContext, r: ProgressiveResult, output?: OutputFormat): v
   if (output === "json") ctx.write(toJson(r));
   else if (output === "yaml") ctx.write(toYaml(r));
   else ctx.write(renderResult(r));
-  if (r.outcome === "rolled-back" && r.gates?.some((g) => !g.pass)) {
+  // rolled back by itself (a gate failed, new pods failing): not a success;
+  // an abort the user asked for is one, whatever the last gates said
+  if (r.outcome === "rolled-back" && r.rolledBackBy !== "abort") {
     ctx.exitCode = ExitCode.CHECK_FAILED;
   } else if (r.outcome === "stopped") ctx.exitCode = ExitCode.CHECK_FAILED;
   else if (r.outcome === "interrupted") {

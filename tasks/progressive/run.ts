@@ -154,6 +154,12 @@ export interface ProgressiveResult {
   message: string;
   /** Revision written by this run, when any. */
   revision?: number;
+  /**
+   * Why it rolled back (outcome `rolled-back`): `abort` when asked (abort, or
+   * resuming an interrupted rollback), `gate` or `failing-pods` when the
+   * rollout rolled itself back (the CLI then exits 3).
+   */
+  rolledBackBy?: "abort" | "gate" | "failing-pods";
   /** The preview (start). */
   plan?: UpdatePlan;
   /** Planned batches (start), unit ids. */
@@ -398,6 +404,13 @@ export async function promote(
   }
   if (o.handoff) {
     await saveState(kube, pcs, undefined, (p) => resumedPcs(p) ?? p);
+    await noteOutcome(
+      kube,
+      ns,
+      s,
+      `promoted ${rfc3339(Date.now())} (handed off to the operator)`,
+      o,
+    );
     return result(
       o.name,
       ns,
@@ -426,7 +439,14 @@ export async function abortProgressive(
   const ns = o.namespace ?? kube.namespace;
   const pcs = await getPcs(kube, ns, o.name);
   const s = requireState(pcs, "abort");
-  return await rollBack(kube, ns, s, o.reason ?? `abort ${s.kind} rollout of ${s.image}`, o);
+  return await rollBack(
+    kube,
+    ns,
+    s,
+    o.reason ?? `abort ${s.kind} rollout of ${s.image}`,
+    o,
+    "abort",
+  );
 }
 
 async function rollBack(
@@ -435,6 +455,7 @@ async function rollBack(
   s: ProgressiveState,
   cause: string,
   o: ProgressiveCommonOptions,
+  by: NonNullable<ProgressiveResult["rolledBackBy"]>,
 ): Promise<ProgressiveResult> {
   const name = o.name;
   let pcs = await getPcs(kube, ns, name);
@@ -475,6 +496,7 @@ async function rollBack(
         state,
         batches,
         revision,
+        rolledBackBy: by,
       });
     }
     const objs = await loadObjects(kube, ns, name, true);
@@ -504,6 +526,7 @@ async function rollBack(
     batches,
     revision,
     gates: s.lastGates,
+    rolledBackBy: by,
   });
 }
 
@@ -589,7 +612,7 @@ async function drive(
 ): Promise<ProgressiveResult> {
   const name = o.name;
   let s = initial;
-  if (s.phase === "RollingBack") return await rollBack(kube, ns, s, s.message, o);
+  if (s.phase === "RollingBack") return await rollBack(kube, ns, s, s.message, o, "abort");
   if (s.phase === "Stopped") {
     return result(name, ns, "stopped", s.message, { state: s, gates: s.lastGates });
   }
@@ -686,7 +709,7 @@ async function drive(
     });
     if (!failed.length) return undefined;
     if (s.rollback !== false) {
-      const r = await rollBack(kube, ns, s, s.message, o);
+      const r = await rollBack(kube, ns, s, s.message, o, "gate");
       return { ...r, batches: batches + r.batches, gates };
     }
     await save({ phase: "Stopped" });
@@ -783,7 +806,7 @@ async function drive(
     } catch (e) {
       if (e instanceof BatchFailedError && s.gates && s.rollback !== false) {
         o.progress?.(`${e.message}; rolling back`);
-        const r = await rollBack(kube, ns, s, `new pods failing: ${e.message}`, o);
+        const r = await rollBack(kube, ns, s, `new pods failing: ${e.message}`, o, "failing-pods");
         return { ...r, batches: batches + r.batches };
       }
       if (e instanceof BatchFailedError) await save({ phase: "Stopped", message: e.message });

@@ -249,3 +249,40 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e progressive: promote --handoff restores the strategy and marks the revision promoted",
+  opts,
+  async () => {
+    const { s, env } = await sim();
+    try {
+      const r = await runCli([
+        "rollout",
+        "canary",
+        "qwen-disagg",
+        "--image",
+        "vllm:handoff",
+        "--role",
+        "prefill",
+        ...FAST,
+      ], { env });
+      assertEquals(r.code, 0, r.stderr);
+      const p = await runCli(["rollout", "promote", "qwen-disagg", "--handoff", ...FAST], { env });
+      assertEquals(p.code, 0, p.stderr);
+      assertStringIncludes(p.stdout, "the operator replaces the remaining pods");
+      const after = pcs(s);
+      assertEquals(
+        (after.spec as { updateStrategy: { type: string } }).updateStrategy.type,
+        "RollingRecreate",
+      );
+      assertEquals(after.metadata.annotations?.["kubectl-grove.io/rollout-state"], undefined);
+      const h = await runCli(["rollout", "history", "qwen-disagg", "-o", "json"], { env });
+      const entry =
+        (JSON.parse(h.stdout).entries as { images: string[]; rolloutOutcome?: string }[])
+          .find((e) => e.images.includes("vllm:handoff"));
+      assertMatch(entry?.rolloutOutcome ?? "", /^promoted \d{4}-.*handed off to the operator/);
+    } finally {
+      await s.stop();
+    }
+  },
+);

@@ -372,3 +372,115 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e progressive: new pods that fail roll a gated rollout back by itself, exit 3",
+  opts,
+  async () => {
+    const op = simOperator({ stepMs: 20, readyDelayMs: 40, badImages: ["vllm:broken"] });
+    const s = await startSimCluster({
+      scenario: "healthy",
+      operator: op,
+      proxyHandler: synthMetricsHandler(),
+    });
+    try {
+      const r = await runCli([
+        "rollout",
+        "start",
+        "qwen-disagg",
+        "--image",
+        "vllm:broken",
+        "--role",
+        "prefill",
+        "--gate-ttft-p99",
+        "20s",
+        "--gate-window",
+        "500ms",
+        "--batch-timeout",
+        "20s",
+        ...FAST,
+      ], { env: { KUBECONFIG: s.kubeconfigPath } });
+      // rolled back by itself: not a success, even though no gate was measured
+      assertEquals(r.code, 3, r.stderr + r.stdout);
+      assertStringIncludes(r.stdout, "rolled-back");
+      assertStringIncludes(r.stdout, "new pods failing");
+      assertStringIncludes(r.stdout, "ImagePullBackOff");
+      assert(pods(s, "qwen-disagg-0-prefill").every((p) => imageOf(p) !== "vllm:broken"));
+      const p = s.store.list("podcliquesets", "inference").find((x) =>
+        x.metadata.name === "qwen-disagg"
+      )!;
+      assertEquals(p.metadata.annotations?.["kubectl-grove.io/rollout-state"], undefined);
+    } finally {
+      await s.stop();
+    }
+  },
+);
+
+Deno.test(
+  "e2e progressive: Ctrl-C of the CLI keeps a consistent state; rerunning the command continues",
+  opts,
+  async () => {
+    const op = simOperator({ stepMs: 20, readyDelayMs: 300 });
+    const s = await startSimCluster({
+      scenario: "healthy",
+      operator: op,
+      proxyHandler: synthMetricsHandler(),
+    });
+    const IMG = "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.2";
+    const argv = ["update", "qwen-disagg", "--image", IMG, "--rack-by-rack", ...FAST];
+    try {
+      const main = new URL("../../cli/main.ts", import.meta.url).pathname;
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", main, ...argv],
+        env: { KUBECONFIG: s.kubeconfigPath, HOME: "/nonexistent-home", NO_COLOR: "1" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      let err = "";
+      const dec = new TextDecoder();
+      const errDone = (async () => {
+        let sent = false;
+        for await (const chunk of child.stderr) {
+          err += dec.decode(chunk);
+          // interrupt while the second batch's new pods are coming up
+          if (!sent && err.includes("batch 2: replacing")) {
+            sent = true;
+            child.kill("SIGINT");
+          }
+        }
+      })();
+      const out = new Response(child.stdout).text();
+      const st = await child.status;
+      await errDone;
+      const stdout = await out;
+      assertEquals(st.code, 130, err + stdout);
+      assertStringIncludes(stdout, "interrupted");
+      assertStringIncludes(err, "kubectl grove rollout resume qwen-disagg");
+      const p = s.store.list("podcliquesets", "inference").find((x) =>
+        x.metadata.name === "qwen-disagg"
+      )!;
+      const state = JSON.parse(p.metadata.annotations!["kubectl-grove.io/rollout-state"]);
+      assertEquals([state.kind, state.phase, state.image], ["rack-by-rack", "Progressing", IMG]);
+      assertEquals(
+        (p.spec as { updateStrategy: { type: string } }).updateStrategy.type,
+        "OnDelete",
+      );
+      // rollout status from another terminal shows the progressive state
+      const status = await runCli(["rollout", "status", "qwen-disagg", "--no-wait"], {
+        env: { KUBECONFIG: s.kubeconfigPath },
+      });
+      assertStringIncludes(status.stdout, "progressive rollout: rack-by-rack");
+      // the same command again continues where it stopped
+      const again = await runCli(argv, { env: { KUBECONFIG: s.kubeconfigPath } });
+      assertEquals(again.code, 0, again.stderr + again.stdout);
+      assertStringIncludes(again.stderr, "continuing the rack-by-rack rollout");
+      assertStringIncludes(again.stdout, "complete");
+      for (const c of ["qwen-disagg-0-prefill", "qwen-disagg-0-decode-1-dworker"]) {
+        assert(pods(s, c).every((x) => imageOf(x) === IMG), c);
+      }
+    } finally {
+      await s.stop();
+    }
+  },
+);

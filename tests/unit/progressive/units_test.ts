@@ -3,6 +3,7 @@ import { assertEquals, assertStringIncludes, assertThrows } from "../../helpers/
 import { loadScenario } from "../../../lib/sim/fixtures.ts";
 import {
   assertReplaceable,
+  chooseCanary,
   constraintsOf,
   currentHashes,
   domainOrder,
@@ -91,4 +92,43 @@ Deno.test("units: a clique with replicas == minAvailable cannot be replaced", ()
   );
   const e = assertThrows(() => assertReplaceable("qwen-disagg", units, strict));
   assertStringIncludes(e.message, "clique qwen-disagg-0-prefill (2 replicas, minAvailable 2)");
+});
+
+Deno.test("canary: prefers pods whose node can take the replacement back (cordoned last)", () => {
+  // the scenario's two prefill pods share a node: move one to another GPU node
+  const prefillPods = pods.filter((p) => p.metadata.name.startsWith("qwen-disagg-0-prefill-"));
+  const other = nodes.find((n) =>
+    n.metadata.name.startsWith("gpu-") && n.metadata.name !== prefillPods[0].spec?.nodeName
+  )!;
+  const moved = pods.map((p) =>
+    p === prefillPods[1] ? { ...p, spec: { ...p.spec!, nodeName: other.metadata.name } } : p
+  );
+  const input = (ns: Node[]) =>
+    pendingUnits({
+      pcs: "qwen-disagg",
+      cliques,
+      groups,
+      pods: moved,
+      nodes: ns,
+      changed: ["prefill"],
+      stableHashes: currentHashes(pods, cliques),
+      direction: "forward",
+    });
+  const prefill = input(nodes);
+  assertEquals(prefill.length, 2);
+  assertEquals(prefill.every((u) => u.keepsPlacement), true);
+  // cordon the node of the pod a canary of 1 would take first: the other pod is chosen
+  const first = chooseCanary("qwen-disagg", prefill, 1, "prefill")[0];
+  const cordoned = nodes.map((n) =>
+    n.metadata.name === first.pods[0].node
+      ? { ...n, spec: { ...n.spec, unschedulable: true } } as Node
+      : n
+  );
+  const units = input(cordoned);
+  const chosen = chooseCanary("qwen-disagg", units, 1, "prefill");
+  assertEquals(chosen.length, 1);
+  assertEquals(chosen[0].keepsPlacement, true);
+  assertEquals(chosen[0].id !== first.id, true, `${chosen[0].id} runs on a cordoned node`);
+  assertEquals(units.at(-1)?.id, first.id);
+  assertEquals(units.at(-1)?.keepsPlacement, false);
 });
