@@ -15,12 +15,17 @@ import {
   type StatusScope,
 } from "../../../tasks/status/report.ts";
 
-/** The scenarios with recorded files, and the PodCliqueSet each one is about. */
+/**
+ * The scenarios with recorded files, and the PodCliqueSet each one is about
+ * (`namespace/name` when it is not in the scenario's namespace).
+ */
 export const SCENARIOS: Record<string, string> = {
   healthy: "qwen-disagg",
   fragmented: "llama-disagg",
   aggregated: "qwen-agg",
   rollout: "chat-disagg",
+  // 60 PCS; agg-11 has schedule-gated pods
+  large: "team-c/agg-11",
 };
 
 /** The report of a scenario at its `recordedAt` (times not shifted). */

@@ -6,9 +6,10 @@ import { renderStatus } from "../../../tasks/status/render.ts";
 import { assertGolden } from "../../helpers/golden.ts";
 import { scenarioReport, SCENARIOS } from "./_helpers.ts";
 
-for (const [scenario, pcs] of Object.entries(SCENARIOS)) {
-  Deno.test(`status golden: ${scenario} (${pcs}) table, wide, json`, async () => {
-    const r = await scenarioReport(scenario, { name: pcs });
+for (const [scenario, ref] of Object.entries(SCENARIOS)) {
+  const [pcs, namespace] = ref.split("/").reverse();
+  Deno.test(`status golden: ${scenario} (${ref}) table, wide, json`, async () => {
+    const r = await scenarioReport(scenario, { name: pcs, ...(namespace ? { namespace } : {}) });
     await assertGolden(`${scenario}/status.table`, renderStatus(r, { style: PLAIN }));
     await assertGolden(`${scenario}/status.wide`, renderStatus(r, { style: PLAIN, wide: true }));
     await assertGolden(`${scenario}/status.json`, toJson(r));
