@@ -26,8 +26,8 @@
  */
 
 import { LabelKeys } from "../grove/labels.ts";
-import { isPodReady } from "../grove/relations.ts";
-import type { Pod, PodCliqueSet, PodCliqueTemplateSpec } from "../grove/types.ts";
+import { gpusAllocatedByNode, isPodReady, nodeGpus, podGpus } from "../grove/relations.ts";
+import type { Node, Pod, PodCliqueSet, PodCliqueTemplateSpec } from "../grove/types.ts";
 import { Resources } from "../kube/resources.ts";
 import type { KubeObject } from "../kube/types.ts";
 import { stableHash, stableStringify } from "../revisions/hash.ts";
@@ -285,19 +285,102 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
     }
   }
 
-  /** A node for a pod of a brand-new clique: round-robin over Ready nodes, GPU nodes for GPU pods. */
+  /** Pods this operator created that no node had room for yet (retried every pass). */
+  const unplaced = new Set<string>();
+
+  /** GPUs in use per node, from every scheduled pod now. */
+  function gpuUse(): Map<string, number> {
+    return gpusAllocatedByNode(
+      (store.list(R.pods) as Pod[]).filter((p) => !p.metadata.deletionTimestamp),
+    );
+  }
+
+  /**
+   * A node for a new pod, like a scheduler would pick it: the first Ready,
+   * schedulable node (GPU nodes for GPU pods) with room for the pod's GPUs,
+   * trying `near` first, then the nodes sharing most topology labels with
+   * it, then the others round-robin. None has room: undefined (Pending).
+   */
   let rr = 0;
-  function pickNode(clique: KubeObject): string | undefined {
-    const wantsGpu = JSON.stringify(clique.spec?.podSpec ?? {}).includes("nvidia.com/gpu");
-    const nodes = store.list(R.nodes).filter((n) =>
+  function pickNode(podSpec: unknown, near?: string): string | undefined {
+    const need = podGpus({ metadata: { name: "" }, spec: podSpec } as Pod);
+    const wantsGpu = need > 0 || JSON.stringify(podSpec ?? {}).includes("nvidia.com/gpu");
+    const nodes = (store.list(R.nodes) as Node[]).filter((n) =>
       !n.spec?.unschedulable &&
       (n.status?.conditions ?? []).some((c: { type: string; status: string }) =>
         c.type === "Ready" && c.status === "True"
       ) &&
-      (!wantsGpu || Number(n.status?.allocatable?.["nvidia.com/gpu"] ?? 0) > 0)
+      (!wantsGpu || nodeGpus(n) > 0)
     );
     if (!nodes.length) return undefined;
-    return nodes[rr++ % nodes.length].metadata.name;
+    const start = rr++ % nodes.length;
+    const ordered = [...nodes.slice(start), ...nodes.slice(0, start)];
+    const home = near ? nodes.find((n) => n.metadata.name === near) : undefined;
+    if (home) {
+      const topo = (n: Node) =>
+        Object.entries(n.metadata.labels ?? {}).filter(([k]) => k.startsWith("topology."));
+      const shared = (n: Node) =>
+        n === home ? Infinity : topo(n).filter(([k, v]) => home.metadata.labels?.[k] === v).length;
+      ordered.sort((a, b) => shared(b) - shared(a));
+    }
+    if (need === 0) return ordered[0].metadata.name;
+    const use = gpuUse();
+    return ordered.find((n) => nodeGpus(n) - (use.get(n.metadata.name) ?? 0) >= need)?.metadata
+      .name;
+  }
+
+  /** True when `node` has room for the GPUs of a pod with this spec. */
+  function fits(podSpec: unknown, node: string): boolean {
+    const need = podGpus({ metadata: { name: "" }, spec: podSpec } as Pod);
+    if (need === 0) return true;
+    const n = store.get(R.nodes, undefined, node) as Node | undefined;
+    return n !== undefined && nodeGpus(n) - (gpuUse().get(node) ?? 0) >= need;
+  }
+
+  /** The node of a scheduled pod of the same gang as `clique`, to place its first pod near. */
+  function gangNode(pods: Pod[], clique: KubeObject): string | undefined {
+    const gang = clique.metadata.labels?.[LabelKeys.podGang];
+    return gang === undefined
+      ? undefined
+      : pods.find((p) => p.spec.nodeName && p.metadata.labels?.[LabelKeys.podGang] === gang)?.spec
+        .nodeName;
+  }
+
+  /** Marks a pod Unschedulable (no node had room) the way kube-scheduler reports it. */
+  function unschedulable(pod: Pod, nowMs: number): Pod {
+    const p = structuredClone(pod);
+    const need = podGpus(p);
+    p.status = {
+      ...p.status,
+      phase: "Pending",
+      conditions: [
+        ...(p.status?.conditions ?? []).filter((c) => c.type !== "PodScheduled"),
+        {
+          type: "PodScheduled",
+          status: "False",
+          reason: "Unschedulable",
+          message: `0/${store.list(R.nodes).length} nodes are available: ${
+            need > 0 ? `insufficient nvidia.com/gpu (needs ${need})` : "no schedulable node"
+          }.`,
+          lastTransitionTime: rfc3339(nowMs),
+        },
+      ],
+    };
+    return p;
+  }
+
+  /** Binds a pending pod to a node (PodScheduled True). */
+  function bind(pod: Pod, node: string, nowMs: number): Pod {
+    const p = structuredClone(pod);
+    p.spec.nodeName = node;
+    p.status = {
+      ...p.status,
+      conditions: [
+        ...(p.status?.conditions ?? []).filter((c) => c.type !== "PodScheduled"),
+        { type: "PodScheduled", status: "True", lastTransitionTime: rfc3339(nowMs) },
+      ],
+    };
+    return p;
   }
 
   /** A set being deleted: delete its children, then drop the finalizers so it goes. */
@@ -449,9 +532,16 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
         const sibling = mine.find((p) => p.spec.nodeName)?.spec.nodeName;
         for (let i = 0, made = mine.length; made < replicas; i++) {
           if (used.has(i)) continue;
-          const node = s.vacated.get(`${q.metadata.name}/${i}`) ?? sibling ?? pickNode(q);
-          const created = store.create(R.pods, buildPod(name, q, i, h, node, t)) as Pod;
-          readyAt.set(keyOf(created), t + readyDelayMs);
+          // A replacement goes back to the node its predecessor left; a new
+          // pod goes where there is room, near its clique's other pods.
+          const left = s.vacated.get(`${q.metadata.name}/${i}`);
+          const node = left && fits(q.spec?.podSpec, left)
+            ? left
+            : pickNode(q.spec?.podSpec, left ?? sibling ?? gangNode(pods, q));
+          const built = buildPod(name, q, i, h, node, t);
+          const created = store.create(R.pods, node ? built : unschedulable(built, t)) as Pod;
+          if (node) readyAt.set(keyOf(created), t + readyDelayMs);
+          else unplaced.add(keyOf(created));
           log({
             action: "create-pod",
             namespace: ns,
@@ -463,6 +553,25 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
         }
         work = true;
       }
+    }
+    pods = (childrenOf(R.pods, ns, name) as Pod[]).filter((p) => !p.metadata.deletionTimestamp);
+
+    // scheduling: pods no node had room for get one when room appears
+    for (const p of pods) {
+      if (p.spec.nodeName || !unplaced.has(keyOf(p))) continue;
+      const near = pods.find((x) =>
+        x.spec.nodeName && x.metadata.labels?.[LabelKeys.podClique] ===
+          p.metadata.labels?.[LabelKeys.podClique]
+      )?.spec.nodeName;
+      const node = pickNode(p.spec, near);
+      if (!node) continue;
+      put(R.pods, p, bind(p, node, t));
+      unplaced.delete(keyOf(p));
+      readyAt.set(keyOf(p), t + readyDelayMs);
+      work = true;
+    }
+    for (const k of [...unplaced]) {
+      if (!pods.some((p) => keyOf(p) === k) && k.startsWith(`${ns}/${name}-`)) unplaced.delete(k);
     }
     pods = (childrenOf(R.pods, ns, name) as Pod[]).filter((p) => !p.metadata.deletionTimestamp);
 
@@ -563,7 +672,7 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
         if (victims.length) s.lastStepAt = t;
       }
     }
-    if (pods.some((p) => readyAt.has(keyOf(p)))) work = true;
+    if (pods.some((p) => readyAt.has(keyOf(p)) || unplaced.has(keyOf(p)))) work = true;
 
     writeStatus(pcs, s, gen, onDelete, updatingReplica, t);
     return work;

@@ -127,6 +127,10 @@ Deno.test(
 
       const created = structuredClone(doc);
       created.metadata.name = "qwen-copy";
+      // Small enough for the GPUs the healthy cluster has free (20 of 32):
+      // the operator simulation schedules only where there is room.
+      created.spec.template.cliques[1].spec.replicas = 1;
+      created.spec.template.podCliqueScalingGroups[0].replicas = 1;
       const f2 = `${dir}/copy.json`;
       await Deno.writeTextFile(f2, JSON.stringify(created));
       const c = await runCli(["apply", "-f", f2, "--yes"], { env });

@@ -4,9 +4,9 @@ import { assert, assertEquals } from "../../helpers/assert.ts";
 import { SimStore } from "../../../lib/sim/store.ts";
 import { loadScenario } from "../../../lib/sim/fixtures.ts";
 import { startOperator } from "../../../lib/sim/operator.ts";
-import { isPodReady } from "../../../lib/grove/relations.ts";
+import { gpusAllocatedByNode, isPodReady, nodeGpus } from "../../../lib/grove/relations.ts";
 import type { KubeObject } from "../../../lib/kube/types.ts";
-import type { Pod } from "../../../lib/grove/types.ts";
+import type { Node, Pod } from "../../../lib/grove/types.ts";
 
 const NS = "inference";
 const PCS = "qwen-disagg";
@@ -189,6 +189,67 @@ Deno.test("operator: a deleted set loses its children, then its finalizers", asy
         !store.get("podcliquesets", NS, PCS) && pods(store).length === 0 &&
         !store.list("podcliques", NS).some((q) => q.metadata.name.startsWith(`${PCS}-`)),
     );
+  } finally {
+    op.stop();
+  }
+});
+
+Deno.test("operator: new pods go where GPUs are free, near their clique; none free: Pending until room appears", async () => {
+  const { store, op } = await setup();
+  const nodes = store.list("nodes");
+  const free = () => {
+    const used = gpusAllocatedByNode(store.list("pods") as Pod[]);
+    return nodes.map((n) => ({
+      name: n.metadata.name,
+      rack: n.metadata.labels?.["topology.kubernetes.io/rack"],
+      free: nodeGpus(n as Node) - (used.get(n.metadata.name) ?? 0),
+    }));
+  };
+  try {
+    const total = free().reduce((s, n) => s + Math.max(0, n.free), 0);
+    const fitting = free().reduce((s, n) => s + Math.floor(Math.max(0, n.free) / 4), 0);
+    assertEquals(
+      [total, fitting],
+      [32, 7],
+      "the healthy cluster: 32 free GPUs, room for 7 prefill pods (4 GPUs each)",
+    );
+    const rackOf = new Map(free().map((n) => [n.name, n.rack]));
+    const first = pods(store, "qwen-disagg-0-prefill").map((p) => p.spec.nodeName);
+    store.update("podcliques", NS, "qwen-disagg-0-prefill", (o) => {
+      o.spec.replicas = 2 + 8;
+    });
+    await until(
+      "7 new prefill pods ready, 1 pending",
+      () => pods(store, "qwen-disagg-0-prefill").filter((p) => isPodReady(p as Pod)).length === 9,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const all = pods(store, "qwen-disagg-0-prefill") as Pod[];
+    assertEquals(all.length, 10);
+    const pending = all.filter((p) => !p.spec.nodeName);
+    assertEquals(pending.length, 1, "no node has 4 free GPUs for the 10th pod");
+    const cond = pending[0].status?.conditions?.find((c) => c.type === "PodScheduled");
+    assertEquals([cond?.status, cond?.reason], ["False", "Unschedulable"]);
+    assert(/insufficient nvidia\.com\/gpu \(needs 4\)/.test(cond?.message ?? ""), cond?.message);
+    for (const n of free()) assert(n.free >= 0, `node ${n.name} over-committed: ${n.free}`);
+    // The first new pods fill the rack the clique already runs in.
+    const newOnes = all.filter((p) => p.spec.nodeName && !first.includes(p.spec.nodeName));
+    assert(newOnes.length > 0);
+    const homeRack = rackOf.get(first[0]);
+    const byAge = [...all].filter((p) => p.spec.nodeName).sort((a, b) =>
+      Number(a.metadata.labels?.["grove.io/podclique-pod-index"] ?? 0) -
+      Number(b.metadata.labels?.["grove.io/podclique-pod-index"] ?? 0)
+    );
+    assertEquals(rackOf.get(byAge[2].spec.nodeName!), homeRack, "third pod stays in the home rack");
+
+    // Room appears: the pending pod is bound and becomes ready.
+    store.update("podcliques", NS, "sglang-chat-0-worker", (o) => {
+      o.spec.replicas = 0;
+    });
+    await until(
+      "the pending pod scheduled and ready",
+      () => pods(store, "qwen-disagg-0-prefill").filter((p) => isPodReady(p as Pod)).length === 10,
+    );
+    for (const n of free()) assert(n.free >= 0, `node ${n.name} over-committed: ${n.free}`);
   } finally {
     op.stop();
   }
