@@ -105,7 +105,9 @@ export async function complete(
     : undefined;
   if (prevOpt && optionTakesValue(prevOpt)) {
     return {
-      candidates: await flagValues(prevOpt, positionals, namespace, sources),
+      candidates: (await flagValues(prevOpt, positionals, namespace, sources)).filter((v) =>
+        v.startsWith(toComplete)
+      ),
       directive: flagDirective(prevOpt),
     };
   }
@@ -116,7 +118,9 @@ export async function complete(
       if (o && optionTakesValue(o)) {
         const vals = await flagValues(o, positionals, namespace, sources);
         return {
-          candidates: vals.map((v) => `${toComplete.slice(0, eq + 1)}${v}`),
+          candidates: vals.map((v) => `${toComplete.slice(0, eq + 1)}${v}`).filter((v) =>
+            v.startsWith(toComplete)
+          ),
           directive: noFiles,
         };
       }

@@ -36,7 +36,11 @@ _kubectl_grove() {
   lines=("\${(@f)out}")
   directive=\${lines[-1]#:}
   for line in "\${(@)lines[1,-2]}"; do
-    cands+=("\${\${line%%$'\\t'*}//:/\\\\:}:\${line#*$'\\t'}")
+    if [[ $line == *$'\\t'* ]]; then
+      cands+=("\${\${line%%$'\\t'*}//:/\\\\:}:\${line#*$'\\t'}")
+    else
+      cands+=("\${line//:/\\\\:}")
+    fi
   done
   if (( \${#cands} )); then _describe 'kubectl-grove' cands; return; fi
   (( (directive & 4) == 0 )) && _files
@@ -48,7 +52,15 @@ compdef _kubectl_grove kubectl-grove
 function __kubectl_grove_complete
     set -l args (commandline -opc)[2..-1]
     set -l cur (commandline -ct)
-    kubectl-grove __complete $args $cur 2>/dev/null | string match -v -r '^:[0-9]+$'
+    set -l out (kubectl-grove __complete $args $cur 2>/dev/null)
+    or return
+    set -l directive (string replace -r '^:' '' -- $out[-1])
+    set -e out[-1]
+    if test (count $out) -eq 0; and string match -qr '^[0-9]+$' -- $directive; and test (math "bitand($directive, 4)") -eq 0
+        __fish_complete_path $cur
+        return
+    end
+    printf '%s\n' $out
 end
 complete -c kubectl-grove -f -a '(__kubectl_grove_complete)'
 `;

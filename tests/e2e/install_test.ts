@@ -2,7 +2,8 @@
  * Installs kubectl-grove with `deno install` into a temporary root and runs it
  * through kubectl's plugin mechanism (skipped when kubectl is not on PATH).
  */
-import { assertEquals, assertMatch } from "../helpers/assert.ts";
+import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
+import { startSimCluster } from "../../lib/sim/server.ts";
 import { PERMISSION_FLAGS, V8_FLAGS } from "../../scripts/permissions.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -63,6 +64,32 @@ Deno.test("deno install puts kubectl-grove and kubectl_complete-grove on PATH; k
     // kubectl's own completion reaches our completer through kubectl_complete-grove
     const comp = await run("kubectl", ["__complete", "grove", "vers"], env);
     assertMatch(comp.stdout, /^version/m);
+    // and names from the cluster: kubectl grove -n inference status <TAB>
+    const sim = await startSimCluster({ scenario: "fragmented" });
+    try {
+      const simEnv = { ...env, KUBECONFIG: sim.kubeconfigPath };
+      const names = await run(
+        "kubectl",
+        ["__complete", "grove", "-n", "inference", "status", ""],
+        simEnv,
+      );
+      assertEquals(names.stdout.split("\n")[0], "llama-disagg");
+      assertMatch(names.stdout, /^:4$/m);
+      const roles = await run(
+        "kubectl",
+        ["__complete", "grove", "-n", "inference", "restart", "llama-disagg", "--role", "pre"],
+        simEnv,
+      );
+      assertEquals(roles.stdout.split("\n")[0], "prefill");
+      // the cluster gone: still no error, only the directive
+      await sim.stop();
+      const none = await run("kubectl", ["__complete", "grove", "status", ""], simEnv);
+      assertEquals(none.code, 0);
+      assertMatch(none.stdout, /^:4$/m);
+      assert(!/error/i.test(none.stdout), none.stdout);
+    } finally {
+      await sim.stop();
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,4 +1,5 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../../helpers/assert.ts";
+import { startSimCluster } from "../../../lib/sim/server.ts";
 import { runCli } from "../../helpers/cli.ts";
 import { complete } from "../../../cli/complete.ts";
 import { buildProgram } from "../../../cli/main.ts";
@@ -112,4 +113,173 @@ Deno.test("the bash script completes through a real bash", async () => {
     env: { PATH: `${dir}:${Deno.env.get("PATH")}`, HOME: dir },
   }).output();
   assertEquals(new TextDecoder().decode(out.stdout).trim(), "version");
+});
+
+async function hasShell(shell: string): Promise<boolean> {
+  const r = await new Deno.Command(shell, {
+    args: ["-c", "exit 0"],
+    stdout: "null",
+    stderr: "null",
+  })
+    .output().catch(() => undefined);
+  return !!r?.success;
+}
+
+/** A directory with a `kubectl-grove` that runs this checkout, for real shells. */
+async function wrapperDir(): Promise<string> {
+  const dir = await Deno.makeTempDir();
+  const main = new URL("../../../cli/main.ts", import.meta.url).pathname;
+  await Deno.writeTextFile(
+    `${dir}/kubectl-grove`,
+    `#!/bin/sh\nexec "${Deno.execPath()}" run -A --quiet "${main}" "$@"\n`,
+  );
+  await Deno.chmod(`${dir}/kubectl-grove`, 0o755);
+  return dir;
+}
+
+Deno.test("every completion script is valid syntax for its shell (where the shell is installed)", async () => {
+  const checks: Record<string, string[]> = { bash: ["-n"], zsh: ["-n"], fish: ["-n"] };
+  let checked = 0;
+  for (const [shell, flags] of Object.entries(checks)) {
+    if (!(await hasShell(shell))) {
+      console.log(`${shell} not installed: syntax not checked`);
+      continue;
+    }
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.writeTextFile(`${dir}/c`, (await runCli(["completion", shell])).stdout);
+      const out = await new Deno.Command(shell, { args: [...flags, `${dir}/c`] }).output();
+      assertEquals(out.code, 0, `${shell}: ${new TextDecoder().decode(out.stderr)}`);
+      checked++;
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+  assert(checked >= 1, "no shell at all to check with");
+});
+
+Deno.test("__complete against the simulator: PodCliqueSet names, roles, namespaces, contexts", async () => {
+  const sim = await startSimCluster({ scenario: "fragmented" });
+  try {
+    const env = { KUBECONFIG: sim.kubeconfigPath };
+    const c = async (...words: string[]) => {
+      const r = await runCli(["__complete", ...words], { env });
+      assertEquals(r.code, 0);
+      assertEquals(r.stderr, "");
+      return r.stdout;
+    };
+    assertEquals(await c("-n", "inference", "status", ""), "llama-disagg\n:4\n");
+    assertEquals(await c("--namespace=inference", "health", "ll"), "llama-disagg\n:4\n");
+    assertEquals(await c("-n", "ml-batch", "status", ""), ":4\n");
+    assertEquals(
+      await c("-n", "inference", "restart", "llama-disagg", "--role", ""),
+      "decode-leader\ndecode-worker\nfrontend\nprefill\n:4\n",
+    );
+    assertMatch(await c("-n", ""), /^inference$/m);
+    assertEquals(await c("--context", ""), "sim\nsim-readonly\n:4\n");
+    assertEquals(
+      await c("--context", "sim-readonly", "-n", "inference", "topology", ""),
+      "llama-disagg\n:4\n",
+    );
+  } finally {
+    await sim.stop();
+  }
+});
+
+Deno.test("__complete with an unreachable or missing cluster: no candidates, no error output, quickly", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const sim = await startSimCluster({ scenario: "healthy" });
+    const kubeconfig = (await Deno.readTextFile(sim.kubeconfigPath)).replace(
+      /server: https:\/\/127\.0\.0\.1:\d+/g,
+      "server: https://127.0.0.1:1",
+    );
+    await sim.stop();
+    await Deno.writeTextFile(`${dir}/refused`, kubeconfig);
+    // a server that accepts the connection and never answers: the 2 s deadline applies
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const held: Deno.Conn[] = [];
+    (async () => {
+      for await (const conn of listener) held.push(conn);
+    })();
+    await Deno.writeTextFile(
+      `${dir}/silent`,
+      kubeconfig.replace(/127\.0\.0\.1:1\b/g, `127.0.0.1:${listener.addr.port}`),
+    );
+    try {
+      for (const kc of [`${dir}/refused`, `${dir}/silent`, `${dir}/missing`]) {
+        const t0 = performance.now();
+        const r = await runCli(["__complete", "status", ""], { env: { KUBECONFIG: kc } });
+        const ms = performance.now() - t0;
+        assertEquals([r.code, r.stdout, r.stderr], [0, ":4\n", ""], kc);
+        assert(ms < 3500, `${kc}: ${Math.round(ms)} ms`);
+      }
+    } finally {
+      listener.close();
+      for (const c of held) c.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("zsh and fish scripts complete commands, flags and PodCliqueSet names through the real shells", async () => {
+  const sim = await startSimCluster({ scenario: "fragmented" });
+  const dir = await wrapperDir();
+  try {
+    const env = {
+      PATH: `${dir}:${Deno.env.get("PATH")}`,
+      HOME: dir,
+      KUBECONFIG: sim.kubeconfigPath,
+      NO_COLOR: "1",
+    };
+    const run = async (shell: string, script: string) => {
+      const out = await new Deno.Command(shell, { args: ["-c", script], env, cwd: dir }).output();
+      return new TextDecoder().decode(out.stdout);
+    };
+    if (await hasShell("fish")) {
+      await Deno.writeTextFile(`${dir}/c.fish`, (await runCli(["completion", "fish"])).stdout);
+      const out = await run(
+        "fish",
+        `source ${dir}/c.fish; complete -C "kubectl-grove vers"; complete -C "kubectl-grove status --o"; complete -C "kubectl-grove -n inference status "; complete -C "kubectl-grove diag -o ${dir}/c."`,
+      );
+      assertEquals(out.split("\n").map((l) => l.split("\t")[0]).filter(Boolean), [
+        "version",
+        "--output",
+        "llama-disagg",
+        `${dir}/c.fish`, // a path flag falls back to file names
+      ]);
+    } else console.log("fish not installed: skipped");
+    if (await hasShell("zsh")) {
+      await Deno.writeTextFile(`${dir}/c.zsh`, (await runCli(["completion", "zsh"])).stdout);
+      // _describe and _files need zsh's completion system: record what the script hands them
+      const out = await run(
+        "zsh",
+        `compdef(){}; _describe(){ print -l -- "\${(@P)2}" }; _files(){ print FILES }; source ${dir}/c.zsh
+words=(kubectl-grove vers); CURRENT=2; _kubectl_grove
+words=(kubectl-grove -n inference status ""); CURRENT=5; _kubectl_grove
+words=(kubectl-grove diag -o ""); CURRENT=4; _kubectl_grove`,
+      );
+      assertEquals(out.split("\n").filter(Boolean), [
+        "version:print the version, build, Deno version and the API groups spoken",
+        "llama-disagg",
+        "FILES",
+      ]);
+    } else console.log("zsh not installed: skipped");
+  } finally {
+    await sim.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("flag values are filtered by what was typed (kubectl passes the partial word through)", async () => {
+  assertEquals((await complete(program(), ["version", "-o"], "j")).candidates, ["json"]);
+  assertEquals((await complete(program(), ["version"], "--output=y")).candidates, [
+    "--output=yaml",
+  ]);
+  const roles = { roles: () => Promise.resolve(["decode", "frontend", "prefill"]) };
+  assertEquals(
+    (await complete(program(), ["restart", "my-llm", "--role"], "pre", roles)).candidates,
+    ["prefill"],
+  );
 });
