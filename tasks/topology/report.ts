@@ -840,6 +840,17 @@ function recommend(
   if (fitting.length) {
     const best = fitting.slice(0, 3);
     const outside = pods.filter((p) => !p.node || domainOf(p.node) !== best[0].domain);
+    if (outside.length === 0) {
+      // Already whole in that domain (a low score): nothing to move at this level.
+      return {
+        text: `it already runs whole in ${dom} ${
+          best[0].domain
+        }, so moving pods between ${dom}s will not raise its score; the score reflects placement inside ${dom} ${
+          best[0].domain
+        } (see its nodes above) or the scheduler's own weighting`,
+        candidates: fitting.map((r) => r.domain),
+      };
+    }
     return {
       text: `${dom} ${best[0].domain} could host it whole (needs ${need}; ${
         best[0].free

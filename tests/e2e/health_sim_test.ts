@@ -47,6 +47,19 @@ Deno.test(
     } finally {
       await sim.stop();
     }
+    // the same six lists on the large scenario (60 PCS, 2,500 pods), whatever the size
+    const large = await startSimCluster({ scenario: "large" });
+    try {
+      large.requestLog.reset();
+      const r = await runCli(["health", "--all", "-A", "-o", "json"], {
+        env: { KUBECONFIG: large.kubeconfigPath },
+      });
+      assertEquals(r.code, 3, r.stderr);
+      assertEquals((JSON.parse(r.stdout) as HealthReport).summary.gangs, 100);
+      assertEquals(large.requestLog.count((e) => e.path.startsWith("/api")), 6);
+    } finally {
+      await large.stop();
+    }
   },
 );
 

@@ -194,6 +194,26 @@ Deno.test("topology: forbidden node listing gives the pod-level view and says wh
   assertMatch(renderTopology(r, PLAIN), /Topology: unavailable \(nodes cannot be listed\)/);
 });
 
+Deno.test("topology: a low placement score is a warning; a gang already whole in one domain is told nothing moves", async () => {
+  const { objects, ns, now } = await scenario("aggregated");
+  const r = buildTopologyReport(topologyObjectsFrom(objects, { namespace: ns }), {
+    now,
+    lowScore: 0.95,
+  });
+  const low = r.warnings.filter((w) => w.kind === "low-score");
+  assertEquals(low.map((w) => w.gang), ["qwen-agg-0"]);
+  assertMatch(low[0].message, /low placement score 0\.90 \(below 0\.95\)/);
+  assertMatch(low[0].recommendation, /^it already runs whole in rack rack-a1/);
+  assert(!low[0].recommendation.includes("delete its 0 pods"));
+  // qwen-agg-1 spans two racks: the preferred-level warning wins over the low score
+  assertEquals(
+    r.warnings.filter((w) => w.gang === "qwen-agg-1").map((w) => w.kind),
+    ["spans-preferred"],
+  );
+  // the default threshold (0.7) flags neither
+  assertEquals(build(objects, ns, now).warnings.filter((w) => w.kind === "low-score"), []);
+});
+
 Deno.test("gpuBar shows this workload, others and free apart, one cell per GPU up to 16", () => {
   assertEquals(gpuBar(2, 3, 8, PLAIN), "[##+++...]");
   assertEquals(gpuBar(0, 0, 0, PLAIN), "[]");
