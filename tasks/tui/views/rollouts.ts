@@ -5,6 +5,7 @@
  * @module
  */
 
+import { describeProgressive } from "../../progressive/state.ts";
 import type { RolloutStatusReport } from "../../rollout/status_report.ts";
 import { cell, fractionTone, line, miniBar, seg, type Tone } from "../lines.ts";
 import type { Row, ViewBody } from "./rows.ts";
@@ -48,6 +49,21 @@ export function rolloutsView(reports: RolloutStatusReport[], unicode: boolean): 
       target: { kind: "PodCliqueSet", namespace: r.namespace, name: r.name },
     });
     rows.push({ id: `${id}#msg`, line: line(seg(`   ${r.message}`, "dim")) });
+    if (r.progressive !== undefined) {
+      // kubectl-grove drives this one (canary, rack-by-rack, gated): its state and next step
+      rows.push({
+        id: `${id}#progressive`,
+        line: line(
+          seg("   progressive: ", "dim"),
+          seg(describeProgressive(r.progressive), "accent"),
+        ),
+      });
+      const phase = (r.progressive as { phase?: string }).phase;
+      const next = phase === "Canary" || phase === "Stopped"
+        ? `next: kubectl grove rollout promote ${r.name}, or rollout abort ${r.name}`
+        : `if its command stopped: kubectl grove rollout resume ${r.name}`;
+      rows.push({ id: `${id}#next`, line: line(seg(`   ${next}`, "dim")) });
+    }
     for (const role of r.roles) {
       const tone = role.failing.length ? "bad" : fractionTone(role.fraction, 0);
       rows.push({

@@ -162,6 +162,36 @@ Deno.test("rollouts: per-role progress of the updating PodCliqueSet", async () =
   assertMatch(text, /^\s+frontend\s+#{16}\s+2\/2/m);
 });
 
+Deno.test("rollouts: a progressive rollout shows its state and next step", async () => {
+  const { snapshot, now } = await scenarioSnapshot("rollout");
+  const st = tuiStatus(snapshot, SCOPE, now);
+  const r = tuiRollouts(snapshot, st.report!, now);
+  assert(r.report, r.error);
+  const canary = {
+    version: 1,
+    kind: "canary",
+    image: "vllm:new",
+    phase: "Canary",
+    batch: 1,
+    message: "1 unit(s) on vllm:new; promote or abort",
+  };
+  const text = rowsText(rolloutsView([{ ...r.report[0], progressive: canary }], false));
+  assertMatch(
+    text,
+    /^ {3}progressive: canary to vllm:new, Canary, batch 1: 1 unit\(s\) on vllm:new; promote or abort$/m,
+  );
+  assertMatch(
+    text,
+    /next: kubectl grove rollout promote chat-disagg, or rollout abort chat-disagg/,
+  );
+  const going = rowsText(
+    rolloutsView([{ ...r.report[0], progressive: { ...canary, phase: "Progressing" } }], false),
+  );
+  assertMatch(going, /if its command stopped: kubectl grove rollout resume chat-disagg/);
+  // without a progressive rollout, no such rows
+  assertEquals(/progressive:/.test(rowsText(rolloutsView(r.report, false))), false);
+});
+
 Deno.test("rollouts: nothing updating says so", async () => {
   const { snapshot, now } = await scenarioSnapshot("healthy");
   const st = tuiStatus(snapshot, SCOPE, now);
