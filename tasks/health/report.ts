@@ -10,7 +10,7 @@
  */
 
 import { GroveError } from "../../lib/errors.ts";
-import { formatDuration } from "../../lib/grove/duration.ts";
+import { formatDuration, rfc3339 } from "../../lib/grove/duration.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
 import { baseGangName } from "../../lib/grove/names.ts";
 import {
@@ -516,7 +516,7 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
   return {
     apiVersion: REPORT_API_VERSION,
     kind: "HealthReport",
-    generatedAt: new Date(now).toISOString(),
+    generatedAt: rfc3339(now),
     healthy: gangs.every((g) => g.status === "Healthy"),
     gangs,
     summary: {

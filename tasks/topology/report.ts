@@ -7,6 +7,7 @@
  */
 
 import { GroveError } from "../../lib/errors.ts";
+import { rfc3339 } from "../../lib/grove/duration.ts";
 import { AnnotationKeys, LabelKeys } from "../../lib/grove/labels.ts";
 import { isPodTerminated, podDisplayStatus, podGpus, podRef } from "../../lib/grove/relations.ts";
 import type {
@@ -648,7 +649,7 @@ export function buildTopologyReport(
   return {
     apiVersion: REPORT_API_VERSION,
     kind: "TopologyReport",
-    generatedAt: now.toISOString(),
+    generatedAt: rfc3339(now),
     topology: {
       name: resolved?.name,
       source: resolved?.source ?? "unavailable",
