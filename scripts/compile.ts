@@ -66,6 +66,13 @@ export function isRuntimeDownloadFailure(stderr: string): boolean {
     /error sending request|dns error|Connect|download/i.test(stderr);
 }
 
+/** The contents of lib/build_info.ts in an executable built at `date` from `commit`. */
+export function buildInfoSource(commit: string, date: string): string {
+  return `/** Build facts baked in by \`deno task compile\`; \`dev\` when run from source. @module */\n\n` +
+    `/** Git commit of the build. */\nexport const BUILD_COMMIT = ${JSON.stringify(commit)};\n` +
+    `/** Build date of the build. */\nexport const BUILD_DATE = ${JSON.stringify(date)};\n`;
+}
+
 async function main() {
   const { targets, out } = parseArgs(Deno.args);
   const buildInfo = new URL("lib/build_info.ts", root);
@@ -74,15 +81,15 @@ async function main() {
   const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   await Deno.mkdir(new URL(`${out}/`, root), { recursive: true });
   let failed = 0;
+  // Ctrl-C during a build must not leave the baked-in facts in the source tree
+  const restore = () => {
+    Deno.writeTextFileSync(buildInfo, original);
+    Deno.exit(130);
+  };
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const sig of signals) Deno.addSignalListener(sig, restore);
   try {
-    await Deno.writeTextFile(
-      buildInfo,
-      `/** Build facts baked in by \`deno task compile\`; \`dev\` when run from source. @module */\n\n` +
-        `/** Git commit of the build. */\nexport const BUILD_COMMIT = ${
-          JSON.stringify(commit)
-        };\n` +
-        `/** Build date of the build. */\nexport const BUILD_DATE = ${JSON.stringify(date)};\n`,
-    );
+    await Deno.writeTextFile(buildInfo, buildInfoSource(commit, date));
     for (const t of targets) {
       const exe = t.startsWith("windows") ? ".exe" : "";
       const dir = `${out}/${t}`;
@@ -136,6 +143,7 @@ async function main() {
     }
   } finally {
     await Deno.writeTextFile(buildInfo, original);
+    for (const sig of signals) Deno.removeSignalListener(sig, restore);
   }
   if (failed) Deno.exit(1);
 }

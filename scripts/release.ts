@@ -100,7 +100,35 @@ export function validateManifest(m: KrewManifest): string[] {
     }
   }
   if (!m.spec?.platforms?.length) problems.push("spec.platforms must not be empty");
-  return problems;
+  // krew decodes manifests strictly: an unknown field makes the whole manifest invalid
+  const known = (where: string, obj: unknown, keys: string[]) => {
+    if (!obj || typeof obj !== "object") return;
+    for (const k of Object.keys(obj)) {
+      if (!keys.includes(k)) problems.push(`${where}.${k} is not a krew manifest field`);
+    }
+  };
+  known("", m, ["apiVersion", "kind", "metadata", "spec"]);
+  known("spec", m.spec, [
+    "version",
+    "homepage",
+    "shortDescription",
+    "description",
+    "caveats",
+    "platforms",
+  ]);
+  for (const [i, p] of (m.spec?.platforms ?? []).entries()) {
+    const where = `spec.platforms[${i}]`;
+    known(where, p, ["selector", "uri", "sha256", "files", "bin"]);
+    known(`${where}.selector`, p.selector, ["matchLabels", "matchExpressions"]);
+    for (const [j, f] of (p.files ?? []).entries()) {
+      known(`${where}.files[${j}]`, f, ["from", "to"]);
+      if (!f.from || f.to === undefined) problems.push(`${where}.files[${j}] needs from and to`);
+      if (/(^|\/)\.\.(\/|$)/.test(f.to ?? "") || (f.to ?? "").startsWith("/")) {
+        problems.push(`${where}.files[${j}].to must stay inside the plugin directory`);
+      }
+    }
+  }
+  return problems.map((p) => p.replace(/^\./, ""));
 }
 
 async function sha256File(path: string): Promise<string> {

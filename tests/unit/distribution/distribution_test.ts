@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch } from "../../helpers/assert.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "../../helpers/assert.ts";
 import { yamlLoad } from "../../../lib/deps.ts";
 import {
   archiveName,
@@ -6,7 +6,13 @@ import {
   type KrewManifest,
   validateManifest,
 } from "../../../scripts/release.ts";
-import { isRuntimeDownloadFailure, parseArgs, TARGETS } from "../../../scripts/compile.ts";
+import {
+  buildInfoSource,
+  isRuntimeDownloadFailure,
+  parseArgs,
+  TARGETS,
+} from "../../../scripts/compile.ts";
+import { runCli } from "../../helpers/cli.ts";
 import { PERMISSION_FLAGS } from "../../../scripts/permissions.ts";
 import { VERSION } from "../../../lib/version.ts";
 
@@ -101,5 +107,140 @@ Deno.test("k9s plugins: each shortcut scoped to podcliquesets and runs kubectl g
     assert(!shortcuts.has(p.shortCut));
     shortcuts.add(p.shortCut);
     assertMatch(p.args.join(" "), /grove (status|health|topology|diag)/);
+  }
+});
+
+Deno.test("krew validation rejects fields krew's strict decoding would refuse", () => {
+  const bad = structuredClone(template) as KrewManifest & { spec: { license?: string } };
+  bad.spec.license = "Apache-2.0";
+  (bad.spec.platforms[1] as unknown as Record<string, unknown>).sha = "x";
+  bad.spec.platforms[2].files.push({ from: "LICENSE", to: "../../etc" });
+  const problems = validateManifest(bad).filter((p) => !/sha256 must/.test(p));
+  assertEquals(problems, [
+    "spec.license is not a krew manifest field",
+    "spec.platforms[1].sha is not a krew manifest field",
+    "spec.platforms[2].files[3].to must stay inside the plugin directory",
+  ]);
+});
+
+Deno.test("deno task release packs dist/<os>-<arch>/, fills sha256 and URIs, writes a valid manifest", async () => {
+  const dist = await Deno.makeTempDir();
+  try {
+    const targets = Object.keys(TARGETS);
+    for (const t of targets) {
+      const exe = t.startsWith("windows") ? ".exe" : "";
+      await Deno.mkdir(`${dist}/${t}`);
+      await Deno.writeTextFile(`${dist}/${t}/kubectl-grove${exe}`, `binary for ${t}\n`);
+      await Deno.writeTextFile(
+        `${dist}/${t}/kubectl_complete-grove${exe ? ".cmd" : ""}`,
+        `hook for ${t}\n`,
+      );
+      await Deno.writeTextFile(`${dist}/${t}/LICENSE`, "license\n");
+    }
+    const release = (args: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--allow-read",
+          "--allow-write",
+          "--allow-run=tar",
+          "scripts/release.ts",
+          ...args,
+        ],
+        cwd: decodeURIComponent(root.pathname),
+      }).output();
+    const out = await release([
+      "--version",
+      "v1.2.3",
+      "--base-url",
+      "https://dl.example/grove/",
+      "--dist",
+      dist,
+    ]);
+    const stderr = new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 0, stderr);
+    assertEquals(new TextDecoder().decode(out.stdout).trim(), `${dist}/grove.yaml`);
+    const m = yamlLoad(await Deno.readTextFile(`${dist}/grove.yaml`)) as KrewManifest;
+    assertEquals(validateManifest(m), []);
+    assertEquals(m.spec.version, "v1.2.3");
+    for (const p of m.spec.platforms) {
+      const { os, arch } = p.selector.matchLabels;
+      const name = archiveName("v1.2.3", os, arch);
+      assertEquals(p.uri, `https://dl.example/grove/v1.2.3/${name}`);
+      const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(`${dist}/${name}`));
+      assertEquals(
+        p.sha256,
+        [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join(""),
+      );
+      const list = await new Deno.Command("tar", { args: ["-tzf", `${dist}/${name}`] }).output();
+      assertEquals(
+        new TextDecoder().decode(list.stdout).trim().split("\n").sort(),
+        p.files.map((f) => f.from).sort(),
+      );
+    }
+    // a missing build: the step to run is named, nothing is written
+    await Deno.remove(`${dist}/darwin-arm64`, { recursive: true });
+    await Deno.remove(`${dist}/grove.yaml`);
+    const partial = await release(["--version", "v1.2.3", "--dist", dist]);
+    assertEquals(partial.code, 1);
+    const msg = new TextDecoder().decode(partial.stderr);
+    assertMatch(
+      msg,
+      /darwin-arm64\/kubectl-grove is missing; run: deno task compile --target darwin-arm64/,
+    );
+    await assertRejects(() => Deno.stat(`${dist}/grove.yaml`), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dist, { recursive: true });
+  }
+});
+
+Deno.test("version: build facts read dev from source; compile bakes commit and date in the same shape", async () => {
+  const source = await Deno.readTextFile(new URL("lib/build_info.ts", root));
+  // the checked-in file is exactly what compile writes for a dev build: no left-over release facts
+  assertEquals(buildInfoSource("dev", "dev"), source);
+  const baked = buildInfoSource("0123456789ab", "2026-11-23T10:00:00Z");
+  const mod = await import(`data:application/typescript;base64,${btoa(baked)}`);
+  assertEquals([mod.BUILD_COMMIT, mod.BUILD_DATE], ["0123456789ab", "2026-11-23T10:00:00Z"]);
+  const r = await runCli(["version", "-o", "json"]);
+  const v = JSON.parse(r.stdout);
+  assertEquals([v.version, v.commit, v.buildDate], [VERSION, "dev", "dev"]);
+  assertMatch(
+    (await runCli(["version"])).stdout,
+    /^kubectl-grove \d+\.\d+\.\d+ \(commit dev, built dev\)$/m,
+  );
+});
+
+Deno.test("k9s plugins: every kubectl grove command line parses with the flags it uses", async () => {
+  const doc = yamlLoad(await Deno.readTextFile(new URL("integrations/k9s/plugins.yaml", root))) as {
+    plugins: Record<string, { command: string; args: string[] }>;
+  };
+  const { buildProgram } = await import("../../../cli/main.ts");
+  const { CliContext } = await import("../../../cli/context.ts");
+  const program = buildProgram(
+    new CliContext({
+      stdout: () => {},
+      stderr: () => {},
+      stdoutIsTTY: false,
+      stdinIsTTY: false,
+      readLine: () => Promise.resolve(null),
+      env: () => undefined,
+    }),
+  );
+  for (const [name, p] of Object.entries(doc.plugins)) {
+    const line = p.command === "kubectl"
+      ? p.args
+      : (/kubectl (grove [^|;]*)/.exec(p.args.join(" "))?.[1] ?? "").trim().split(/\s+/)
+        .map((w) => w.replace(/^"|"$/g, ""));
+    assertEquals(line[0], "grove", name);
+    const sub = program.commands.find((c) => c.name() === line[1]);
+    assert(sub, `${name}: no command ${line[1]}`);
+    const flags = [...program.options, ...sub.options].flatMap((o) => [o.long, o.short]);
+    for (const w of line.slice(2).filter((w) => w.startsWith("-"))) {
+      assert(flags.includes(w), `${name}: ${line[1]} has no flag ${w}`);
+    }
+    assert(
+      line.includes("$NAME") && line.includes("$NAMESPACE") && line.includes("$CONTEXT"),
+      name,
+    );
   }
 });
