@@ -273,3 +273,59 @@ Deno.test(
     }
   },
 );
+
+/** Runs the CLI as a process, waits until stdout matches, sends SIGINT, returns what it printed. */
+async function interruptAfter(args: string[], kubeconfig: string, ready: (out: string) => boolean) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", "cli/main.ts", "--kubeconfig", kubeconfig, ...args],
+    cwd: new URL("../../", import.meta.url).pathname,
+    env: { HOME: "/nonexistent", NO_COLOR: "1" },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const dec = new TextDecoder();
+  let out = "";
+  const deadline = Date.now() + 20_000;
+  while (!ready(out)) {
+    if (Date.now() > deadline) throw new Error(`no output in time:\n${out}`);
+    const r = await reader.read();
+    if (r.done) break;
+    out += dec.decode(r.value);
+  }
+  child.kill("SIGINT");
+  for (let r = await reader.read(); !r.done; r = await reader.read()) out += dec.decode(r.value);
+  const status = await child.status;
+  return { code: status.code, out, err: await new Response(child.stderr).text() };
+}
+
+Deno.test(
+  "e2e health/topology --watch CLI: Ctrl-C stops cleanly; health keeps exit code 3 while unhealthy",
+  opts,
+  async () => {
+    const sim = await startSimCluster({ scenario: "fragmented" });
+    try {
+      // on a pipe the countdown is printed again only when its text changes (once a second)
+      const h = await interruptAfter(
+        ["health", "llama-disagg", "--watch"],
+        sim.kubeconfigPath,
+        (o) => o.split("Summary:").length >= 3,
+      );
+      assertEquals(h.code, 3, h.err);
+      assertEquals(h.err, "");
+      assert(!h.out.includes("\x1b[2J"), "no screen clearing on a pipe");
+      const t = await interruptAfter(
+        ["topology", "llama-disagg", "--watch", "-o", "json"],
+        sim.kubeconfigPath,
+        (o) => o.includes("\n"),
+      );
+      assertEquals(t.code, 0, t.err);
+      assertEquals(t.err, "");
+      const docs = t.out.trim().split("\n").map((l) => JSON.parse(l));
+      assert(docs.length >= 1 && docs.every((d) => d.kind === "TopologyReport"));
+    } finally {
+      await sim.stop();
+    }
+  },
+);
