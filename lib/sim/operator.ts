@@ -302,7 +302,7 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
    * it, then the others round-robin. None has room: undefined (Pending).
    */
   let rr = 0;
-  function pickNode(podSpec: unknown, near?: string): string | undefined {
+  function pickNode(podSpec: unknown, near?: string, required?: string): string | undefined {
     const need = podGpus({ metadata: { name: "" }, spec: podSpec } as Pod);
     const wantsGpu = need > 0 || JSON.stringify(podSpec ?? {}).includes("nvidia.com/gpu");
     const nodes = (store.list(R.nodes) as Node[]).filter((n) =>
@@ -312,10 +312,19 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
       ) &&
       (!wantsGpu || nodeGpus(n) > 0)
     );
+    const home = near ? nodes.find((n) => n.metadata.name === near) : undefined;
+    // The gang's required pack constraint: only nodes in the domain of its other pods.
+    const domain = required ? home?.metadata.labels?.[required] : undefined;
+    if (domain !== undefined) {
+      nodes.splice(
+        0,
+        nodes.length,
+        ...nodes.filter((n) => n.metadata.labels?.[required!] === domain),
+      );
+    }
     if (!nodes.length) return undefined;
     const start = rr++ % nodes.length;
     const ordered = [...nodes.slice(start), ...nodes.slice(0, start)];
-    const home = near ? nodes.find((n) => n.metadata.name === near) : undefined;
     if (home) {
       const topo = (n: Node) =>
         Object.entries(n.metadata.labels ?? {}).filter(([k]) => k.startsWith("topology."));
@@ -337,6 +346,25 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
     return n !== undefined && nodeGpus(n) - (gpuUse().get(node) ?? 0) >= need;
   }
 
+  /** The node label key of the required pack constraint of a pod's PodGang (its group's, else the gang's). */
+  function requiredPack(o: KubeObject): string | undefined {
+    const gang = o.metadata.labels?.[LabelKeys.podGang];
+    if (!gang) return undefined;
+    const g = store.get(R.podgangs, o.metadata.namespace, gang);
+    const clique = o.metadata.labels?.[LabelKeys.podClique] ?? o.metadata.name;
+    const group = (g?.spec?.podgroups ?? []).find((x: { name?: string }) => x.name === clique);
+    return group?.topologyConstraint?.packConstraint?.required ??
+      g?.spec?.topologyConstraint?.packConstraint?.required;
+  }
+
+  /** Where a pod may go under its gang's required pack constraint, for messages. */
+  function scopeOf(near: string | undefined, required: string | undefined): string {
+    if (!near || !required) return "";
+    const v = (store.get(R.nodes, undefined, near) as Node | undefined)?.metadata.labels
+      ?.[required];
+    return v === undefined ? "" : ` in ${required}=${v} (the gang's required pack domain)`;
+  }
+
   /** The node of a scheduled pod of the same gang as `clique`, to place its first pod near. */
   function gangNode(pods: Pod[], clique: KubeObject): string | undefined {
     const gang = clique.metadata.labels?.[LabelKeys.podGang];
@@ -347,7 +375,7 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
   }
 
   /** Marks a pod Unschedulable (no node had room) the way kube-scheduler reports it. */
-  function unschedulable(pod: Pod, nowMs: number): Pod {
+  function unschedulable(pod: Pod, nowMs: number, scope: string): Pod {
     const p = structuredClone(pod);
     const need = podGpus(p);
     p.status = {
@@ -361,7 +389,7 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
           reason: "Unschedulable",
           message: `0/${store.list(R.nodes).length} nodes are available: ${
             need > 0 ? `insufficient nvidia.com/gpu (needs ${need})` : "no schedulable node"
-          }.`,
+          }${scope}.`,
           lastTransitionTime: rfc3339(nowMs),
         },
       ],
@@ -535,11 +563,16 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
           // A replacement goes back to the node its predecessor left; a new
           // pod goes where there is room, near its clique's other pods.
           const left = s.vacated.get(`${q.metadata.name}/${i}`);
+          const near = left ?? sibling ?? gangNode(pods, q);
+          const req = requiredPack(q);
           const node = left && fits(q.spec?.podSpec, left)
             ? left
-            : pickNode(q.spec?.podSpec, left ?? sibling ?? gangNode(pods, q));
+            : pickNode(q.spec?.podSpec, near, req);
           const built = buildPod(name, q, i, h, node, t);
-          const created = store.create(R.pods, node ? built : unschedulable(built, t)) as Pod;
+          const created = store.create(
+            R.pods,
+            node ? built : unschedulable(built, t, scopeOf(near, req)),
+          ) as Pod;
           if (node) readyAt.set(keyOf(created), t + readyDelayMs);
           else unplaced.add(keyOf(created));
           log({
@@ -563,7 +596,7 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
         x.spec.nodeName && x.metadata.labels?.[LabelKeys.podClique] ===
           p.metadata.labels?.[LabelKeys.podClique]
       )?.spec.nodeName;
-      const node = pickNode(p.spec, near);
+      const node = pickNode(p.spec, near ?? gangNode(pods, p), requiredPack(p));
       if (!node) continue;
       put(R.pods, p, bind(p, node, t));
       unplaced.delete(keyOf(p));

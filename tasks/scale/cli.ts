@@ -6,6 +6,7 @@
  */
 
 import type { CliContext } from "../../cli/context.ts";
+import { configNumber } from "../../lib/config.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { toJson, toYaml } from "../../lib/render/output.ts";
 import { parseRoleAssignment, parseScaleArgs } from "./args.ts";
@@ -55,6 +56,7 @@ export async function runScale(
     timeoutMs: o.timeoutMs,
     intervalMs: o.intervalMs,
     drainTimeoutMs: o.drainTimeoutMs,
+    historyLimit: configNumber(ctx.config, "rollout.history_limit"),
     signal: ctx.abort.signal,
     onProgress: (line) => ctx.note(line),
     onPlan: (plan) => {

@@ -8,7 +8,7 @@
 
 import { ExitCode, GroveError, isApiStatus } from "../../lib/errors.ts";
 import { partOfSelector } from "../../lib/grove/labels.ts";
-import { isPodReady, isPodScheduled } from "../../lib/grove/relations.ts";
+import { isPodReady, isPodScheduled, unschedulableReason } from "../../lib/grove/relations.ts";
 import type { Pod, PodCliqueSet } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube } from "../../lib/kube/types.ts";
@@ -46,6 +46,8 @@ export interface ScaleOptions extends ScaleRequest {
   onProgress?: (line: string) => void;
   /** Stops waiting. */
   signal?: AbortSignal;
+  /** Revisions kept when the template changes (default 10; the CLI reads `rollout.history_limit`). */
+  historyLimit?: number;
 }
 
 /** One new pod as it was last seen. */
@@ -58,6 +60,8 @@ export interface NewPod {
   domain?: string;
   /** Ready condition. */
   ready: boolean;
+  /** Why it is not scheduled yet (the scheduler's PodScheduled=False message). */
+  unschedulable?: string;
 }
 
 /** What {@link scale} did. */
@@ -339,7 +343,7 @@ export async function scale(kube: Kube, opts: ScaleOptions): Promise<ScaleResult
         pcs: input.pcs,
         before: input.pcs.spec.template,
         after: templateObject(input.pcs, plan.writes)!.spec.template,
-        limit: 10,
+        limit: opts.historyLimit ?? 10,
         meta: {
           changeCause: `kubectl grove scale: ${
             plan.changes.map((c) => `${c.role} ${c.current} -> ${c.target}`).join(", ")
@@ -399,10 +403,14 @@ async function follow(
       node: p.spec?.nodeName,
       domain: p.spec?.nodeName ? domainOf(p.spec.nodeName) : undefined,
       ready: isPodReady(p),
+      ...(p.spec?.nodeName ? {} : (() => {
+        const why = unschedulableReason(p);
+        return why ? { unschedulable: why.message || why.reason } : {};
+      })()),
     })).sort((a, b) => a.name.localeCompare(b.name));
     result.stillGoing = pods.filter((p) => going.has(p.metadata.name)).map((p) => p.metadata.name);
     for (const p of result.newPods) {
-      const state = `${p.node ?? ""}|${p.ready}`;
+      const state = `${p.node ?? ""}|${p.ready}|${p.unschedulable ?? ""}`;
       if (seen.get(p.name) === state) continue;
       seen.set(p.name, state);
       if (p.ready) {
@@ -411,6 +419,8 @@ async function follow(
         opts.onProgress?.(
           `pod ${p.name} scheduled on ${p.node}${p.domain ? ` (${p.domain})` : ""}`,
         );
+      } else if (p.unschedulable) {
+        opts.onProgress?.(`pod ${p.name} pending: ${p.unschedulable}`);
       }
     }
     const scheduled = fresh.filter(isPodScheduled).length;
@@ -434,7 +444,11 @@ async function follow(
     if (Date.now() - start >= timeout) {
       result.outcome = "timeout";
       const waiting = result.newPods.filter((p) => !p.ready).map((p) =>
-        `${p.name} (${p.node ? `on ${p.node}, not ready` : "not scheduled"})`
+        `${p.name} (${
+          p.node
+            ? `on ${p.node}, not ready`
+            : `not scheduled${p.unschedulable ? `: ${p.unschedulable}` : ""}`
+        })`
       );
       throw new GroveError(
         `scaled podcliqueset "${plan.name}", but after ${Math.round(timeout / 1000)}s ${line}${

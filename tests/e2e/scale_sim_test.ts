@@ -387,3 +387,54 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e scale --force with no room: the pods that fit start, the rest are named with the scheduler's reason (exit 4); revisions bounded",
+  opts,
+  async () => {
+    const { s, env } = await sim("healthy");
+    try {
+      const cfg = { ...env, KUBECTL_GROVE_ROLLOUT_HISTORY_LIMIT: "2" };
+      // The gang must stay in zone us-east-1a (required pack), which has
+      // room for one more 4-GPU pod: the second new pod cannot start.
+      const r = await runCli([
+        "scale",
+        "qwen-disagg",
+        "--prefill=4",
+        "--yes",
+        "--force",
+        "--interval",
+        "20ms",
+        "--timeout",
+        "2s",
+      ], { env: cfg });
+      assertEquals(r.code, 4, r.stderr);
+      assertStringIncludes(
+        r.stdout,
+        "needs --force: no capacity for qwen-disagg-0-prefill +2 pods",
+      );
+      assertMatch(r.stderr, /^1\/2 new pods ready, 1 scheduled$/m);
+      assertMatch(r.stderr, /^pod qwen-disagg-0-prefill-\S+ ready on gpu-a1-04 \(zone us-east-1a/m);
+      const why =
+        "0/14 nodes are available: insufficient nvidia.com/gpu (needs 4) in topology.kubernetes.io/zone=us-east-1a (the gang's required pack domain).";
+      assertStringIncludes(r.stderr, `pending: ${why}\n`);
+      assertMatch(
+        r.stderr,
+        /error: scaled podcliqueset "qwen-disagg", but after 2s 1\/2 new pods ready, 1 scheduled: waiting for qwen-disagg-0-prefill-\S+ \(not scheduled: 0\/14 nodes/,
+      );
+      assertEquals(replicas(s, "podcliques", "qwen-disagg-0-prefill"), 4);
+      for (const n of [3, 2]) {
+        const d = await runCli(["scale", "qwen-disagg", `--prefill=${n}`, "--yes", ...FAST], {
+          env: cfg,
+        });
+        assertEquals(d.code, 0, d.stderr);
+      }
+      const h = JSON.parse(
+        (await runCli(["rollout", "history", "qwen-disagg", "-o", "json"], { env: cfg })).stdout,
+      );
+      assertEquals(h.entries.length, 2, "rollout.history_limit applies to scale's revisions");
+    } finally {
+      await s.stop();
+    }
+  },
+);

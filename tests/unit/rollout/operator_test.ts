@@ -119,11 +119,11 @@ Deno.test("operator: /scale of a PodClique, a scaling group and the set", async 
   const { store, op } = await setup();
   try {
     store.update("podcliques", NS, "qwen-disagg-0-prefill", (o) => {
-      o.spec.replicas = 4;
+      o.spec.replicas = 3;
     });
     await until(
-      "4 ready prefill pods",
-      () => pods(store, "qwen-disagg-0-prefill").filter((p) => isPodReady(p as Pod)).length === 4,
+      "3 ready prefill pods",
+      () => pods(store, "qwen-disagg-0-prefill").filter((p) => isPodReady(p as Pod)).length === 3,
     );
     store.update("podcliques", NS, "qwen-disagg-0-prefill", (o) => {
       o.spec.replicas = 1;
@@ -194,7 +194,7 @@ Deno.test("operator: a deleted set loses its children, then its finalizers", asy
   }
 });
 
-Deno.test("operator: new pods go where GPUs are free, near their clique; none free: Pending until room appears", async () => {
+Deno.test("operator: new pods go where GPUs are free within the gang's required domain; none free: Pending until room appears", async () => {
   const { store, op } = await setup();
   const nodes = store.list("nodes");
   const free = () => {
@@ -202,53 +202,60 @@ Deno.test("operator: new pods go where GPUs are free, near their clique; none fr
     return nodes.map((n) => ({
       name: n.metadata.name,
       rack: n.metadata.labels?.["topology.kubernetes.io/rack"],
+      zone: n.metadata.labels?.["topology.kubernetes.io/zone"],
       free: nodeGpus(n as Node) - (used.get(n.metadata.name) ?? 0),
     }));
   };
-  try {
-    const total = free().reduce((s, n) => s + Math.max(0, n.free), 0);
-    const fitting = free().reduce((s, n) => s + Math.floor(Math.max(0, n.free) / 4), 0);
-    assertEquals(
-      [total, fitting],
-      [32, 7],
-      "the healthy cluster: 32 free GPUs, room for 7 prefill pods (4 GPUs each)",
+  const slots = (zone?: string) =>
+    free().filter((n) => !zone || n.zone === zone).reduce(
+      (s, n) => s + Math.floor(Math.max(0, n.free) / 4),
+      0,
     );
+  try {
+    // The prefill gang must stay in zone us-east-1a (required pack), which has
+    // room for one more 4-GPU pod; the cluster as a whole has room for 7.
+    assertEquals([slots("us-east-1a"), slots()], [1, 7]);
     const rackOf = new Map(free().map((n) => [n.name, n.rack]));
-    const first = pods(store, "qwen-disagg-0-prefill").map((p) => p.spec.nodeName);
+    const first = pods(store, "qwen-disagg-0-prefill")[0].spec.nodeName;
     store.update("podcliques", NS, "qwen-disagg-0-prefill", (o) => {
-      o.spec.replicas = 2 + 8;
+      o.spec.replicas = 2 + 3;
     });
     await until(
-      "7 new prefill pods ready, 1 pending",
-      () => pods(store, "qwen-disagg-0-prefill").filter((p) => isPodReady(p as Pod)).length === 9,
+      "1 new prefill pod ready",
+      () => pods(store, "qwen-disagg-0-prefill").filter((p) => isPodReady(p as Pod)).length === 3,
     );
     await new Promise((r) => setTimeout(r, 50));
     const all = pods(store, "qwen-disagg-0-prefill") as Pod[];
-    assertEquals(all.length, 10);
+    assertEquals(all.length, 5);
+    const placed = all.find((p) => p.metadata.labels?.["grove.io/podclique-pod-index"] === "2")!;
+    assertEquals(
+      rackOf.get(placed.spec.nodeName!),
+      rackOf.get(first),
+      "near its clique: same rack",
+    );
     const pending = all.filter((p) => !p.spec.nodeName);
-    assertEquals(pending.length, 1, "no node has 4 free GPUs for the 10th pod");
+    assertEquals(
+      pending.length,
+      2,
+      "no node of the zone has 4 free GPUs; other zones do not count",
+    );
     const cond = pending[0].status?.conditions?.find((c) => c.type === "PodScheduled");
     assertEquals([cond?.status, cond?.reason], ["False", "Unschedulable"]);
     assert(/insufficient nvidia\.com\/gpu \(needs 4\)/.test(cond?.message ?? ""), cond?.message);
     for (const n of free()) assert(n.free >= 0, `node ${n.name} over-committed: ${n.free}`);
-    // The first new pods fill the rack the clique already runs in.
-    const newOnes = all.filter((p) => p.spec.nodeName && !first.includes(p.spec.nodeName));
-    assert(newOnes.length > 0);
-    const homeRack = rackOf.get(first[0]);
-    const byAge = [...all].filter((p) => p.spec.nodeName).sort((a, b) =>
-      Number(a.metadata.labels?.["grove.io/podclique-pod-index"] ?? 0) -
-      Number(b.metadata.labels?.["grove.io/podclique-pod-index"] ?? 0)
-    );
-    assertEquals(rackOf.get(byAge[2].spec.nodeName!), homeRack, "third pod stays in the home rack");
 
-    // Room appears: the pending pod is bound and becomes ready.
-    store.update("podcliques", NS, "sglang-chat-0-worker", (o) => {
-      o.spec.replicas = 0;
+    // Room appears in the zone (a decode group replica goes): both pending pods start there.
+    store.update("podcliquescalinggroups", NS, "qwen-disagg-0-decode", (o) => {
+      o.spec.replicas = 1;
     });
     await until(
-      "the pending pod scheduled and ready",
-      () => pods(store, "qwen-disagg-0-prefill").filter((p) => isPodReady(p as Pod)).length === 10,
+      "the pending pods scheduled and ready",
+      () => pods(store, "qwen-disagg-0-prefill").filter((p) => isPodReady(p as Pod)).length === 5,
     );
+    const zoneOf = new Map(free().map((n) => [n.name, n.zone]));
+    for (const p of pods(store, "qwen-disagg-0-prefill")) {
+      assertEquals(zoneOf.get(p.spec.nodeName), "us-east-1a", p.metadata.name);
+    }
     for (const n of free()) assert(n.free >= 0, `node ${n.name} over-committed: ${n.free}`);
   } finally {
     op.stop();
