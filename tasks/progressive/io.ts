@@ -138,6 +138,8 @@ export interface ReplaceOptions {
   timeoutMs: number;
   /** Stops waiting (the deleted pods come back by themselves). */
   signal?: AbortSignal;
+  /** Called on every poll while waiting (the driver renews its lease). */
+  onPoll?: () => Promise<void>;
 }
 
 function safeToDelete(objs: Objects, batch: Unit[], constraints: Constraint[]): string | undefined {
@@ -219,6 +221,7 @@ export async function replaceBatch(
         },
       );
     }
+    await o.onPoll?.();
     await sleep(o.intervalMs, o.signal);
   }
   if (o.signal?.aborted) return false;
@@ -278,6 +281,7 @@ export async function replaceBatch(
         },
       );
     }
+    await o.onPoll?.();
     await sleep(o.intervalMs, o.signal);
   }
 }

@@ -44,12 +44,15 @@ import {
 } from "./plan.ts";
 import {
   advance,
+  assertNotDriven,
   checkNoOther,
+  type DriverLease,
   type GateResult,
   type GateSpec,
   initialState,
   type ProgressiveKind,
   type ProgressiveState,
+  readState,
   requireState,
   withState,
 } from "./state.ts";
@@ -168,6 +171,81 @@ export interface ProgressiveResult {
 
 function rfcNow(): Date {
   return new Date();
+}
+
+/** This process, as a driver of progressive rollouts. */
+const DRIVER_ID = `${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+/** How often a driver renews its lease while it waits. */
+const RENEW_MS = 10_000;
+
+/**
+ * The claim of this process on one rollout, kept in the state annotation:
+ * renewed while it waits, released when it stops (Ctrl-C included). A
+ * second command refuses to drive while the claim is live; a killed
+ * driver's claim expires after its ttl.
+ */
+class Lease {
+  #last = 0;
+  constructor(
+    readonly kube: Kube,
+    readonly ns: string,
+    readonly name: string,
+    readonly ttlMs: number,
+    readonly by?: string,
+  ) {}
+
+  /** A fresh claim. */
+  stamp(): DriverLease {
+    this.#last = Date.now();
+    return {
+      id: DRIVER_ID,
+      ...(this.by ? { by: this.by } : {}),
+      at: rfc3339(this.#last),
+      ttlMs: this.ttlMs,
+    };
+  }
+
+  /** Takes the rollout (refused while another process drives it); returns the state written. */
+  async claim(s: ProgressiveState): Promise<ProgressiveState> {
+    const pcs = await getPcs(this.kube, this.ns, this.name);
+    const cur = readState(pcs);
+    if (cur) assertNotDriven(this.name, cur, DRIVER_ID, Date.now());
+    const next = { ...s, driver: this.stamp() };
+    await saveState(this.kube, pcs, next);
+    return next;
+  }
+
+  /** Renews the claim when due (called on every poll); a failed renewal is retried on the next. */
+  renew = async (): Promise<void> => {
+    const last = this.#last;
+    if (Date.now() - last < RENEW_MS) return;
+    try {
+      const pcs = await getPcs(this.kube, this.ns, this.name);
+      const cur = readState(pcs);
+      if (!cur || cur.driver?.id !== DRIVER_ID) return;
+      await saveState(this.kube, pcs, { ...cur, driver: this.stamp() });
+    } catch {
+      this.#last = last;
+    }
+  };
+
+  /** Gives the rollout up (its state stays for a rerun or resume). */
+  async release(): Promise<void> {
+    try {
+      const pcs = await getPcs(this.kube, this.ns, this.name);
+      const cur = readState(pcs);
+      if (!cur || cur.driver?.id !== DRIVER_ID) return;
+      await saveState(this.kube, pcs, { ...cur, driver: undefined });
+    } catch {
+      // the claim expires by itself
+    }
+  }
+}
+
+function leaseFor(kube: Kube, ns: string, s: ProgressiveState, o: ProgressiveCommonOptions) {
+  // the longest wait without a poll is the gate window's scrape
+  const ttl = 30_000 + (s.gates?.windowMs ?? 0) + 3 * (o.intervalMs ?? 2000);
+  return new Lease(kube, ns, o.name, ttl, o.createdBy);
 }
 
 function result(
@@ -394,6 +472,7 @@ export async function promote(
   const ns = o.namespace ?? kube.namespace;
   const pcs = await getPcs(kube, ns, o.name);
   const s = requireState(pcs, "promote");
+  assertNotDriven(o.name, s, DRIVER_ID, Date.now());
   if (s.phase === "RollingBack") {
     throw new GroveError(
       `podcliqueset "${o.name}" is rolling back (${s.message}); cannot promote`,
@@ -438,15 +517,21 @@ export async function abortProgressive(
 ): Promise<ProgressiveResult> {
   const ns = o.namespace ?? kube.namespace;
   const pcs = await getPcs(kube, ns, o.name);
-  const s = requireState(pcs, "abort");
-  return await rollBack(
-    kube,
-    ns,
-    s,
-    o.reason ?? `abort ${s.kind} rollout of ${s.image}`,
-    o,
-    "abort",
-  );
+  const lease = leaseFor(kube, ns, requireState(pcs, "abort"), o);
+  const s = await lease.claim(requireState(pcs, "abort"));
+  try {
+    return await rollBack(
+      kube,
+      ns,
+      s,
+      o.reason ?? `abort ${s.kind} rollout of ${s.image}`,
+      o,
+      "abort",
+      lease,
+    );
+  } finally {
+    await lease.release();
+  }
 }
 
 async function rollBack(
@@ -456,11 +541,16 @@ async function rollBack(
   cause: string,
   o: ProgressiveCommonOptions,
   by: NonNullable<ProgressiveResult["rolledBackBy"]>,
+  lease: Lease,
 ): Promise<ProgressiveResult> {
   const name = o.name;
   let pcs = await getPcs(kube, ns, name);
   let revision: number | undefined;
-  const state = advance(s, { phase: "RollingBack", message: cause }, rfcNow());
+  const state = advance(
+    s,
+    { phase: "RollingBack", message: cause, driver: lease.stamp() },
+    rfcNow(),
+  );
   if (templateHash(pcs.spec.template) !== s.fromHash) {
     const { revisions } = await listRevisions(kube, ns, name);
     const rev = [...revisions].reverse().find((r) => r.hash === s.fromHash && r.template);
@@ -515,7 +605,7 @@ async function rollBack(
     const batch =
       planBatches(units, constraints, o.batchSize ?? Math.max(s.batchSize, units.length))[0];
     o.progress?.(`rolling back: replacing ${batch.map((u) => u.id).join(", ")}`);
-    const done = await replaceBatch(kube, ns, name, batch, constraints, waitOpts(o));
+    const done = await replaceBatch(kube, ns, name, batch, constraints, waitOpts(o, lease));
     if (!done) continue;
     batches++;
   }
@@ -554,10 +644,11 @@ async function noteOutcome(
   }
 }
 
-function waitOpts(o: ProgressiveCommonOptions) {
+function waitOpts(o: ProgressiveCommonOptions, lease?: Lease) {
   return {
     intervalMs: o.intervalMs ?? 2000,
     timeoutMs: o.batchTimeoutMs ?? 600_000,
+    onPoll: lease?.renew,
     signal: o.signal,
   };
 }
@@ -603,7 +694,7 @@ export async function compareGroups(
   return { canary, stable, notes };
 }
 
-/** The driver: one batch per iteration, planned from the live pods. */
+/** The driver: claims the rollout (one driver at a time), drives it, gives it up. */
 async function drive(
   kube: Kube,
   ns: string,
@@ -611,24 +702,52 @@ async function drive(
   o: ProgressiveCommonOptions,
 ): Promise<ProgressiveResult> {
   const name = o.name;
-  let s = initial;
-  if (s.phase === "RollingBack") return await rollBack(kube, ns, s, s.message, o, "abort");
-  if (s.phase === "Stopped") {
-    return result(name, ns, "stopped", s.message, { state: s, gates: s.lastGates });
+  if (initial.phase === "Stopped") {
+    return result(name, ns, "stopped", initial.message, {
+      state: initial,
+      gates: initial.lastGates,
+    });
   }
-  let batches = 0;
-  const save = async (change: Partial<ProgressiveState>) => {
-    const pcs = await getPcs(kube, ns, name);
-    s = advance(s, change, rfcNow());
-    await saveState(kube, pcs, s);
-  };
-  if (s.phase === "Canary") {
-    const comparison = await compareGroups(kube, ns, s, name, o.compareWindowMs ?? 0, o.scrape);
+  if (initial.phase === "Canary") {
+    const comparison = await compareGroups(
+      kube,
+      ns,
+      initial,
+      name,
+      o.compareWindowMs ?? 0,
+      o.scrape,
+    );
     return result(name, ns, "canary", "canary running: promote or abort it", {
-      state: s,
+      state: initial,
       comparison,
     });
   }
+  const lease = leaseFor(kube, ns, initial, o);
+  const s = await lease.claim(initial);
+  try {
+    if (s.phase === "RollingBack") return await rollBack(kube, ns, s, s.message, o, "abort", lease);
+    return await driveClaimed(kube, ns, s, o, lease);
+  } finally {
+    await lease.release();
+  }
+}
+
+/** One batch per iteration, planned from the live pods. */
+async function driveClaimed(
+  kube: Kube,
+  ns: string,
+  initial: ProgressiveState,
+  o: ProgressiveCommonOptions,
+  lease: Lease,
+): Promise<ProgressiveResult> {
+  const name = o.name;
+  let s = initial;
+  let batches = 0;
+  const save = async (change: Partial<ProgressiveState>) => {
+    const pcs = await getPcs(kube, ns, name);
+    s = advance(s, { ...change, driver: lease.stamp() }, rfcNow());
+    await saveState(kube, pcs, s);
+  };
   const checkDomain = async (): Promise<ProgressiveResult | undefined> => {
     if (!s.currentDomain) return undefined;
     const score = await placementScore(kube, ns, name);
@@ -685,6 +804,7 @@ async function drive(
           },
         );
       }
+      await lease.renew();
       await new Promise((r) => setTimeout(r, w.intervalMs));
     }
   };
@@ -709,7 +829,7 @@ async function drive(
     });
     if (!failed.length) return undefined;
     if (s.rollback !== false) {
-      const r = await rollBack(kube, ns, s, s.message, o, "gate");
+      const r = await rollBack(kube, ns, s, s.message, o, "gate", lease);
       return { ...r, batches: batches + r.batches, gates };
     }
     await save({ phase: "Stopped" });
@@ -802,11 +922,19 @@ async function drive(
     });
     let done: boolean;
     try {
-      done = await replaceBatch(kube, ns, name, batch, constraints, waitOpts(o));
+      done = await replaceBatch(kube, ns, name, batch, constraints, waitOpts(o, lease));
     } catch (e) {
       if (e instanceof BatchFailedError && s.gates && s.rollback !== false) {
         o.progress?.(`${e.message}; rolling back`);
-        const r = await rollBack(kube, ns, s, `new pods failing: ${e.message}`, o, "failing-pods");
+        const r = await rollBack(
+          kube,
+          ns,
+          s,
+          `new pods failing: ${e.message}`,
+          o,
+          "failing-pods",
+          lease,
+        );
         return { ...r, batches: batches + r.batches };
       }
       if (e instanceof BatchFailedError) await save({ phase: "Stopped", message: e.message });

@@ -107,6 +107,57 @@ export interface ProgressiveState {
   updatedAt: string;
   /** Who started it. */
   by?: string;
+  /**
+   * The process driving it now: a lease it renews while it runs (absent or
+   * expired: nobody). A second command refuses to drive while it is live.
+   */
+  driver?: DriverLease;
+}
+
+/** Who drives a progressive rollout now, and until when the claim holds. */
+export interface DriverLease {
+  /** The driving process (unique per run). */
+  id: string;
+  /** Who runs it (kubeconfig user, as on revisions). */
+  by?: string;
+  /** Last renewal (RFC 3339). */
+  at: string;
+  /** The claim holds this long after `at`, ms. */
+  ttlMs: number;
+}
+
+/** The live driver of a state at `nowMs` (undefined: none, or its lease expired); pure. */
+export function liveDriver(s: ProgressiveState, nowMs: number): DriverLease | undefined {
+  const d = s.driver;
+  if (!d || typeof d !== "object") return undefined;
+  const at = Date.parse(d.at);
+  if (!Number.isFinite(at) || !(d.ttlMs > 0)) return undefined;
+  return nowMs - at < d.ttlMs ? d : undefined;
+}
+
+/**
+ * Refuses when another process drives the rollout (its lease is live):
+ * two drivers would each take a pod down and together breach minAvailable.
+ */
+export function assertNotDriven(
+  name: string,
+  s: ProgressiveState,
+  selfId: string,
+  nowMs: number,
+): void {
+  const d = liveDriver(s, nowMs);
+  if (!d || d.id === selfId) return;
+  const ago = Math.max(0, Math.round((nowMs - Date.parse(d.at)) / 1000));
+  const left = Math.max(1, Math.ceil((Date.parse(d.at) + d.ttlMs - nowMs) / 1000));
+  throw new GroveError(
+    `podcliqueset "${name}": its ${s.kind} rollout to ${s.image} is being driven by another kubectl-grove (${
+      d.by ? `${d.by}, ` : ""
+    }last seen ${ago}s ago, ${s.message}); two drivers could take the same clique below minAvailable`,
+    {
+      hint:
+        `watch it with: kubectl grove rollout status ${name}; stop that command with Ctrl-C first; if it is gone (killed), retry in ${left}s`,
+    },
+  );
 }
 
 /**

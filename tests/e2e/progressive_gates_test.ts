@@ -462,6 +462,8 @@ Deno.test(
       )!;
       const state = JSON.parse(p.metadata.annotations!["kubectl-grove.io/rollout-state"]);
       assertEquals([state.kind, state.phase, state.image], ["rack-by-rack", "Progressing", IMG]);
+      // the interrupted command gave up its claim: a rerun may drive at once
+      assertEquals(state.driver, undefined);
       assertEquals(
         (p.spec as { updateStrategy: { type: string } }).updateStrategy.type,
         "OnDelete",
@@ -479,6 +481,73 @@ Deno.test(
       for (const c of ["qwen-disagg-0-prefill", "qwen-disagg-0-decode-1-dworker"]) {
         assert(pods(s, c).every((x) => imageOf(x) === IMG), c);
       }
+    } finally {
+      await s.stop();
+    }
+  },
+);
+
+Deno.test(
+  "e2e progressive: a rollout driven by another live command is refused; an expired claim is taken over",
+  opts,
+  async () => {
+    const { s, env } = await sim();
+    const IMG = "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.3";
+    try {
+      const kube = await connect({ kubeconfig: s.kubeconfigPath });
+      const ac = new AbortController();
+      const first = await startProgressive(kube, {
+        kind: "rack-by-rack",
+        name: "qwen-disagg",
+        namespace: "inference",
+        image: IMG,
+        intervalMs: 20,
+        signal: ac.signal,
+        progress: (l) => {
+          if (l.startsWith("batch 1:")) ac.abort();
+        },
+      });
+      assertEquals(first.outcome, "interrupted");
+      // another process (another terminal) claims it and is alive
+      const claim = (atMs: number) =>
+        s.store.update("podcliquesets", "inference", "qwen-disagg", (o) => {
+          const key = "kubectl-grove.io/rollout-state";
+          const st = JSON.parse(o.metadata.annotations![key]);
+          st.driver = {
+            id: "other-1",
+            by: "alice@prod",
+            at: new Date(atMs).toISOString(),
+            ttlMs: 60_000,
+          };
+          o.metadata.annotations![key] = JSON.stringify(st);
+        });
+      claim(Date.now());
+      const argv = ["update", "qwen-disagg", "--image", IMG, "--rack-by-rack", ...FAST];
+      const podsBefore = s.store.list("pods", "inference").map((p) => p.metadata.name).sort();
+      for (
+        const cmd of [
+          argv,
+          ["rollout", "resume", "qwen-disagg", "--yes"],
+          ["rollout", "promote", "qwen-disagg", ...FAST],
+          ["rollout", "abort", "qwen-disagg", ...FAST],
+        ]
+      ) {
+        const r = await runCli(cmd, { env });
+        assertEquals(r.code, 1, `${cmd.join(" ")}: ${r.stderr}`);
+        assertStringIncludes(r.stderr, "is being driven by another kubectl-grove (alice@prod");
+        assertStringIncludes(r.stderr, "Ctrl-C");
+      }
+      // nothing was deleted meanwhile, the other claim is untouched
+      assertEquals(
+        s.store.list("pods", "inference").map((p) => p.metadata.name).sort(),
+        podsBefore,
+      );
+      // the other process died long ago: its claim expired, the rerun takes over and finishes
+      claim(Date.now() - 120_000);
+      const again = await runCli(argv, { env });
+      assertEquals(again.code, 0, again.stderr + again.stdout);
+      assertStringIncludes(again.stdout, "complete");
+      assert(pods(s, "qwen-disagg-0-prefill").every((x) => imageOf(x) === IMG));
     } finally {
       await s.stop();
     }
