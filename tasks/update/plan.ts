@@ -7,6 +7,7 @@
  */
 
 import { UsageError } from "../../lib/errors.ts";
+import { LabelKeys } from "../../lib/grove/labels.ts";
 import { expectedCliques, isPodReady, podCondition, podRef } from "../../lib/grove/relations.ts";
 import type {
   Pod,
@@ -267,12 +268,15 @@ export function planChange(
     const mine = expected.filter((e) => e.template === s.clique);
     const live = podsByTemplate.get(s.clique) ?? [];
     const pods = live.length || mine.reduce((n, e) => n + e.replicas, 0);
+    // Live PodCliques when there are pods (a /scale'd scaling group or clique
+    // differs from the template), else what the template will create.
+    const liveCliques = new Set(live.map((p) => p.metadata.labels?.[LabelKeys.podClique]));
     const st = observedStartupMs(live);
     startup.set(s.clique, st ?? DEFAULT_STARTUP_MS);
     affected.push({
       role: s.role,
       clique: s.clique,
-      cliques: mine.length,
+      cliques: live.length ? liveCliques.size : mine.length,
       pods,
       recreated: onDelete ? 0 : pods,
       startupMs: st,
@@ -281,8 +285,20 @@ export function planChange(
   let est = 0;
   if (!onDelete) {
     const groups = new Map<string, number>();
+    // Steps from the live pods: each standalone pod, each scaling-group replica.
+    for (const [template, live] of podsByTemplate) {
+      if (!startup.has(template)) continue;
+      const t = startup.get(template)!;
+      for (const p of live) {
+        const r = podRef(p);
+        if (r?.scalingGroup !== undefined) {
+          const k = `${r.replica}/${r.scalingGroup}/${r.scalingGroupReplica}`;
+          groups.set(k, Math.max(groups.get(k) ?? 0, t));
+        } else est += t;
+      }
+    }
     for (const e of expected) {
-      if (!startup.has(e.template)) continue;
+      if (!startup.has(e.template) || podsByTemplate.has(e.template)) continue;
       const t = startup.get(e.template)!;
       if (e.scalingGroup) {
         const k = `${e.replica}/${e.scalingGroup}/${e.scalingGroupReplica}`;

@@ -119,6 +119,21 @@ Deno.test("preview: affected pods, no-op, OnDelete duration", () => {
   );
 });
 
+Deno.test("preview: live pods count over the template (a /scale'd clique), duration per live pod", () => {
+  const pcs = samplePcs();
+  const { next } = applyImageChange(pcs, { image: "vllm/vllm-openai:v0.11.0" });
+  // The live worker clique was scaled to 5 through its /scale; the template still says 3.
+  const live = ["a", "b", "c", "d", "e"].map((n) => pod(n, "demo-0-worker", "old", true));
+  const p = planChange(pcs, next, { pods: live });
+  assertEquals(p.affected.map((a) => [a.role, a.cliques, a.pods]), [["worker", 1, 5]]);
+  const perPod = p.affected[0].startupMs ?? 60_000;
+  assertEquals(
+    p.estimatedDurationMs,
+    5 * perPod,
+    "one step per live pod, not per template replica",
+  );
+});
+
 Deno.test("placement: constraints kept with --preserve-placement, GPU changes warned", () => {
   const a = samplePcs();
   const b = structuredClone(a);
