@@ -13,6 +13,11 @@
  *   new template (pod by pod, as progressive rollouts drive it).
  * - Replica changes (PCS, PodClique or PCSG `/scale`) create and delete
  *   cliques, scaling groups, gangs and pods consistently.
+ * - Scheduling: a replacement pod goes back to the node its predecessor left
+ *   (when it still has room); a new pod goes to a Ready node with free GPUs
+ *   for it, near its clique's (or gang's) other pods and inside the domain of
+ *   the gang's required pack constraint. No such node: Pending with
+ *   `PodScheduled=False Unschedulable`, bound as soon as room appears.
  * - New pods become Ready after `readyDelayMs` (unless their image matches
  *   `badImages`: then they stay in ImagePullBackOff).
  * - Status: PCS `updatedReplicas`, `availableReplicas`, `currentGenerationHash`,
