@@ -246,6 +246,7 @@ export {
   type StartProgressiveOptions,
 } from "./tasks/progressive/run.ts";
 export {
+  type DriverLease,
   type GateResult,
   type GateSpec,
   type ProgressiveKind,

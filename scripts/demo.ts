@@ -19,7 +19,7 @@ const bold = (
   t: string,
 ) => (Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR") ? `\x1b[1m${t}\x1b[22m` : t);
 
-const sim = await startSimCluster({ scenario });
+const sim = await startSimCluster({ scenario, synthesizeMetrics: true });
 const env: Record<string, string | undefined> = {
   ...Deno.env.toObject(),
   KUBECONFIG: sim.kubeconfigPath,

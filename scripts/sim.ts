@@ -25,6 +25,10 @@ until Ctrl-C, so run it in one terminal and, in another:
                     deletions finish); without it the scenario stays as recorded
   --no-shift-times  keep the recorded timestamps instead of moving them to now
 
+Metrics: recorded scrapes are served in order, then at the recorded rate; with a
+fixture scenario, running engine pods without recordings (a rollout's or a
+scale-up's new pods) get synthesized engine metrics.
+
 scenarios: ${listScenarios().join(", ") || "(none found)"}`;
 
 function fail(msg: string, code = 2): never {
@@ -74,7 +78,15 @@ if (import.meta.main) {
       : undefined;
     // a bundle directory given by a relative path, or a diag --archive .tar.gz
     const bundle = await openBundle(opts.scenario);
-    const sim = await startSimCluster({ ...opts, scenario: bundle.scenario, operator }).catch(
+    // fixture scenarios get engine metrics for pods without recordings (new
+    // pods of a rollout or a scale-up); a bundle is served as it was recorded
+    const synthesizeMetrics = bundle.scenario === opts.scenario && !/[\\/]/.test(opts.scenario);
+    const sim = await startSimCluster({
+      ...opts,
+      scenario: bundle.scenario,
+      operator,
+      synthesizeMetrics,
+    }).catch(
       async (e) => {
         await bundle.cleanup();
         throw e;

@@ -10,6 +10,7 @@ import type { KubeObject } from "../kube/types.ts";
 import type { ApiTarget, SimContext } from "./context.ts";
 import type { HandlerRequest } from "./crud.ts";
 import { badRequest, notFound, status, StatusError } from "./status.ts";
+import { scrapeAt } from "./scrape_series.ts";
 
 function containerNames(pod: KubeObject): { main: string[]; init: string[] } {
   return {
@@ -213,7 +214,7 @@ export async function handleProxy(
   if (path.replace(/\/$/, "") === "/metrics" && scrapes?.length) {
     const i = ctx.scrapeIndex.get(key) ?? 0;
     ctx.scrapeIndex.set(key, i + 1);
-    const text = scrapes[Math.min(i, scrapes.length - 1)];
+    const text = scrapeAt(scrapes, i);
     return new Response(text, {
       status: 200,
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },

@@ -48,6 +48,7 @@ import {
 import { SimStore } from "./store.ts";
 import { createSimPki } from "./tls.ts";
 import { handleWatch } from "./watch.ts";
+import { synthMetricsHandler } from "./metrics_synth.ts";
 
 export type { ProxyHandler } from "./context.ts";
 export type { SimFaults } from "./faults.ts";
@@ -67,6 +68,14 @@ export interface SimClusterOptions {
   faults?: SimFaults;
   /** Serves pod-proxy requests; return undefined to fall through to recorded metrics. */
   proxyHandler?: ProxyHandler;
+  /**
+   * Running engine pods without recorded scrapes (pods the operator
+   * simulation creates, the generated `large` scenario) answer `/metrics`
+   * with synthesized engine metrics ({@link synthMetricsHandler}). Used by
+   * `deno task sim` and the demo for fixture scenarios; a diag bundle is
+   * served as recorded. Ignored when `proxyHandler` is given.
+   */
+  synthesizeMetrics?: boolean;
   /** Called before each request is handled; a returned Response is sent instead. */
   onRequest?: (
     req: Request,
@@ -297,7 +306,10 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     metrics: scenario.metrics,
     scrapeIndex: new Map(),
     faults,
-    proxyHandler: opts.proxyHandler,
+    proxyHandler: opts.proxyHandler ??
+      (opts.synthesizeMetrics
+        ? synthMetricsHandler({ recorded: (ns, pod) => scenario.metrics.has(`${ns}/${pod}`) })
+        : undefined),
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000,
     watches: new Set(),
     now: Date.now,
