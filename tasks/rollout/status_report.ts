@@ -281,6 +281,16 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
     ? [...sorted].reverse().find((r) => r.revision < to.revision && r.hash !== live)
     : sorted.at(-1);
 
+  let progressive: unknown;
+  const raw = pcs.metadata.annotations?.[PcsAnnotations.rolloutState];
+  if (raw) {
+    try {
+      progressive = JSON.parse(raw);
+    } catch {
+      progressive = raw;
+    }
+  }
+
   const strategy = strategyOf(pcs);
   const paused = isPaused(pcs);
   const up = pcs.status?.updateProgress;
@@ -305,8 +315,9 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
       `rollout complete: ${totals.updatedReady} of ${totals.desired} pods updated and ready`;
   } else if (paused) {
     phase = "Paused";
-    message =
-      `paused: ${totals.updatedReady} of ${totals.desired} pods updated; resume with: kubectl grove rollout resume ${name}`;
+    message = `paused: ${totals.updatedReady} of ${totals.desired} pods updated; ${
+      progressiveNextStep(progressive, name)
+    }`;
   } else if (strategy === "OnDelete") {
     phase = "WaitingForDeletes";
     message = `OnDelete: ${totals.old} pods on an old template are replaced only when deleted`;
@@ -349,16 +360,6 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
     .sort((a, b) => (b.time ?? "").localeCompare(a.time ?? ""))
     .slice(0, 5);
 
-  let progressive: unknown;
-  const raw = pcs.metadata.annotations?.[PcsAnnotations.rolloutState];
-  if (raw) {
-    try {
-      progressive = JSON.parse(raw);
-    } catch {
-      progressive = raw;
-    }
-  }
-
   const report: RolloutStatusReport = {
     apiVersion: REPORT_API_VERSION,
     kind: "RolloutStatus",
@@ -387,4 +388,26 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
 /** Exit code of a status: 0 complete (or still going when not waiting), 3 failed or stalled. */
 export function statusExitCode(r: RolloutStatusReport): number {
   return r.phase === "Failed" || r.phase === "Stalled" ? 3 : 0;
+}
+
+/**
+ * What to run next on a paused set: a plain pause is resumed; a progressive
+ * rollout (kubectl-grove drives it over OnDelete) says its own next step.
+ */
+export function progressiveNextStep(progressive: unknown, name: string): string {
+  const p = progressive && typeof progressive === "object"
+    ? progressive as { kind?: unknown; phase?: unknown }
+    : undefined;
+  if (!p) return `resume with: kubectl grove rollout resume ${name}`;
+  const kind = typeof p.kind === "string" ? p.kind : "progressive";
+  switch (p.phase) {
+    case "Canary":
+      return `${kind} rollout waiting for a decision: kubectl grove rollout promote ${name}, or kubectl grove rollout abort ${name}`;
+    case "Stopped":
+      return `${kind} rollout stopped: finish with kubectl grove rollout promote ${name}, or roll back with kubectl grove rollout abort ${name}`;
+    case "RollingBack":
+      return `${kind} rollout rolling back: let it finish with kubectl grove rollout resume ${name}`;
+    default:
+      return `${kind} rollout in progress (driven by kubectl-grove): if its command stopped, continue with kubectl grove rollout resume ${name}`;
+  }
 }

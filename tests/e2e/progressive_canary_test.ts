@@ -58,6 +58,9 @@ Deno.test("e2e progressive: canary of 1 prefill pod, then promote", opts, async 
       env,
     });
     assertEquals(JSON.parse(st.stdout).progressive.phase, "Canary");
+    // a canary waits for promote or abort: status must not send the user to a plain resume
+    assertStringIncludes(JSON.parse(st.stdout).message, "rollout promote qwen-disagg");
+    assert(!JSON.parse(st.stdout).message.includes("resume with"), st.stdout);
     const table = await runCli(["rollout", "status", "qwen-disagg", "--no-wait"], { env });
     assertStringIncludes(table.stdout, "progressive rollout: canary to vllm:new, Canary");
     const second = await runCli([
