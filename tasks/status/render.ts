@@ -77,7 +77,7 @@ function stateColor(s: PcsState): Paint {
   switch (s) {
     case "Ready":
       return "green";
-    case "Degraded":
+    case "Unhealthy":
       return "red";
     case "Unknown":
       return "gray";
@@ -306,7 +306,7 @@ function renderAll(report: StatusReport, o: Opts): string {
   const showNs = report.scope.allNamespaces ||
     new Set(report.podCliqueSets.map((p) => p.namespace)).size > 1;
   const attention = (p: PcsStatusInfo) =>
-    p.state === "Degraded" || p.summary.cliquesBelowMin > 0 || p.lastErrors.length > 0;
+    p.state === "Unhealthy" || p.summary.cliquesBelowMin > 0 || p.lastErrors.length > 0;
   const mark = report.podCliqueSets.some(attention);
   const headers = [
     ...(showNs ? ["NAMESPACE"] : []),

@@ -279,8 +279,15 @@ export interface StatusSummary {
   gangsRunning: number;
 }
 
-/** Overall state of a PodCliqueSet, for `--all` and for scripts. */
-export type PcsState = "Ready" | "Starting" | "Updating" | "Degraded" | "Unknown";
+/**
+ * Overall state of a PodCliqueSet, for `--all` and for scripts, in the words
+ * `health` uses for gangs: `Unhealthy` when a clique is below minAvailable
+ * with its gang running or the breach clock started (termination ahead);
+ * `Degraded` when every clique is at or above minAvailable but some pods are
+ * not ready; `Updating` during a rolling update; `Starting` while gangs are
+ * still being scheduled or brought up; `Ready` when every pod is ready.
+ */
+export type PcsState = "Ready" | "Starting" | "Updating" | "Degraded" | "Unhealthy" | "Unknown";
 
 /** One PodCliqueSet. */
 export interface PcsStatusInfo {
@@ -910,14 +917,15 @@ function pcsState(
   if (!hasStatus && cliques.every((c) => !c.exists)) return "Unknown";
   const gangPhase = new Map(gangs.map((g) => [g.name, g.phase]));
   const below = cliques.filter((c) => c.belowMinAvailable);
-  const degraded =
+  const unhealthy =
     below.some((c) => c.minAvailableBreached || gangPhase.get(c.gang ?? "") === "Running") ||
     groups.some((g) => g.minAvailableBreached);
-  if (degraded) return "Degraded";
+  if (unhealthy) return "Unhealthy";
   if (update.inProgress) return "Updating";
   const starting = below.length > 0 || gangs.some((g) => g.phase !== "Running") ||
     (replicas.available !== null && replicas.available < replicas.desired);
   if (starting) return "Starting";
+  if (cliques.some((c) => c.exists && c.ready < c.desired)) return "Degraded";
   return "Ready";
 }
 

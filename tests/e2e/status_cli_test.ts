@@ -30,14 +30,14 @@ Deno.test("e2e status: one PCS as table, wide and json; --all -A", opts, async (
     assertEquals(j.code, 0, j.stderr);
     const r = JSON.parse(j.stdout);
     assertEquals([r.apiVersion, r.kind], ["kubectl-grove.io/v1alpha1", "StatusReport"]);
-    assertEquals(r.podCliqueSets[0].state, "Degraded");
+    assertEquals(r.podCliqueSets[0].state, "Unhealthy");
 
     const y = await runCli(["status", "llama-disagg", "-o", "yaml"], { env });
     assertMatch(y.stdout, /^kind: StatusReport$/m);
 
     const all = await runCli(["status", "--all", "-A"], { env });
     assertEquals(all.code, 0, all.stderr);
-    assertMatch(all.stdout, /^! inference +llama-disagg +Degraded/m);
+    assertMatch(all.stdout, /^! inference +llama-disagg +Unhealthy/m);
 
     const tty = await runCli(["status", "llama-disagg"], { env, tty: true });
     assertStringIncludes(tty.stdout, "\x1b[31mBELOW MIN\x1b[39m");

@@ -68,7 +68,8 @@ const STATE_TONE: Record<string, Tone> = {
   Ready: "ok",
   Starting: "warn",
   Updating: "accent",
-  Degraded: "bad",
+  Degraded: "warn",
+  Unhealthy: "bad",
   Unknown: "dim",
 };
 

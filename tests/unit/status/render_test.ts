@@ -89,7 +89,7 @@ Deno.test("render: --all is one row per PCS; NAMESPACE only with -A; attention m
   });
   const f = renderStatus(frag, { style: PLAIN });
   assertMatch(f.split("\n")[0], /^ {2}NAMESPACE +NAME/);
-  assertMatch(f, /^! inference +llama-disagg +Degraded/m);
+  assertMatch(f, /^! inference +llama-disagg +Unhealthy/m);
   assertStringIncludes(f, "Below minAvailable:");
   assertStringIncludes(
     f,

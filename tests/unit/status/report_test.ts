@@ -52,7 +52,7 @@ Deno.test("report: healthy orders cliques by replica, standalone first, then sca
 Deno.test("report: fragmented prefill is below minAvailable with a 20m countdown; pending gang says why it has no score", async () => {
   const r = await scenarioReport("fragmented", { name: "llama-disagg" });
   const p = r.podCliqueSets[0];
-  assertEquals(p.state, "Degraded");
+  assertEquals(p.state, "Unhealthy");
   const prefill = p.cliques.find((c) => c.name === "llama-disagg-0-prefill")!;
   assertEquals([prefill.ready, prefill.desired, prefill.minAvailable], [1, 3, 2]);
   assert(prefill.belowMinAvailable);
@@ -243,4 +243,13 @@ Deno.test("report: a clique below min with too few pods scheduled waits for sche
   ]);
   assertEquals(c.termination, undefined);
   assertEquals(p.state, "Starting");
+});
+
+Deno.test("report: state speaks health's words: Degraded above minAvailable with pods not ready", async () => {
+  // agg-04 of the large scenario: 38/39 pods ready, every clique at or above minAvailable
+  const r = await scenarioReport("large", { name: "agg-04" });
+  const p = r.podCliqueSets[0];
+  assertEquals(p.summary.cliquesBelowMin, 0);
+  assert(p.summary.podsReady < p.summary.podsDesired);
+  assertEquals(p.state, "Degraded");
 });
