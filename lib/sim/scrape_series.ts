@@ -10,8 +10,9 @@
  * @module
  */
 
+import { parsePrometheusText, type Sample, seriesKey } from "../metrics/prom_parser.ts";
+
 const COUNTER_TYPES = new Set(["counter", "histogram", "summary", "gaugehistogram"]);
-const SUFFIXES = ["_bucket", "_sum", "_count", "_total"];
 
 /** The text served for the `index`-th request (0-based) of a recorded series. */
 export function scrapeAt(scrapes: readonly string[], index: number): string {
@@ -21,79 +22,40 @@ export function scrapeAt(scrapes: readonly string[], index: number): string {
   return extrapolate(scrapes[last - 1], scrapes[last], index - last);
 }
 
-/** `cur` with each counter sample moved on by `steps` times its change since `prev`. */
+/**
+ * `cur` with each counter sample moved on by `steps` times its change since
+ * `prev`. Both are read with the project's Prometheus parser (lenient); only
+ * the lines of moved samples are rewritten, everything else is kept as is.
+ */
 export function extrapolate(prev: string, cur: string, steps: number): string {
-  const types = new Map<string, string>();
+  const key = (x: Sample) => `${x.name}{${seriesKey(x.labels)}}`;
   const before = new Map<string, number>();
-  for (const line of prev.split("\n")) {
-    const s = splitSample(line);
-    if (s) before.set(s.key, s.value);
+  for (const fam of parsePrometheusText(prev, { lenient: true }).families.values()) {
+    for (const x of fam.samples) before.set(key(x), x.value);
   }
-  const out: string[] = [];
-  for (const line of cur.split("\n")) {
-    const t = /^#\s*TYPE\s+(\S+)\s+(\S+)/.exec(line);
-    if (t) types.set(t[1], t[2].toLowerCase());
-    const s = splitSample(line);
-    if (!s || !isCounter(s.name, types)) {
-      out.push(line);
-      continue;
-    }
-    const p = before.get(s.key);
-    const step = p === undefined ? 0 : s.value - p;
-    // a reset between the recorded scrapes (step < 0) or a non-finite value: keep it as it is
-    if (!(step > 0) || !Number.isFinite(s.value)) {
-      out.push(line);
-      continue;
-    }
-    out.push(`${s.key} ${formatValue(s.value + step * steps)}${s.rest}`);
-  }
-  return out.join("\n");
-}
-
-interface Sample {
-  /** Metric name. */
-  name: string;
-  /** Everything before the value: name and labels. */
-  key: string;
-  value: number;
-  /** A timestamp after the value, with its leading space, or "". */
-  rest: string;
-}
-
-function splitSample(line: string): Sample | undefined {
-  if (!line || line.startsWith("#")) return undefined;
-  const close = line.lastIndexOf("}");
-  const brace = line.indexOf("{");
-  let key: string;
-  let tail: string;
-  if (brace >= 0 && close > brace) {
-    key = line.slice(0, close + 1);
-    tail = line.slice(close + 1).trim();
-  } else {
-    const sp = line.search(/\s/);
-    if (sp < 0) return undefined;
-    key = line.slice(0, sp);
-    tail = line.slice(sp).trim();
-  }
-  const [v, ts] = tail.split(/\s+/);
-  if (v === undefined || v === "") return undefined;
-  const value = Number(v);
-  if (Number.isNaN(value) && v !== "NaN") return undefined;
-  const name = brace >= 0 && close > brace ? line.slice(0, brace) : key;
-  return { name: name.trim(), key, value, rest: ts ? ` ${ts}` : "" };
-}
-
-function isCounter(name: string, types: Map<string, string>): boolean {
-  if (name.endsWith("_created")) return false;
-  const own = types.get(name);
-  if (own) return COUNTER_TYPES.has(own);
-  for (const suf of SUFFIXES) {
-    if (name.endsWith(suf)) {
-      const t = types.get(name.slice(0, -suf.length));
-      if (t) return COUNTER_TYPES.has(t);
+  const lines = cur.split("\n");
+  for (const fam of parsePrometheusText(cur, { lenient: true }).families.values()) {
+    if (!COUNTER_TYPES.has(fam.type)) continue;
+    for (const x of fam.samples) {
+      if (x.name.endsWith("_created")) continue;
+      const p = before.get(key(x));
+      const step = p === undefined ? 0 : x.value - p;
+      // a reset between the recorded scrapes (step < 0) or a non-finite value: keep it as it is
+      if (!(step > 0) || !Number.isFinite(x.value)) continue;
+      lines[x.line - 1] = sampleLine(x, x.value + step * steps);
     }
   }
-  return false;
+  return lines.join("\n");
+}
+
+/** A sample written back in the text format with a new value. */
+function sampleLine(x: Sample, value: number): string {
+  const labels = Object.entries(x.labels).map(([k, v]) =>
+    `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`
+  );
+  return `${x.name}${labels.length ? `{${labels.join(",")}}` : ""} ${formatValue(value)}${
+    x.timestampMs !== undefined ? ` ${x.timestampMs}` : ""
+  }`;
 }
 
 function formatValue(v: number): string {
