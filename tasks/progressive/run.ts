@@ -219,25 +219,28 @@ class Lease {
   renew = async (): Promise<void> => {
     const last = this.#last;
     if (Date.now() - last < RENEW_MS) return;
-    try {
-      const pcs = await getPcs(this.kube, this.ns, this.name);
-      const cur = readState(pcs);
-      if (!cur || cur.driver?.id !== DRIVER_ID) return;
-      await saveState(this.kube, pcs, { ...cur, driver: this.stamp() });
-    } catch {
-      this.#last = last;
-    }
+    if (!(await this.#rewriteOwn(() => this.stamp()))) this.#last = last;
   };
 
-  /** Gives the rollout up (its state stays for a rerun or resume). */
+  /** Gives the rollout up (its state stays for a rerun or resume); a failure leaves the claim to expire. */
   async release(): Promise<void> {
+    await this.#rewriteOwn(() => undefined);
+  }
+
+  /**
+   * Rewrites the driver field of the stored state while this process holds
+   * it. False when the read or the write failed.
+   */
+  async #rewriteOwn(driver: () => DriverLease | undefined): Promise<boolean> {
     try {
       const pcs = await getPcs(this.kube, this.ns, this.name);
       const cur = readState(pcs);
-      if (!cur || cur.driver?.id !== DRIVER_ID) return;
-      await saveState(this.kube, pcs, { ...cur, driver: undefined });
+      if (cur?.driver?.id === DRIVER_ID) {
+        await saveState(this.kube, pcs, { ...cur, driver: driver() });
+      }
+      return true;
     } catch {
-      // the claim expires by itself
+      return false;
     }
   }
 }
@@ -517,8 +520,9 @@ export async function abortProgressive(
 ): Promise<ProgressiveResult> {
   const ns = o.namespace ?? kube.namespace;
   const pcs = await getPcs(kube, ns, o.name);
-  const lease = leaseFor(kube, ns, requireState(pcs, "abort"), o);
-  const s = await lease.claim(requireState(pcs, "abort"));
+  const stored = requireState(pcs, "abort");
+  const lease = leaseFor(kube, ns, stored, o);
+  const s = await lease.claim(stored);
   try {
     return await rollBack(
       kube,
