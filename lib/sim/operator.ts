@@ -290,6 +290,11 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
     }
   }
 
+  /** GPUs a pod with this spec asks for. */
+  function specGpus(podSpec: unknown): number {
+    return podGpus({ metadata: { name: "" }, spec: podSpec } as Pod);
+  }
+
   /** Pods this operator created that no node had room for yet (retried every pass). */
   const unplaced = new Set<string>();
 
@@ -308,9 +313,9 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
    */
   let rr = 0;
   function pickNode(podSpec: unknown, near?: string, required?: string): string | undefined {
-    const need = podGpus({ metadata: { name: "" }, spec: podSpec } as Pod);
+    const need = specGpus(podSpec);
     const wantsGpu = need > 0 || JSON.stringify(podSpec ?? {}).includes("nvidia.com/gpu");
-    const nodes = (store.list(R.nodes) as Node[]).filter((n) =>
+    let nodes = (store.list(R.nodes) as Node[]).filter((n) =>
       !n.spec?.unschedulable &&
       (n.status?.conditions ?? []).some((c: { type: string; status: string }) =>
         c.type === "Ready" && c.status === "True"
@@ -321,11 +326,7 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
     // The gang's required pack constraint: only nodes in the domain of its other pods.
     const domain = required ? home?.metadata.labels?.[required] : undefined;
     if (domain !== undefined) {
-      nodes.splice(
-        0,
-        nodes.length,
-        ...nodes.filter((n) => n.metadata.labels?.[required!] === domain),
-      );
+      nodes = nodes.filter((n) => n.metadata.labels?.[required!] === domain);
     }
     if (!nodes.length) return undefined;
     const start = rr++ % nodes.length;
@@ -345,7 +346,7 @@ export function startOperator(store: SimStore, opts: OperatorOptions = {}): SimO
 
   /** True when `node` has room for the GPUs of a pod with this spec. */
   function fits(podSpec: unknown, node: string): boolean {
-    const need = podGpus({ metadata: { name: "" }, spec: podSpec } as Pod);
+    const need = specGpus(podSpec);
     if (need === 0) return true;
     const n = store.get(R.nodes, undefined, node) as Node | undefined;
     return n !== undefined && nodeGpus(n) - (gpuUse().get(node) ?? 0) >= need;
