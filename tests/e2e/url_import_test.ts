@@ -5,6 +5,7 @@
  * would fail here.
  */
 import { assertEquals, assertMatch } from "../helpers/assert.ts";
+import { childEnv, denoDir, describeRun } from "../helpers/spawn.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -37,17 +38,31 @@ async function withRepoServer(fn: (base: string) => Promise<void>) {
   }
 }
 
+/**
+ * Runs Deno in `cwd` with a private module cache (so the modules served from this test's
+ * port do not land in the user's cache) that shares only the npm packages of the runner's
+ * cache: nothing is downloaded.
+ */
 async function denoRun(args: string[], cwd: string) {
+  const privateDir = `${cwd}/.deno`;
+  await Deno.mkdir(privateDir, { recursive: true });
+  await Deno.symlink(`${denoDir()}/npm`, `${privateDir}/npm`).catch((e) => {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+  });
   const out = await new Deno.Command(Deno.execPath(), {
     args,
     cwd,
-    env: { NO_COLOR: "1", HOME: cwd },
+    clearEnv: true,
+    env: childEnv({ HOME: cwd, XDG_CONFIG_HOME: `${cwd}/.config`, DENO_DIR: privateDir }),
   }).output();
-  return {
+  const r = {
     code: out.code,
+    signal: out.signal,
     stdout: new TextDecoder().decode(out.stdout),
     stderr: new TextDecoder().decode(out.stderr),
+    argv: ["deno", ...args],
   };
+  return { ...r, describe: describeRun(r) };
 }
 
 Deno.test("cli/main.ts runs by URL and mod.ts imports by URL, without our deno.json", async () => {
@@ -68,7 +83,7 @@ Deno.test("cli/main.ts runs by URL and mod.ts imports by URL, without our deno.j
         ],
         cwd,
       );
-      assertEquals(help.code, 0, help.stderr);
+      assertEquals(help.code, 0, help.describe);
       assertMatch(help.stdout, /Usage: kubectl grove/);
 
       await Deno.writeTextFile(
@@ -88,7 +103,7 @@ Deno.test("cli/main.ts runs by URL and mod.ts imports by URL, without our deno.j
         ],
         cwd,
       );
-      assertEquals(lib.code, 0, lib.stderr);
+      assertEquals(lib.code, 0, lib.describe);
       const out = JSON.parse(lib.stdout);
       assertEquals(out.pcs, "podcliquesets");
       assertEquals(out.exit, 3);
