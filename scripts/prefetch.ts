@@ -59,18 +59,24 @@ if (import.meta.main) {
     Deno.exit(0);
   }
   const t0 = performance.now();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["cache", "--quiet", ...files],
-    cwd: root,
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
-  if (!out.success) {
-    console.error(
-      `prefetch: caching ${files.length} modules failed (exit ${out.code}); the tests need ` +
-        "the npm registry once to fill Deno's cache (see above for the module that failed)",
-    );
-    Deno.exit(1);
+  // First with our lockfile (what the tests load), then without it: a run that has no lockfile
+  // (`deno install --global`, an import of mod.ts by URL) resolves npm versions from the
+  // registry's package documents, which only this second pass puts in the cache.
+  for (const lock of [[], ["--no-lock"]]) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["cache", "--quiet", ...lock, ...files],
+      cwd: root,
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (!out.success) {
+      console.error(
+        `prefetch: caching ${files.length} modules${lock.length ? " without the lockfile" : ""} ` +
+          `failed (exit ${out.code}); the tests need the npm registry once to fill Deno's cache ` +
+          "(see above for the module that failed)",
+      );
+      Deno.exit(1);
+    }
   }
   console.error(
     `prefetch: ${files.length} modules and their dependencies are cached ` +
