@@ -585,6 +585,8 @@ export class KubeClient implements Kube {
     return {
       dryRun: opts.dryRun ? "All" : undefined,
       fieldManager: opts.fieldManager ?? FIELD_MANAGER,
+      // like kubectl: an unknown or duplicate field is an error, never silently pruned
+      fieldValidation: "Strict",
     };
   }
 

@@ -116,9 +116,13 @@ export interface CollectedStatus extends StatusObjects {
 export async function collectStatus(kube: Kube, q: StatusQuery): Promise<CollectedStatus> {
   const scope = statusScope(q, kube.namespace);
   const specs = statusListSpecs(scope);
-  const results = await Promise.all(
-    specs.map((s) => kube.list(s.resource, s.options).catch((e) => explain(e, s, kube))),
-  );
+  // every list is awaited, then the first failure in spec order (PodCliqueSets first) is
+  // reported, whichever answer arrived first: the same cause gives the same message every run
+  const settled = await Promise.allSettled(specs.map((s) => kube.list(s.resource, s.options)));
+  const results = settled.map((r, i) => {
+    if (r.status === "rejected") explain(r.reason, specs[i], kube);
+    return (r as PromiseFulfilledResult<Awaited<ReturnType<Kube["list"]>>>).value;
+  });
   const out: CollectedStatus = {
     scope,
     podCliqueSets: [],

@@ -27,7 +27,14 @@ Deno.test("e2e rollout status: Ctrl-C stops watching, the rollout goes on", opts
       env: (k) => env[k],
     };
     const ctx = new CliContext(io);
-    setTimeout(() => ctx.abort.abort(), 300);
+    // Ctrl-C once the first progress report is out (at most 10 s, whatever the machine's load)
+    const t0 = Date.now();
+    const poll = setInterval(() => {
+      if (stdout.includes("Progressing") || Date.now() - t0 > 10_000) {
+        clearInterval(poll);
+        ctx.abort.abort();
+      }
+    }, 20);
     await runStatus(ctx, "qwen-disagg", {
       timeoutMs: 60_000,
       intervalMs: 50,
