@@ -341,7 +341,11 @@ function summary(
   );
   lines.push(
     `- Grove API: ${
-      c.groveInstalled ? "served" : "NOT served (CRDs missing: is the Grove operator installed?)"
+      !c.groveInstalled
+        ? "NOT served (CRDs missing: is the Grove operator installed?)"
+        : c.groveForbidden
+        ? `served, but NOT readable with these credentials (${c.groveForbidden}): the bundle lacks those objects`
+        : "served"
     }`,
   );
   lines.push(`- Secrets: none collected; ${redactions} value(s) redacted`);

@@ -143,6 +143,55 @@ Deno.test("diag: forbidden logs make a partial bundle (exit 5) that says what fa
   }
 });
 
+Deno.test("diag tells the truth: rejected credentials, an unreachable server and an unknown set write nothing; forbidden Grove lists are named", async () => {
+  const sim = await startSimCluster({ scenario: "healthy" });
+  const out = await Deno.makeTempDir();
+  try {
+    const good = await Deno.readTextFile(sim.kubeconfigPath);
+    const write = async (name: string, text: string) => {
+      await Deno.writeTextFile(`${out}/${name}`, text);
+      return `${out}/${name}`;
+    };
+    const expired = await write(
+      "expired.yaml",
+      good.replace(/token: \S+/g, "token: expired-token"),
+    );
+    const unreachable = await write(
+      "unreachable.yaml",
+      good.replace(/server: https:\/\/127\.0\.0\.1:\d+/g, "server: https://127.0.0.1:1"),
+    );
+    const cases: Array<[string, string[], RegExp]> = [
+      [expired, [], /401 Unauthorized/],
+      [unreachable, [], /127\.0\.0\.1:1/],
+      [sim.kubeconfigPath, ["no-such-set"], /podcliqueset "no-such-set" not found|no-such-set/],
+    ];
+    for (const [kc, args, re] of cases) {
+      const r = await runCli(["--kubeconfig", kc, "diag", ...args, "-o", `${out}/b`]);
+      assertEquals(r.code, 1, `${kc} ${args}: ${r.stderr}`);
+      assertMatch(r.stderr, re);
+      assertEquals(
+        await Deno.stat(`${out}/b`).catch(() => undefined),
+        undefined,
+        "nothing written",
+      );
+    }
+    // listing the Grove kinds is forbidden: the summary says so, never "served" with no problems
+    sim.faults.set({ errorRate: 1, errorStatuses: [403], pathPattern: /grove\.io/ });
+    const f = await runCli(["diag", "-o", `${out}/f`], { env: { KUBECONFIG: sim.kubeconfigPath } });
+    sim.faults.set({});
+    assertEquals(f.code, 5, f.stderr);
+    const summary = await Deno.readTextFile(`${out}/f/summary.md`);
+    assertMatch(
+      summary,
+      /Grove API: served, but NOT readable with these credentials \(forbidden to list/,
+    );
+    assertMatch(summary, /the bundle is partial/);
+  } finally {
+    await sim.stop();
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
 Deno.test("diag --archive writes a private .tar.gz that tar can read", async () => {
   const sim = await startSimCluster({ scenario: "healthy" });
   const out = await Deno.makeTempDir();
