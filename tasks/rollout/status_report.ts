@@ -299,11 +299,20 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
   const failing = list.flatMap((r) => r.failing);
   const done = totals.old === 0 && totals.updatedReady >= totals.desired &&
     totals.updated >= totals.desired;
+  // An update is in flight while pods run an old template or Grove reports one started and not
+  // ended. Without one, failing pods are a health problem, not a failed rollout (and undo has
+  // nothing to go back to).
+  const inFlight = totals.old > 0 || (!!up?.updateStartedAt && !up?.updateEndedAt);
   let phase: RolloutPhase;
   let message: string;
   if (gen !== undefined && observed !== undefined && observed < gen) {
     phase = "Progressing";
     message = `waiting for the operator to observe generation ${gen} (seen ${observed})`;
+  } else if (failing.length && !inFlight && !paused) {
+    phase = "Complete";
+    message = `no update in progress (every pod runs the live template); ${failing.length} pod${
+      failing.length === 1 ? " is" : "s are"
+    } failing: see kubectl grove health ${name}${nsFlag(pcs)}`;
   } else if (failing.length) {
     phase = "Failed";
     message = `new pods are failing: ${failing.slice(0, 3).join(", ")}${
@@ -383,6 +392,11 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
   if (paused) report.pausedAt = pcs.metadata.annotations?.[PcsAnnotations.pausedAt];
   if (progressive !== undefined) report.progressive = progressive;
   return report;
+}
+
+function nsFlag(pcs: { metadata: { namespace?: string } }): string {
+  const ns = pcs.metadata.namespace;
+  return ns && ns !== "default" ? ` -n ${ns}` : "";
 }
 
 /** Exit code of a status: 0 complete (or still going when not waiting), 3 failed or stalled. */
