@@ -102,6 +102,8 @@ export interface ApiErrorDetails {
   serverMessage?: string;
   /** Seconds the server asked us to wait (Retry-After), if any. */
   retryAfterSeconds?: number;
+  /** True for a list or watch across all namespaces (`-A`). */
+  allNamespaces?: boolean;
   /** Field causes of a 422 Invalid answer. */
   causes?: { field?: string; message?: string; reason?: string }[];
 }
@@ -196,10 +198,10 @@ function hintForApiError(d: ApiErrorDetails): string | undefined {
       return "your token or client certificate is expired or invalid: log in again or refresh the kubeconfig credentials";
     case 403:
       return `ask your cluster admin for '${d.verb}' on '${d.resource}'${
-        d.namespace ? ` in namespace "${d.namespace}"` : ""
+        d.namespace ? ` in namespace "${d.namespace}"` : d.allNamespaces ? " in all namespaces" : ""
       } (check with: kubectl auth can-i ${d.verb} ${d.resource}${
-        d.namespace ? ` -n ${d.namespace}` : ""
-      })`;
+        d.namespace ? ` -n ${d.namespace}` : d.allNamespaces ? " -A" : ""
+      }${d.allNamespaces ? "; or name your namespace with -n instead of -A" : ""})`;
     case 409:
       return d.reason === "AlreadyExists"
         ? undefined

@@ -578,6 +578,7 @@ export class KubeClient implements Kube {
       path,
       apiVersion: apiVersionOf(r),
       collection,
+      namespaced: r.namespaced,
     };
   }
 

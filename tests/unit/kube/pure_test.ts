@@ -144,3 +144,31 @@ Deno.test("a webhook denial names the webhook and its message, and is not advise
   );
   assertMatch(rbac.hint!, /ask your cluster admin for 'patch'/);
 });
+
+Deno.test("a forbidden list across all namespaces: the can-i hint has -A and suggests -n", () => {
+  const e = apiErrorFromResponse(
+    403,
+    "Forbidden",
+    JSON.stringify({ kind: "Status", reason: "Forbidden", message: "cannot list pods" }),
+    undefined,
+    {
+      verb: "list",
+      resource: "pods",
+      method: "GET",
+      path: "/api/v1/pods",
+      collection: true,
+      namespaced: true,
+    },
+    { contextName: "dev", server: "https://k" },
+  );
+  assertMatch(e.hint!, /kubectl auth can-i list pods -A; or name your namespace with -n/);
+  const nodes = apiErrorFromResponse(
+    403,
+    "Forbidden",
+    "{}",
+    undefined,
+    { verb: "list", resource: "nodes", method: "GET", path: "/api/v1/nodes", collection: true },
+    { contextName: "dev", server: "https://k" },
+  );
+  assertMatch(nodes.hint!, /kubectl auth can-i list nodes\)$/);
+});
