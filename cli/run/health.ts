@@ -6,13 +6,13 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { CliContext } from "../context.ts";
 import { ExitCode, UsageError } from "../../lib/errors.ts";
 import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
-import { collectHealth } from "./collect.ts";
-import { renderHealth } from "./render.ts";
-import { buildHealthReport, type HealthReport } from "./report.ts";
-import { watchHealth } from "./watch.ts";
+import { collectHealth } from "../../tasks/health/collect.ts";
+import { renderHealth } from "../../tasks/health/render.ts";
+import { buildHealthReport, type HealthReport } from "../../tasks/health/report.ts";
+import { watchHealth } from "../../tasks/health/watch.ts";
 
 /** Flags of `kubectl grove health`. */
 export interface HealthCommandOptions {

@@ -5,13 +5,13 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { CliContext } from "../context.ts";
 import { configNumber } from "../../lib/config.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { toJson, toYaml } from "../../lib/render/output.ts";
-import { parseRoleAssignment, parseScaleArgs } from "./args.ts";
-import { renderScalePlan } from "./render.ts";
-import { scale, type ScaleResult } from "./run.ts";
+import { parseRoleAssignment, parseScaleArgs } from "../../tasks/scale/args.ts";
+import { renderScalePlan } from "../../tasks/scale/render.ts";
+import { scale, type ScaleResult } from "../../tasks/scale/run.ts";
 
 /** Flags of `scale`. */
 export interface ScaleCliOptions {

@@ -5,12 +5,12 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { CliContext } from "../context.ts";
 import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
-import { collectTopology } from "./collect.ts";
-import { renderTopology } from "./render.ts";
-import { buildTopologyReport, type TopologyReport } from "./report.ts";
-import { watchTopology } from "./watch.ts";
+import { collectTopology } from "../../tasks/topology/collect.ts";
+import { renderTopology } from "../../tasks/topology/render.ts";
+import { buildTopologyReport, type TopologyReport } from "../../tasks/topology/report.ts";
+import { watchTopology } from "../../tasks/topology/watch.ts";
 
 /** Flags of `kubectl grove topology`. */
 export interface TopologyCommandOptions {
