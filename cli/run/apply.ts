@@ -9,9 +9,8 @@ import type { CliContext } from "../context.ts";
 import { GroveError } from "../../lib/errors.ts";
 import { colorDiff } from "../../lib/revisions/diff.ts";
 import { confirmPlan, creator, historyLimit, reportChange } from "./shared.ts";
-import { renderUpdatePlan } from "../../tasks/update/render.ts";
-import { parseManifest } from "../../tasks/apply/parse.ts";
-import { applyPcs } from "../../tasks/apply/run.ts";
+import { renderUpdatePlan } from "../../tasks/update/mod.ts";
+import { applyPcs, parseManifest } from "../../tasks/apply/mod.ts";
 
 /** Options of `apply`. */
 export interface ApplyCliOptions {

@@ -7,8 +7,7 @@
 
 import { ExitCode } from "../../lib/errors.ts";
 import { toJson, toYaml } from "../../lib/render/output.ts";
-import { renderCompare } from "../../tasks/compare/render.ts";
-import { compare } from "../../tasks/compare/run.ts";
+import { compare, renderCompare } from "../../tasks/compare/mod.ts";
 import type { CliContext } from "../context.ts";
 import { scrapeSettings } from "./shared.ts";
 

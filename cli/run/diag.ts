@@ -7,8 +7,7 @@
  */
 
 import { ExitCode, UsageError } from "../../lib/errors.ts";
-import { diagReports } from "../../tasks/diag/reports.ts";
-import { diag } from "../../tasks/diag/run.ts";
+import { diag, diagReports } from "../../tasks/diag/mod.ts";
 import { parseDurationMs } from "../common.ts";
 import type { CliContext } from "../context.ts";
 

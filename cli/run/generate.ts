@@ -18,10 +18,12 @@ import { ApiError, GroveError, UsageError } from "../../lib/errors.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import { toJson, toYaml } from "../../lib/render/output.ts";
 import { VERSION } from "../../lib/version.ts";
-import { renderPlanBody } from "../../tasks/plan/render.ts";
-import { PlanExistsError, storePlan } from "../../tasks/plan/store.ts";
-import { renderGenerate } from "../../tasks/generate/render.ts";
-import { buildGenerateReport, type GenerateReport } from "../../tasks/generate/report.ts";
+import { PlanExistsError, renderPlanBody, storePlan } from "../../tasks/plan/mod.ts";
+import {
+  buildGenerateReport,
+  type GenerateReport,
+  renderGenerate,
+} from "../../tasks/generate/mod.ts";
 
 /** Flags of `generate`. */
 export interface GenerateCommandOptions {

@@ -9,10 +9,13 @@
 import type { CliContext } from "../context.ts";
 import { ExitCode, UsageError } from "../../lib/errors.ts";
 import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
-import { collectHealth } from "../../tasks/health/collect.ts";
-import { renderHealth } from "../../tasks/health/render.ts";
-import { buildHealthReport, type HealthReport } from "../../tasks/health/report.ts";
-import { watchHealth } from "../../tasks/health/watch.ts";
+import {
+  buildHealthReport,
+  collectHealth,
+  type HealthReport,
+  renderHealth,
+  watchHealth,
+} from "../../tasks/health/mod.ts";
 
 /** Flags of `kubectl grove health`. */
 export interface HealthCommandOptions {

@@ -8,12 +8,13 @@
 import { ExitCode } from "../../lib/errors.ts";
 import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
 import {
+  buildMetricsReport,
   collectMetrics,
   type CollectMetricsOptions,
+  type MetricsReport,
+  renderMetrics,
   watchMetrics,
-} from "../../tasks/metrics/collect.ts";
-import { renderMetrics } from "../../tasks/metrics/render.ts";
-import { buildMetricsReport, type MetricsReport } from "../../tasks/metrics/report.ts";
+} from "../../tasks/metrics/mod.ts";
 import type { CliContext } from "../context.ts";
 import { scrapeSettings } from "./shared.ts";
 

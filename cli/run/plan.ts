@@ -10,14 +10,18 @@ import { ExitCode } from "../../lib/errors.ts";
 import { toJson, toYaml } from "../../lib/render/output.ts";
 import { VERSION } from "../../lib/version.ts";
 import {
+  loadPlanSource,
+  planConfigMap,
+  planDiff,
+  PlanExistsError,
+  planList,
+  planShow,
   renderPlanBody,
   renderPlanDiff,
   renderPlanList,
   renderPlanShow,
-} from "../../tasks/plan/render.ts";
-import { planDiff, planList, planShow } from "../../tasks/plan/run.ts";
-import { loadPlanSource } from "../../tasks/plan/source.ts";
-import { planConfigMap, PlanExistsError, storePlan } from "../../tasks/plan/store.ts";
+  storePlan,
+} from "../../tasks/plan/mod.ts";
 import type { CliContext } from "../context.ts";
 
 type Out = "table" | "json" | "yaml";

@@ -9,18 +9,18 @@
 import type { CliContext } from "../context.ts";
 import { ExitCode } from "../../lib/errors.ts";
 import { type OutputFormat, toJson, toYaml } from "../../lib/render/output.ts";
-import { renderUpdatePlan } from "../../tasks/update/render.ts";
+import { renderUpdatePlan } from "../../tasks/update/mod.ts";
 import { creator, historyLimit, scrapeSettings } from "./shared.ts";
-import { renderResult } from "../../tasks/progressive/render.ts";
 import {
   abortProgressive,
   type ProgressiveCommonOptions,
   type ProgressiveResult,
   promote,
+  renderResult,
   resumeProgressive,
   startProgressive,
   type StartProgressiveOptions,
-} from "../../tasks/progressive/run.ts";
+} from "../../tasks/progressive/mod.ts";
 
 /** Flags every progressive command shares. */
 export interface ProgressiveCliFlags {

@@ -5,8 +5,7 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { renderRestartPlan } from "../../tasks/restart/render.ts";
-import { restart } from "../../tasks/restart/run.ts";
+import { renderRestartPlan, restart } from "../../tasks/restart/mod.ts";
 
 /** Options of `restart`. */
 export interface RestartCliOptions {

@@ -12,19 +12,27 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { type OutputFormat, toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
 import { colorDiff } from "../../lib/revisions/diff.ts";
 import { isPaused } from "../../lib/revisions/pause.ts";
-import { renderUpdatePlan } from "../../tasks/update/render.ts";
+import { renderUpdatePlan } from "../../tasks/update/mod.ts";
 import { getPcs } from "../../tasks/rollout/common.ts";
-import { findRevision, rolloutDiff, rolloutHistory } from "../../tasks/rollout/history.ts";
-import { renderDiff, renderHistory, renderRevision } from "../../tasks/rollout/history_render.ts";
-import { pause, resume } from "../../tasks/rollout/pause.ts";
-import { rolloutStatus, waitForRollout, type WaitStep } from "../../tasks/rollout/status.ts";
-import { renderProgressLine, renderRolloutStatus } from "../../tasks/rollout/status_render.ts";
 import {
+  findRevision,
+  pause,
+  renderDiff,
+  renderHistory,
+  renderProgressLine,
+  renderRevision,
+  renderRolloutStatus,
+  resume,
+  rolloutDiff,
+  rolloutHistory,
+  rolloutStatus,
   type RolloutStatusReport,
   statusExitCode,
+  undo,
+  waitForRollout,
+  type WaitStep,
   withLatency,
-} from "../../tasks/rollout/status_report.ts";
-import { undo } from "../../tasks/rollout/undo.ts";
+} from "../../tasks/rollout/mod.ts";
 import { creator, historyLimit, reportChange, scrapeSettings } from "./shared.ts";
 
 const CLEAR = "\x1b[H\x1b[2J";
@@ -175,7 +183,7 @@ async function addLatency(
 ): Promise<RolloutStatusReport> {
   if (windowMs === undefined) return report;
   try {
-    const { metrics } = await import("../../tasks/metrics/run.ts");
+    const { metrics } = await import("../../tasks/metrics/mod.ts");
     const s = scrapeSettings(ctx);
     const m = await metrics(kube, {
       pcs: report.name,

@@ -10,8 +10,7 @@ import { configNumber } from "../../lib/config.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { toJson, toYaml } from "../../lib/render/output.ts";
 import { parseRoleAssignment, parseScaleArgs } from "../../tasks/scale/args.ts";
-import { renderScalePlan } from "../../tasks/scale/render.ts";
-import { scale, type ScaleResult } from "../../tasks/scale/run.ts";
+import { renderScalePlan, scale, type ScaleResult } from "../../tasks/scale/mod.ts";
 
 /** Flags of `scale`. */
 export interface ScaleCliOptions {

@@ -11,8 +11,7 @@ import { configNumber, configString } from "../../lib/config.ts";
 import type { ChangeResult } from "../../tasks/rollout/change.ts";
 import { parseGoDuration } from "../../lib/grove/duration.ts";
 import type { Kube } from "../../lib/kube/types.ts";
-import type { UpdatePlan } from "../../tasks/update/plan.ts";
-import { renderUpdatePlan } from "../../tasks/update/render.ts";
+import { renderUpdatePlan, type UpdatePlan } from "../../tasks/update/mod.ts";
 import type { CliContext } from "../context.ts";
 
 /** Who is making a change: `$USER@context`. */

@@ -9,10 +9,14 @@
 import type { CliContext } from "../context.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
-import { collectStatus, type StatusQuery } from "../../tasks/status/collect.ts";
-import { renderStatus } from "../../tasks/status/render.ts";
-import { buildStatusReport, type StatusReport } from "../../tasks/status/report.ts";
-import { watchStatus } from "../../tasks/status/watch.ts";
+import {
+  buildStatusReport,
+  collectStatus,
+  renderStatus,
+  type StatusQuery,
+  type StatusReport,
+  watchStatus,
+} from "../../tasks/status/mod.ts";
 
 /** Flags of `kubectl grove status`. */
 export interface StatusCommandOptions {

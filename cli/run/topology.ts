@@ -7,10 +7,13 @@
 
 import type { CliContext } from "../context.ts";
 import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
-import { collectTopology } from "../../tasks/topology/collect.ts";
-import { renderTopology } from "../../tasks/topology/render.ts";
-import { buildTopologyReport, type TopologyReport } from "../../tasks/topology/report.ts";
-import { watchTopology } from "../../tasks/topology/watch.ts";
+import {
+  buildTopologyReport,
+  collectTopology,
+  renderTopology,
+  type TopologyReport,
+  watchTopology,
+} from "../../tasks/topology/mod.ts";
 
 /** Flags of `kubectl grove topology`. */
 export interface TopologyCommandOptions {

@@ -8,9 +8,7 @@
 import { configNumber, configString } from "../../lib/config.ts";
 import { ConfigError, UsageError } from "../../lib/errors.ts";
 import { parseGoDuration } from "../../lib/grove/duration.ts";
-import type { ColorScheme } from "../../tasks/tui/lines.ts";
-import { runTuiSession } from "../../tasks/tui/run.ts";
-import type { TuiScope } from "../../tasks/tui/source.ts";
+import { type ColorScheme, runTuiSession, type TuiScope } from "../../tasks/tui/mod.ts";
 import type { CliContext } from "../context.ts";
 
 /** Runs `tui` for the CLI. */

@@ -9,7 +9,7 @@ import type { CliContext } from "../context.ts";
 import { type OutputFormat, REPORT_API_VERSION, toJson, toYaml } from "../../lib/render/output.ts";
 import { followRollout, waitForResume } from "./rollout.ts";
 import { confirmPlan, creator, historyLimit, reportChange } from "./shared.ts";
-import { updateImage } from "../../tasks/update/run.ts";
+import { updateImage } from "../../tasks/update/mod.ts";
 
 /** Options of `update`. */
 export interface UpdateCliOptions {
