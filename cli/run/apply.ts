@@ -9,7 +9,7 @@ import type { CliContext } from "../context.ts";
 import { GroveError } from "../../lib/errors.ts";
 import { colorDiff } from "../../lib/revisions/diff.ts";
 import { confirmPlan, creator, historyLimit, reportChange } from "./shared.ts";
-import { renderUpdatePlan } from "../../tasks/update/mod.ts";
+import { renderUpdatePlan } from "../../lib/change/mod.ts";
 import { applyPcs, parseManifest } from "../../tasks/apply/mod.ts";
 
 /** Options of `apply`. */

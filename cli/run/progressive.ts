@@ -9,7 +9,7 @@
 import type { CliContext } from "../context.ts";
 import { ExitCode } from "../../lib/errors.ts";
 import { type OutputFormat, toJson, toYaml } from "../../lib/render/output.ts";
-import { renderUpdatePlan } from "../../tasks/update/mod.ts";
+import { renderUpdatePlan } from "../../lib/change/mod.ts";
 import { creator, historyLimit, scrapeSettings } from "./shared.ts";
 import {
   abortProgressive,

@@ -12,8 +12,8 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { type OutputFormat, toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
 import { colorDiff } from "../../lib/revisions/diff.ts";
 import { isPaused } from "../../lib/revisions/pause.ts";
-import { renderUpdatePlan } from "../../tasks/update/mod.ts";
-import { getPcs } from "../../tasks/rollout/common.ts";
+import { renderUpdatePlan } from "../../lib/change/mod.ts";
+import { getPcs } from "../../lib/change/mod.ts";
 import {
   findRevision,
   pause,

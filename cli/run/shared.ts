@@ -8,10 +8,9 @@
  */
 
 import { configNumber, configString } from "../../lib/config.ts";
-import type { ChangeResult } from "../../tasks/rollout/change.ts";
 import { parseGoDuration } from "../../lib/grove/duration.ts";
 import type { Kube } from "../../lib/kube/types.ts";
-import { renderUpdatePlan, type UpdatePlan } from "../../tasks/update/mod.ts";
+import { type ChangeResult, renderUpdatePlan, type UpdatePlan } from "../../lib/change/mod.ts";
 import type { CliContext } from "../context.ts";
 
 /** Who is making a change: `$USER@context`. */

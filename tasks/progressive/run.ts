@@ -16,8 +16,8 @@ import { pausedPcs, resumedPcs } from "../../lib/revisions/pause.ts";
 import { templateHash } from "../../lib/revisions/revision.ts";
 import { listRevisions, markRolloutOutcome } from "../../lib/revisions/store.ts";
 import { isPodReady, podRestarts } from "../../lib/grove/relations.ts";
-import { assertNotDeleting, getPcs } from "../rollout/common.ts";
-import { runChange } from "../rollout/change.ts";
+import { assertNotDeleting, getPcs } from "../../lib/change/pcs.ts";
+import { runChange } from "../../lib/change/run.ts";
 import { applyImageChange, type UpdatePlan } from "../update/plan.ts";
 import { evaluateGates, mergedP99 } from "./gates.ts";
 import {

@@ -11,7 +11,7 @@ import { isPodReady } from "../../lib/grove/relations.ts";
 import type { Pod, PodClique } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube } from "../../lib/kube/types.ts";
-import { assertNotDeleting, getPcs } from "../rollout/common.ts";
+import { assertNotDeleting, getPcs } from "../../lib/change/pcs.ts";
 import { planRestart, type RestartPlan } from "./plan.ts";
 
 /** Options of {@link restart}. */

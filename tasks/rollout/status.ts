@@ -15,7 +15,7 @@ import type { PodCliqueSet } from "../../lib/grove/types.ts";
 import { revisionSelector } from "../../lib/revisions/keys.ts";
 import { type ControllerRevision, readRevision } from "../../lib/revisions/revision.ts";
 import { listWatch, type Snapshot } from "../../lib/watch/mod.ts";
-import { getPcs, listGangs } from "./common.ts";
+import { getPcs, listGangs } from "../../lib/change/pcs.ts";
 import { buildRolloutStatus, type RolloutStatusReport } from "./status_report.ts";
 
 /** Options of {@link rolloutStatus}. */

@@ -16,7 +16,7 @@ import type {
 } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube } from "../../lib/kube/types.ts";
-import { getPcs } from "../rollout/common.ts";
+import { getPcs } from "../../lib/change/pcs.ts";
 import { listOptional, listPodsForGpus } from "../topology/collect.ts";
 import type { ScaleInput } from "./plan.ts";
 

@@ -12,5 +12,4 @@ export {
   type ImageUpdateRequest,
   type UpdatePlan,
 } from "./plan.ts";
-export { renderUpdatePlan } from "./render.ts";
 export { updateImage, type UpdateImageOptions } from "./run.ts";
