@@ -17,8 +17,8 @@ import type {
 } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube, ListOptions } from "../../lib/kube/types.ts";
-import { groveMissing, pcsNotFound } from "../status/collect.ts";
-import { listOptional } from "../topology/collect.ts";
+import { groveMissing, pcsNotFound } from "../../lib/grove/list.ts";
+import { listOptional } from "../../lib/grove/list.ts";
 
 /** The objects a health report is built from. */
 export interface HealthObjects {

@@ -17,7 +17,7 @@ import type {
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube } from "../../lib/kube/types.ts";
 import { getPcs } from "../../lib/change/pcs.ts";
-import { listOptional, listPodsForGpus } from "../topology/collect.ts";
+import { listOptional, listPodsForGpus } from "../../lib/grove/list.ts";
 import type { ScaleInput } from "./plan.ts";
 
 /** What {@link collectScale} read, plus remarks on what it could not. */

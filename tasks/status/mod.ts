@@ -38,7 +38,7 @@ export {
 } from "./report.ts";
 export { renderStatus, type StatusRenderOptions } from "./render.ts";
 export { watchStatus, type WatchStatusOptions } from "./watch.ts";
-export { closeNames } from "./suggest.ts";
+export { closeNames } from "../../lib/grove/suggest.ts";
 
 /** Options of {@link status}. */
 export interface StatusOptions {

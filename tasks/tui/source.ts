@@ -14,7 +14,7 @@ import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube, KubeObject, ListOptions, RequestRecord } from "../../lib/kube/types.ts";
 import { MANAGED_BY_TOOL, RevisionLabels } from "../../lib/revisions/keys.ts";
 import { listWatch, type WatchTarget } from "../../lib/watch/list_watch.ts";
-import { listOptional } from "../topology/collect.ts";
+import { listOptional } from "../../lib/grove/list.ts";
 
 /** Where the TUI looks. */
 export interface TuiScope {
