@@ -10,6 +10,7 @@
 import { ApiError, ExitCode, GroveError, isApiStatus } from "../../lib/errors.ts";
 import { LabelKeys, partOfSelector } from "../../lib/grove/labels.ts";
 import { isPodReady } from "../../lib/grove/relations.ts";
+import type { GroveObjects } from "../../lib/grove/snapshot.ts";
 import type {
   ClusterTopology,
   ClusterTopologyBinding,
@@ -30,12 +31,11 @@ import type { PodWindows } from "./gates.ts";
 import { type Constraint, isStablePod, type Unit } from "./plan.ts";
 import { type ProgressiveState, withState } from "./state.ts";
 
-/** The objects of one PodCliqueSet a step needs. */
-export interface Objects {
+/** The objects of one PodCliqueSet a step needs: the Grove snapshot's fields, and nodes. */
+export interface Objects extends Pick<GroveObjects, "podCliques" | "scalingGroups" | "pods"> {
+  /** The PodCliqueSet. */
   pcs: PodCliqueSet;
-  cliques: PodClique[];
-  groups: PodCliqueScalingGroup[];
-  pods: Pod[];
+  /** Nodes (empty unless asked for, or when forbidden). */
   nodes: Node[];
 }
 
@@ -63,7 +63,7 @@ export async function loadObjects(
     kube.list<Pod>(Resources.pods, sel),
     withNodes ? listOr(kube.list<Node>(Resources.nodes, {})) : Promise.resolve([] as Node[]),
   ]);
-  return { pcs, cliques: cliques.items, groups, pods: pods.items, nodes };
+  return { pcs, podCliques: cliques.items, scalingGroups: groups, pods: pods.items, nodes };
 }
 
 /**
@@ -245,7 +245,7 @@ export async function replaceBatch(
     let ok = true;
     const bad: string[] = [];
     for (const c of touched) {
-      const q = objs.cliques.find((x) => x.metadata.name === c);
+      const q = objs.podCliques.find((x) => x.metadata.name === c);
       const pods = objs.pods.filter((p) => p.metadata.labels?.[LabelKeys.podClique] === c);
       if (pods.some((p) => deleted.has(p.metadata.name))) ok = false;
       if (

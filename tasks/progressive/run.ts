@@ -359,11 +359,11 @@ export async function startProgressive(
     );
   }
   if (o.gates) await preflightGates(kube, ns, o.name, o.gates, changed, o.scrape);
-  const stableHashes = currentHashes(objs.pods, objs.cliques);
+  const stableHashes = currentHashes(objs.pods, objs.podCliques);
   const units = pendingUnits({
     pcs: o.name,
-    cliques: objs.cliques,
-    groups: objs.groups,
+    cliques: objs.podCliques,
+    groups: objs.scalingGroups,
     pods: objs.pods,
     nodes: objs.nodes,
     changed,
@@ -371,7 +371,7 @@ export async function startProgressive(
     direction: "forward",
     domainKey,
   });
-  const constraints = constraintsOf(objs.cliques, objs.groups);
+  const constraints = constraintsOf(objs.podCliques, objs.scalingGroups);
   const batchSize = Math.max(1, o.batchSize ?? 1);
   let planned: Unit[][];
   let canaryRole: string | undefined;
@@ -596,8 +596,8 @@ async function rollBack(
     const objs = await loadObjects(kube, ns, name, true);
     const units = pendingUnits({
       pcs: name,
-      cliques: objs.cliques,
-      groups: objs.groups,
+      cliques: objs.podCliques,
+      groups: objs.scalingGroups,
       pods: objs.pods,
       nodes: objs.nodes,
       changed: s.cliques,
@@ -605,7 +605,7 @@ async function rollBack(
       direction: "back",
     });
     if (!units.length) break;
-    const constraints = constraintsOf(objs.cliques, objs.groups);
+    const constraints = constraintsOf(objs.podCliques, objs.scalingGroups);
     const batch =
       planBatches(units, constraints, o.batchSize ?? Math.max(s.batchSize, units.length))[0];
     o.progress?.(`rolling back: replacing ${batch.map((u) => u.id).join(", ")}`);
@@ -786,7 +786,7 @@ async function driveClaimed(
     const w = waitOpts(o);
     for (;;) {
       const objs = await loadObjects(kube, ns, name, false);
-      const ok = objs.cliques.every((q) => {
+      const ok = objs.podCliques.every((q) => {
         if (!s.cliques.some((c) => q.metadata.name.endsWith(`-${c}`))) return true;
         const ready = objs.pods.filter((p) =>
           p.metadata.labels?.["grove.io/podclique"] === q.metadata.name && isPodReady(p) &&
@@ -858,8 +858,8 @@ async function driveClaimed(
     const objs = await loadObjects(kube, ns, name, s.domainKey !== undefined);
     let units = pendingUnits({
       pcs: name,
-      cliques: objs.cliques,
-      groups: objs.groups,
+      cliques: objs.podCliques,
+      groups: objs.scalingGroups,
       pods: objs.pods,
       nodes: objs.nodes,
       changed: s.cliques,
@@ -867,13 +867,13 @@ async function driveClaimed(
       direction: "forward",
       domainKey: s.domainKey,
     });
-    const constraints = constraintsOf(objs.cliques, objs.groups);
+    const constraints = constraintsOf(objs.podCliques, objs.scalingGroups);
     const canaryMode = s.kind === "canary" && s.canaryUnits !== undefined;
     if (canaryMode) {
       const newUnits = pendingUnits({
         pcs: name,
-        cliques: objs.cliques,
-        groups: objs.groups,
+        cliques: objs.podCliques,
+        groups: objs.scalingGroups,
         pods: objs.pods,
         nodes: objs.nodes,
         changed: s.cliques,

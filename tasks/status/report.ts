@@ -43,6 +43,7 @@ import type {
   PodCliqueSet,
   PodGang,
 } from "../../lib/grove/types.ts";
+import { type GroveObjects, selectGroveObjects } from "../../lib/grove/snapshot.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 
 // ---------------------------------------------------------------------------
@@ -62,19 +63,9 @@ export interface StatusScope {
 }
 
 /** The objects a status report is built from (what `collectStatus` returns). */
-export interface StatusObjects {
+export interface StatusObjects extends GroveObjects {
   /** What was asked. */
   scope: StatusScope;
-  /** PodCliqueSets. */
-  podCliqueSets: PodCliqueSet[];
-  /** PodCliques of those sets. */
-  podCliques: PodClique[];
-  /** PodCliqueScalingGroups of those sets. */
-  scalingGroups: PodCliqueScalingGroup[];
-  /** PodGangs of those sets. */
-  podGangs: PodGang[];
-  /** Pods of those sets. */
-  pods: Pod[];
 }
 
 /** Options of {@link buildStatusReport}. */
@@ -960,25 +951,11 @@ function sumSummaries(list: StatusSummary[]): StatusSummary {
  * ```
  */
 export function selectStatusObjects(objects: KubeObject[], scope: StatusScope): StatusObjects {
-  const inScope = (o: KubeObject) =>
-    scope.allNamespaces || scope.namespace === undefined || nsOf(o) === scope.namespace;
-  const sets = objects.filter((o) =>
-    o.kind === "PodCliqueSet" && inScope(o) &&
-    (scope.all || scope.name === undefined || o.metadata.name === scope.name)
-  ) as PodCliqueSet[];
-  const wanted = new Set(sets.map((s) => key(nsOf(s), s.metadata.name)));
-  const belongs = (o: KubeObject) => {
-    const pcs = o.metadata?.labels?.[LabelKeys.partOf];
-    return pcs !== undefined && inScope(o) && wanted.has(key(nsOf(o), pcs));
-  };
-  const of = <T extends KubeObject>(kind: string) =>
-    objects.filter((o) => o.kind === kind && belongs(o)) as T[];
   return {
     scope,
-    podCliqueSets: sets,
-    podCliques: of<PodClique>("PodClique"),
-    scalingGroups: of<PodCliqueScalingGroup>("PodCliqueScalingGroup"),
-    podGangs: of<PodGang>("PodGang"),
-    pods: of<Pod>("Pod"),
+    ...selectGroveObjects(objects, {
+      namespace: scope.allNamespaces ? undefined : scope.namespace,
+      name: scope.all ? undefined : scope.name,
+    }),
   };
 }

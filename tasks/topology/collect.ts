@@ -9,6 +9,7 @@
 import { GroveError } from "../../lib/errors.ts";
 import { groveMissing, listOptional, listPodsForGpus, pcsNotFound } from "../../lib/grove/list.ts";
 import { partOfSelector } from "../../lib/grove/labels.ts";
+import type { GroveObjects } from "../../lib/grove/snapshot.ts";
 import type {
   ClusterTopology,
   ClusterTopologyBinding,
@@ -21,13 +22,9 @@ import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube, ListOptions } from "../../lib/kube/types.ts";
 
 /** The objects a topology report is built from. */
-export interface TopologyObjects {
+export interface TopologyObjects extends Pick<GroveObjects, "podCliqueSets" | "podGangs"> {
   /** Namespace of the workloads; undefined with all namespaces. */
   namespace?: string;
-  /** PodCliqueSets in scope. */
-  podCliqueSets: PodCliqueSet[];
-  /** PodGangs in scope. */
-  podGangs: PodGang[];
   /** Pods: cluster-wide when allowed (to count every pod's GPUs), else the namespace's. */
   pods: Pod[];
   /** Nodes (empty when forbidden). */
