@@ -8,7 +8,8 @@
  */
 
 import { LabelKeys } from "../grove/labels.ts";
-import { expectedCliques, isPodReady, podCondition, podRef } from "../grove/relations.ts";
+import { expectedCliques } from "../grove/expansion.ts";
+import { isPodReady, podCondition, podRef } from "../grove/relations.ts";
 import type {
   Pod,
   PodCliqueSet,
