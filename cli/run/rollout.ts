@@ -34,6 +34,7 @@ import {
   withLatency,
 } from "../../tasks/rollout/mod.ts";
 import { creator, historyLimit, reportChange, scrapeSettings } from "./shared.ts";
+import { sleep } from "../../lib/async.ts";
 
 const CLEAR = "\x1b[H\x1b[2J";
 
@@ -327,7 +328,7 @@ export async function waitForResume(
         hint: `the change stays paused; resume it with: kubectl grove rollout resume ${name}`,
       });
     }
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await sleep(intervalMs, ctx.abort.signal);
   }
   return false;
 }

@@ -30,6 +30,7 @@ import { writePcsChange } from "../../lib/change/write.ts";
 import type { PodWindows } from "./gates.ts";
 import { type Constraint, isStablePod, type Unit } from "./plan.ts";
 import { type ProgressiveState, withState } from "./state.ts";
+import { sleep } from "../../lib/async.ts";
 
 /** The objects of one PodCliqueSet a step needs: the Grove snapshot's fields, and nodes. */
 export interface Objects extends Pick<GroveObjects, "podCliques" | "scalingGroups" | "pods"> {
@@ -176,18 +177,6 @@ function safeToDelete(objs: Objects, batch: Unit[], constraints: Constraint[]): 
   }
   return undefined;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 
 /**
  * Replaces one batch: waits until deleting it leaves every constraint at

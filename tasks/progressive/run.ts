@@ -57,6 +57,7 @@ import {
   withState,
 } from "./state.ts";
 import { rfc3339 } from "../../lib/grove/duration.ts";
+import { sleep } from "../../lib/async.ts";
 
 /** Options every progressive step shares. */
 export interface ProgressiveCommonOptions {
@@ -809,7 +810,7 @@ async function driveClaimed(
         );
       }
       await lease.renew();
-      await new Promise((r) => setTimeout(r, w.intervalMs));
+      await sleep(w.intervalMs, o.signal);
     }
   };
   /** Gates over the updated pods after a batch; a result ends the run (rolled back or stopped). */
