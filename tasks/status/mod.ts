@@ -9,6 +9,7 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { collectStatus } from "./collect.ts";
 import { buildStatusReport, type StatusReport } from "./report.ts";
 
+export type { GroveObjects } from "../../lib/grove/snapshot.ts";
 export {
   type CollectedStatus,
   collectStatus,
