@@ -30,7 +30,7 @@ export function healthCommand(ctx: CliContext) {
       ]),
     )
     .action(async (name: string | undefined, opts) => {
-      const { runHealth } = await import("../../tasks/health/run.ts");
+      const { runHealth } = await import("../run/health.ts");
       await runHealth(ctx, name, {
         output: opts.output as "table" | "json" | "yaml",
         all: opts.all === true,

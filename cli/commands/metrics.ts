@@ -71,7 +71,7 @@ export function metricsCommand(ctx: CliContext) {
         "\nExit codes: 0 ok, 5 some scrapes failed (partial result, see the notes).\n",
     )
     .action(async (pcs, opts) => {
-      const { runMetrics } = await import("../../tasks/metrics/run.ts");
+      const { runMetrics } = await import("../run/metrics.ts");
       await runMetrics(ctx, {
         pcs,
         windowMs: opts.window,

@@ -28,7 +28,7 @@ export function statusCommand(ctx: CliContext) {
         "with the countdown to gang termination once Grove reports MinAvailableBreached.\n",
     )
     .action(async (name: string | undefined, opts) => {
-      const { runStatus } = await import("../../tasks/status/run.ts");
+      const { runStatus } = await import("../run/status.ts");
       await runStatus(ctx, name, {
         output: opts.output as "table" | "wide" | "json" | "yaml",
         all: opts.all === true,

@@ -46,7 +46,7 @@ export function topologyCommand(ctx: CliContext) {
       ]),
     )
     .action(async (name: string | undefined, opts) => {
-      const { runTopology } = await import("../../tasks/topology/run.ts");
+      const { runTopology } = await import("../run/topology.ts");
       await runTopology(ctx, name, {
         output: opts.output as "table" | "json" | "yaml",
         cluster: opts.cluster === true,

@@ -36,6 +36,7 @@ import type {
 } from "./types.ts";
 import { resourcePath, withQuery } from "./url.ts";
 import { ndjsonLines, parseWatchLine } from "./watch_stream.ts";
+import { sleep } from "../async.ts";
 
 /** Field manager of our writes. */
 export const FIELD_MANAGER = "kubectl-grove";
@@ -538,11 +539,8 @@ export class KubeClient implements Kube {
       if (this.#verbose) {
         this.#stderr(`watch ${qualifiedName(r)} dropped; reconnecting in ${delay}ms`);
       }
-      try {
-        await sleep(delay * (0.5 + Math.random() / 2), signal);
-      } catch {
-        return; // aborted while waiting
-      }
+      await sleep(delay * (0.5 + Math.random() / 2), signal);
+      if (signal?.aborted) return; // aborted while waiting
     }
   }
 
@@ -765,6 +763,7 @@ export class KubeClient implements Kube {
       );
     }
     await sleep(delay, signal);
+    signal.throwIfAborted();
   }
 }
 
@@ -774,18 +773,3 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
   strategic: "application/strategic-merge-patch+json",
   apply: "application/apply-patch+yaml",
 };
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}

@@ -13,11 +13,11 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { yamlDiff } from "../../lib/revisions/diff.ts";
 import { PcsAnnotations } from "../../lib/revisions/keys.ts";
 import { recordChange } from "../../lib/revisions/store.ts";
-import { checkPlacement } from "../update/placement.ts";
-import { placementFit } from "../update/fit.ts";
-import { planChange, type UpdatePlan } from "../update/plan.ts";
-import { type ChangeResult, runChange } from "../rollout/change.ts";
-import { assertNotDeleting } from "../rollout/common.ts";
+import { checkPlacement } from "../../lib/change/placement.ts";
+import { placementFit } from "../../lib/change/fit.ts";
+import { planChange, type UpdatePlan } from "../../lib/change/plan.ts";
+import { type ChangeResult, runChange } from "../../lib/change/run.ts";
+import { assertNotDeleting } from "../../lib/change/pcs.ts";
 
 /** Options of {@link applyPcs}. */
 export interface ApplyOptions {

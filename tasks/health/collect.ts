@@ -17,23 +17,14 @@ import type {
 } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube, ListOptions } from "../../lib/kube/types.ts";
-import { groveMissing, pcsNotFound } from "../status/collect.ts";
-import { listOptional } from "../topology/collect.ts";
+import { groveMissing, pcsNotFound } from "../../lib/grove/list.ts";
+import { listOptional } from "../../lib/grove/list.ts";
+import type { GroveObjects } from "../../lib/grove/snapshot.ts";
 
 /** The objects a health report is built from. */
-export interface HealthObjects {
+export interface HealthObjects extends GroveObjects {
   /** Namespace; undefined for all namespaces. */
   namespace?: string;
-  /** PodCliqueSets in scope. */
-  podCliqueSets: PodCliqueSet[];
-  /** Their PodCliques. */
-  podCliques: PodClique[];
-  /** Their scaling groups. */
-  scalingGroups: PodCliqueScalingGroup[];
-  /** Their PodGangs. */
-  podGangs: PodGang[];
-  /** Their pods. */
-  pods: Pod[];
   /** Warning events of the namespace(s). */
   events: Event[];
   /** What could not be read, in words. */

@@ -13,13 +13,12 @@ import { GroveError } from "../../lib/errors.ts";
 import { formatDuration, rfc3339 } from "../../lib/grove/duration.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
 import { baseGangName } from "../../lib/grove/names.ts";
+import { expectedCliques, expectedGangs } from "../../lib/grove/expansion.ts";
 import {
   cliqueMinAvailable,
   cliqueRef,
   cliqueRole,
   crashLoops,
-  expectedCliques,
-  expectedGangs,
   isPodReady,
   isPodScheduled,
   isPodScheduleGated,
@@ -272,7 +271,7 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
       delayNote = `${(e as Error).message}; using the default 4h`;
     }
     if (delayNote) notes.push(delayNote);
-    const expected = expectedCliques(pcs);
+    const expected = expectedCliques(pcs, { scalingGroups: objects.scalingGroups });
     const names = new Set<string>();
     const ordered: string[] = [];
     const add = (n: string) => {
@@ -281,7 +280,7 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
         ordered.push(n);
       }
     };
-    for (const g of expectedGangs(pcs)) add(g.name);
+    for (const g of expectedGangs(pcs, { scalingGroups: objects.scalingGroups })) add(g.name);
     for (const g of objects.podGangs) {
       if ((g.metadata.namespace ?? "") !== ns) continue;
       if (g.metadata.labels?.[LabelKeys.partOf] === pcs.metadata.name) add(g.metadata.name);

@@ -17,6 +17,7 @@ import {
   type HealthObjects,
 } from "./collect.ts";
 import { buildHealthReport, type HealthReport } from "./report.ts";
+import { raceSleep, SLEPT } from "../../lib/async.ts";
 
 type Key =
   | "podcliquesets"
@@ -92,8 +93,8 @@ export async function* watchHealth(
   try {
     while (!inner.signal.aborted) {
       pending ??= snaps.next();
-      const next = tickMs > 0 ? await raceTick(pending, tickMs, inner.signal) : await pending;
-      if (next === "tick") {
+      const next = tickMs > 0 ? await raceSleep(pending, tickMs, inner.signal) : await pending;
+      if (next === SLEPT) {
         yield buildHealthReport(objects, { ...opts, now: now() });
         continue;
       }
@@ -112,22 +113,4 @@ export async function* watchHealth(
     if (pending) await pending.catch(() => undefined);
     await snaps.return(undefined);
   }
-}
-
-function raceTick<T>(p: Promise<T>, ms: number, signal?: AbortSignal): Promise<T | "tick"> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => finish("tick"), ms);
-    const onAbort = () => finish("tick");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    function finish(v: T | "tick") {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", onAbort);
-      resolve(v);
-    }
-    p.then(finish, (e) => {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", onAbort);
-      reject(e);
-    });
-  });
 }

@@ -22,6 +22,7 @@ import { type EngineSnapshot, snapshotOf } from "../../lib/metrics/snapshot.ts";
 import { mapLimit } from "./pool.ts";
 import { planConfigMapName } from "./plan.ts";
 import { type PodTarget, podTargets } from "./targets.ts";
+import { sleep as abortableSleep } from "../../lib/async.ts";
 
 /** Options of {@link collectMetrics}. */
 export interface CollectMetricsOptions {
@@ -98,18 +99,6 @@ export interface MetricsCollected {
   /** Total wall time of the scrape rounds, ms. */
   scrapeMs: number;
 }
-
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 
 /**
  * Lists the PodCliqueSet's objects. Throws a {@link GroveError} when the PCS
@@ -303,7 +292,7 @@ export async function collectMetrics(
   opts: CollectMetricsOptions,
 ): Promise<MetricsCollected> {
   const clock = opts.clock ?? Date.now;
-  const sleep = opts.sleep ?? defaultSleep;
+  const sleep = opts.sleep ?? abortableSleep;
   const objects = await listObjects(kube, opts);
   const round = {
     timeoutMs: opts.timeoutMs ?? 5000,
@@ -348,7 +337,7 @@ export async function* watchMetrics(
   opts: CollectMetricsOptions,
 ): AsyncGenerator<MetricsCollected> {
   const clock = opts.clock ?? Date.now;
-  const sleep = opts.sleep ?? defaultSleep;
+  const sleep = opts.sleep ?? abortableSleep;
   const windowMs = Math.max(1000, opts.windowMs);
   let prev: Record<string, ScrapeOutcome> = {};
   const round = {

@@ -16,8 +16,8 @@ import { pausedPcs, resumedPcs } from "../../lib/revisions/pause.ts";
 import { templateHash } from "../../lib/revisions/revision.ts";
 import { listRevisions, markRolloutOutcome } from "../../lib/revisions/store.ts";
 import { isPodReady, podRestarts } from "../../lib/grove/relations.ts";
-import { assertNotDeleting, getPcs } from "../rollout/common.ts";
-import { runChange } from "../rollout/change.ts";
+import { assertNotDeleting, getPcs } from "../../lib/change/pcs.ts";
+import { runChange } from "../../lib/change/run.ts";
 import { applyImageChange, type UpdatePlan } from "../update/plan.ts";
 import { evaluateGates, mergedP99 } from "./gates.ts";
 import {
@@ -57,6 +57,7 @@ import {
   withState,
 } from "./state.ts";
 import { rfc3339 } from "../../lib/grove/duration.ts";
+import { sleep } from "../../lib/async.ts";
 
 /** Options every progressive step shares. */
 export interface ProgressiveCommonOptions {
@@ -359,11 +360,11 @@ export async function startProgressive(
     );
   }
   if (o.gates) await preflightGates(kube, ns, o.name, o.gates, changed, o.scrape);
-  const stableHashes = currentHashes(objs.pods, objs.cliques);
+  const stableHashes = currentHashes(objs.pods, objs.podCliques);
   const units = pendingUnits({
     pcs: o.name,
-    cliques: objs.cliques,
-    groups: objs.groups,
+    cliques: objs.podCliques,
+    groups: objs.scalingGroups,
     pods: objs.pods,
     nodes: objs.nodes,
     changed,
@@ -371,7 +372,7 @@ export async function startProgressive(
     direction: "forward",
     domainKey,
   });
-  const constraints = constraintsOf(objs.cliques, objs.groups);
+  const constraints = constraintsOf(objs.podCliques, objs.scalingGroups);
   const batchSize = Math.max(1, o.batchSize ?? 1);
   let planned: Unit[][];
   let canaryRole: string | undefined;
@@ -596,8 +597,8 @@ async function rollBack(
     const objs = await loadObjects(kube, ns, name, true);
     const units = pendingUnits({
       pcs: name,
-      cliques: objs.cliques,
-      groups: objs.groups,
+      cliques: objs.podCliques,
+      groups: objs.scalingGroups,
       pods: objs.pods,
       nodes: objs.nodes,
       changed: s.cliques,
@@ -605,7 +606,7 @@ async function rollBack(
       direction: "back",
     });
     if (!units.length) break;
-    const constraints = constraintsOf(objs.cliques, objs.groups);
+    const constraints = constraintsOf(objs.podCliques, objs.scalingGroups);
     const batch =
       planBatches(units, constraints, o.batchSize ?? Math.max(s.batchSize, units.length))[0];
     o.progress?.(`rolling back: replacing ${batch.map((u) => u.id).join(", ")}`);
@@ -786,7 +787,7 @@ async function driveClaimed(
     const w = waitOpts(o);
     for (;;) {
       const objs = await loadObjects(kube, ns, name, false);
-      const ok = objs.cliques.every((q) => {
+      const ok = objs.podCliques.every((q) => {
         if (!s.cliques.some((c) => q.metadata.name.endsWith(`-${c}`))) return true;
         const ready = objs.pods.filter((p) =>
           p.metadata.labels?.["grove.io/podclique"] === q.metadata.name && isPodReady(p) &&
@@ -809,7 +810,7 @@ async function driveClaimed(
         );
       }
       await lease.renew();
-      await new Promise((r) => setTimeout(r, w.intervalMs));
+      await sleep(w.intervalMs, o.signal);
     }
   };
   /** Gates over the updated pods after a batch; a result ends the run (rolled back or stopped). */
@@ -858,8 +859,8 @@ async function driveClaimed(
     const objs = await loadObjects(kube, ns, name, s.domainKey !== undefined);
     let units = pendingUnits({
       pcs: name,
-      cliques: objs.cliques,
-      groups: objs.groups,
+      cliques: objs.podCliques,
+      groups: objs.scalingGroups,
       pods: objs.pods,
       nodes: objs.nodes,
       changed: s.cliques,
@@ -867,13 +868,13 @@ async function driveClaimed(
       direction: "forward",
       domainKey: s.domainKey,
     });
-    const constraints = constraintsOf(objs.cliques, objs.groups);
+    const constraints = constraintsOf(objs.podCliques, objs.scalingGroups);
     const canaryMode = s.kind === "canary" && s.canaryUnits !== undefined;
     if (canaryMode) {
       const newUnits = pendingUnits({
         pcs: name,
-        cliques: objs.cliques,
-        groups: objs.groups,
+        cliques: objs.podCliques,
+        groups: objs.scalingGroups,
         pods: objs.pods,
         nodes: objs.nodes,
         changed: s.cliques,

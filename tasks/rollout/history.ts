@@ -14,7 +14,7 @@ import { yamlDiff } from "../../lib/revisions/diff.ts";
 import { type RevisionInfo, templateHash } from "../../lib/revisions/revision.ts";
 import { listRevisions } from "../../lib/revisions/store.ts";
 import { summaryChanges, templateImages } from "../../lib/revisions/summary.ts";
-import { getPcs } from "./common.ts";
+import { getPcs } from "../../lib/change/pcs.ts";
 
 /** One row of the history. */
 export interface HistoryEntry {

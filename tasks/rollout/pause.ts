@@ -8,8 +8,8 @@
 import type { PodCliqueSet } from "../../lib/grove/types.ts";
 import type { Kube } from "../../lib/kube/types.ts";
 import { pausedPcs, resumedPcs, strategyOf } from "../../lib/revisions/pause.ts";
-import { serverDryRun, writePcsChange } from "./write.ts";
-import { assertNotDeleting, getPcs } from "./common.ts";
+import { serverDryRun, writePcsChange } from "../../lib/change/write.ts";
+import { assertNotDeleting, getPcs } from "../../lib/change/pcs.ts";
 
 /** Options of {@link pause} and {@link resume}. */
 export interface PauseOptions {

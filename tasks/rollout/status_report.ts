@@ -15,7 +15,7 @@ import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import { PcsAnnotations } from "../../lib/revisions/keys.ts";
 import { isPaused, strategyOf } from "../../lib/revisions/pause.ts";
 import { type RevisionInfo, templateHash } from "../../lib/revisions/revision.ts";
-import { meanPlacementScore } from "./common.ts";
+import { meanPlacementScore } from "../../lib/change/pcs.ts";
 
 /** Where a rollout stands. */
 export type RolloutPhase =

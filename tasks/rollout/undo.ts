@@ -10,8 +10,8 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { yamlDiff } from "../../lib/revisions/diff.ts";
 import type { RevisionInfo } from "../../lib/revisions/revision.ts";
 import type { UpdatePlan } from "../update/plan.ts";
-import { type ChangeResult, runChange } from "./change.ts";
-import { assertNotDeleting } from "./common.ts";
+import { type ChangeResult, runChange } from "../../lib/change/run.ts";
+import { assertNotDeleting } from "../../lib/change/pcs.ts";
 import { findRevision, rolloutHistory } from "./history.ts";
 
 /** Options of {@link undo}. */

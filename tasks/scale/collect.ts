@@ -16,8 +16,8 @@ import type {
 } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube } from "../../lib/kube/types.ts";
-import { getPcs } from "../rollout/common.ts";
-import { listOptional, listPodsForGpus } from "../topology/collect.ts";
+import { getPcs } from "../../lib/change/pcs.ts";
+import { listOptional, listPodsForGpus } from "../../lib/grove/list.ts";
 import type { ScaleInput } from "./plan.ts";
 
 /** What {@link collectScale} read, plus remarks on what it could not. */

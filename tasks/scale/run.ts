@@ -19,6 +19,7 @@ import { collectScale, type ScaleCollected } from "./collect.ts";
 import { drainPods, type DrainResult } from "./drain.ts";
 import { type PlannedWrite, planScale, type ScalePlan, type ScaleRequest } from "./plan.ts";
 import { describeWrite } from "./render.ts";
+import { sleep } from "../../lib/async.ts";
 
 /** Options of {@link scale}. */
 export interface ScaleOptions extends ScaleRequest {
@@ -87,15 +88,6 @@ export interface ScaleResult {
   /** Warnings raised while acting. */
   warnings: string[];
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 
 function revertHint(plan: ScalePlan): string {
   if (plan.mode === "set") {

@@ -6,9 +6,10 @@
  * @module
  */
 
-import { type ApiError, GroveError, isApiStatus } from "../../lib/errors.ts";
-import { groveMissing, pcsNotFound } from "../status/collect.ts";
+import { GroveError } from "../../lib/errors.ts";
+import { groveMissing, listOptional, listPodsForGpus, pcsNotFound } from "../../lib/grove/list.ts";
 import { partOfSelector } from "../../lib/grove/labels.ts";
+import type { GroveObjects } from "../../lib/grove/snapshot.ts";
 import type {
   ClusterTopology,
   ClusterTopologyBinding,
@@ -17,17 +18,13 @@ import type {
   PodCliqueSet,
   PodGang,
 } from "../../lib/grove/types.ts";
-import { type ResourceDescriptor, Resources } from "../../lib/kube/resources.ts";
-import type { Kube, KubeObject, ListOptions } from "../../lib/kube/types.ts";
+import { Resources } from "../../lib/kube/resources.ts";
+import type { Kube, ListOptions } from "../../lib/kube/types.ts";
 
 /** The objects a topology report is built from. */
-export interface TopologyObjects {
+export interface TopologyObjects extends Pick<GroveObjects, "podCliqueSets" | "podGangs"> {
   /** Namespace of the workloads; undefined with all namespaces. */
   namespace?: string;
-  /** PodCliqueSets in scope. */
-  podCliqueSets: PodCliqueSet[];
-  /** PodGangs in scope. */
-  podGangs: PodGang[];
   /** Pods: cluster-wide when allowed (to count every pod's GPUs), else the namespace's. */
   pods: Pod[];
   /** Nodes (empty when forbidden). */
@@ -54,54 +51,6 @@ export interface CollectTopologyOptions {
   pcs?: string;
   /** Whole-cluster view: workloads are optional. */
   cluster?: boolean;
-}
-
-/** Result of {@link listOptional}. */
-export interface OptionalList<T> {
-  /** Items (empty when not readable). */
-  items: T[];
-  /** The list's resourceVersion ("" when not readable). */
-  resourceVersion: string;
-  /** `forbidden` (403) or `absent` (404: the kind is not served), else undefined. */
-  failure?: "forbidden" | "absent";
-  /** The error, when there was one. */
-  error?: ApiError;
-}
-
-/**
- * Lists a kind, turning 403 (forbidden) and 404 (kind not served, e.g. a CRD
- * that is not installed) into an empty result with the reason. Other errors
- * are thrown.
- */
-export async function listOptional<T extends KubeObject>(
-  kube: Kube,
-  r: ResourceDescriptor,
-  opts: ListOptions = {},
-): Promise<OptionalList<T>> {
-  try {
-    const res = await kube.list<T>(r, opts);
-    return { items: res.items, resourceVersion: res.resourceVersion };
-  } catch (e) {
-    if (isApiStatus(e, 403)) {
-      return { items: [], resourceVersion: "", failure: "forbidden", error: e };
-    }
-    if (isApiStatus(e, 404)) return { items: [], resourceVersion: "", failure: "absent", error: e };
-    throw e;
-  }
-}
-
-/** Lists pods of every namespace, falling back to one namespace when that is forbidden. */
-export async function listPodsForGpus(
-  kube: Kube,
-  namespace: string | undefined,
-): Promise<{ items: Pod[]; resourceVersion: string; scope: "cluster" | "namespace" }> {
-  const all = await listOptional<Pod>(kube, Resources.pods, {});
-  if (!all.failure) {
-    return { items: all.items, resourceVersion: all.resourceVersion, scope: "cluster" };
-  }
-  if (namespace === undefined) throw all.error!;
-  const ns = await kube.list<Pod>(Resources.pods, { namespace });
-  return { items: ns.items, resourceVersion: ns.resourceVersion, scope: "namespace" };
 }
 
 /**

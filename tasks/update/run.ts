@@ -6,11 +6,11 @@
 
 import type { Kube } from "../../lib/kube/types.ts";
 import { pausedPcs } from "../../lib/revisions/pause.ts";
-import { assertNotDeleting, getPcs } from "../rollout/common.ts";
-import { type ChangeResult, runChange } from "../rollout/change.ts";
+import { assertNotDeleting, getPcs } from "../../lib/change/pcs.ts";
+import { type ChangeResult, runChange } from "../../lib/change/run.ts";
 import { applyImageChange, type ImageUpdateRequest, type UpdatePlan } from "./plan.ts";
-import { checkPlacement } from "./placement.ts";
-import { placementFit } from "./fit.ts";
+import { checkPlacement } from "../../lib/change/placement.ts";
+import { placementFit } from "../../lib/change/fit.ts";
 
 /** Options of {@link updateImage}. */
 export interface UpdateImageOptions extends ImageUpdateRequest {

@@ -4,7 +4,7 @@ import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
 import { simOperator } from "../../lib/sim/operator.ts";
 import { CliContext, type CliIO } from "../../cli/context.ts";
-import { runStatus } from "../../tasks/rollout/run.ts";
+import { runStatus } from "../../cli/run/rollout.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 

@@ -6,23 +6,21 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { CliContext } from "../context.ts";
 import { ExitCode } from "../../lib/errors.ts";
 import { type OutputFormat, toJson, toYaml } from "../../lib/render/output.ts";
-import { renderTable } from "../../lib/render/table.ts";
-import { renderUpdatePlan } from "../update/render.ts";
-import { creator, historyLimit } from "../rollout/run.ts";
-import { renderGates } from "./gates.ts";
+import { renderUpdatePlan } from "../../lib/change/mod.ts";
+import { creator, historyLimit, scrapeSettings } from "./shared.ts";
 import {
   abortProgressive,
   type ProgressiveCommonOptions,
   type ProgressiveResult,
   promote,
+  renderResult,
   resumeProgressive,
   startProgressive,
   type StartProgressiveOptions,
-} from "./run.ts";
-import { describeState } from "./state.ts";
+} from "../../tasks/progressive/mod.ts";
 
 /** Flags every progressive command shares. */
 export interface ProgressiveCliFlags {
@@ -32,37 +30,6 @@ export interface ProgressiveCliFlags {
   output?: OutputFormat;
   yes?: boolean;
   compareWindowMs?: number;
-}
-
-function fmtMs(x: number | null): string {
-  return x === null ? "-" : `${x}ms`;
-}
-
-/** Renders a result for the terminal. */
-export function renderResult(r: ProgressiveResult): string {
-  const out: string[] = [];
-  if (r.comparison) {
-    const c = r.comparison;
-    const row = (label: string, g: typeof c.canary) => [
-      label,
-      String(g.pods),
-      `${g.ready}/${g.pods}`,
-      String(g.restarts),
-      fmtMs(g.ttftP99Ms),
-      fmtMs(g.tpotP99Ms),
-    ];
-    out.push(
-      renderTable(["GROUP", "PODS", "READY", "RESTARTS", "TTFT P99", "TPOT P99"], [
-        row("canary", c.canary),
-        row("stable", c.stable),
-      ]).trimEnd(),
-    );
-    for (const n of c.notes) out.push(`note: ${n}`);
-  }
-  if (r.gates?.length) out.push("gates:", renderGates(r.gates));
-  out.push(`podcliqueset/${r.name}: ${r.outcome}: ${r.message}`);
-  if (r.state) out.push(`state: ${describeState(r.state)}`);
-  return out.join("\n") + "\n";
 }
 
 function common(
@@ -122,7 +89,7 @@ export async function runStart(
   const r = await startProgressive(kube, {
     ...o,
     ...common(ctx, name, namespace, o, kube),
-    scrape: await scrapeOpts(ctx),
+    scrape: scrapeSettings(ctx),
     confirm: async (plan, batches) => {
       const text =
         renderUpdatePlan(plan, structured ? { color: false, unicode: false } : ctx.style) +
@@ -148,11 +115,6 @@ export async function runStart(
   finish(ctx, r, o.output);
 }
 
-async function scrapeOpts(ctx: CliContext) {
-  const { scrapeSettings } = await import("../metrics/run.ts");
-  return scrapeSettings(ctx);
-}
-
 /** `rollout promote|abort|resume`. */
 export async function runStep(
   ctx: CliContext,
@@ -162,7 +124,7 @@ export async function runStep(
 ): Promise<void> {
   const kube = await ctx.kube();
   const namespace = await ctx.namespace();
-  const c = { ...common(ctx, name, namespace, f, kube), scrape: await scrapeOpts(ctx) };
+  const c = { ...common(ctx, name, namespace, f, kube), scrape: scrapeSettings(ctx) };
   if (step !== "resume") {
     const ok = await ctx.confirm(
       step === "promote"

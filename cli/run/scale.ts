@@ -5,13 +5,12 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { CliContext } from "../context.ts";
 import { configNumber } from "../../lib/config.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { toJson, toYaml } from "../../lib/render/output.ts";
-import { parseRoleAssignment, parseScaleArgs } from "./args.ts";
-import { renderScalePlan } from "./render.ts";
-import { scale, type ScaleResult } from "./run.ts";
+import { parseRoleAssignment, parseScaleArgs } from "../../tasks/scale/args.ts";
+import { renderScalePlan, scale, type ScaleResult } from "../../tasks/scale/mod.ts";
 
 /** Flags of `scale`. */
 export interface ScaleCliOptions {

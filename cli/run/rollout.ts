@@ -5,81 +5,38 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
-import { configNumber } from "../../lib/config.ts";
+import type { CliContext } from "../context.ts";
 import { ExitCode, GroveError } from "../../lib/errors.ts";
 import { formatDuration } from "../../lib/grove/duration.ts";
 import type { Kube } from "../../lib/kube/types.ts";
 import { type OutputFormat, toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
 import { colorDiff } from "../../lib/revisions/diff.ts";
 import { isPaused } from "../../lib/revisions/pause.ts";
-import { renderUpdatePlan } from "../update/render.ts";
-import type { UpdatePlan } from "../update/plan.ts";
-import type { ChangeResult } from "./change.ts";
-import { getPcs } from "./common.ts";
-import { findRevision, rolloutDiff, rolloutHistory } from "./history.ts";
-import { renderDiff, renderHistory, renderRevision } from "./history_render.ts";
-import { pause, resume } from "./pause.ts";
-import { rolloutStatus, waitForRollout, type WaitStep } from "./status.ts";
-import { renderProgressLine, renderRolloutStatus } from "./status_render.ts";
-import { type RolloutStatusReport, statusExitCode, withLatency } from "./status_report.ts";
-import { undo } from "./undo.ts";
+import { renderUpdatePlan } from "../../lib/change/mod.ts";
+import { getPcs } from "../../lib/change/mod.ts";
+import {
+  findRevision,
+  pause,
+  renderDiff,
+  renderHistory,
+  renderProgressLine,
+  renderRevision,
+  renderRolloutStatus,
+  resume,
+  rolloutDiff,
+  rolloutHistory,
+  rolloutStatus,
+  type RolloutStatusReport,
+  statusExitCode,
+  undo,
+  waitForRollout,
+  type WaitStep,
+  withLatency,
+} from "../../tasks/rollout/mod.ts";
+import { creator, historyLimit, reportChange, scrapeSettings } from "./shared.ts";
+import { sleep } from "../../lib/async.ts";
 
 const CLEAR = "\x1b[H\x1b[2J";
-
-/** Who is making a change: `$USER@context`. */
-export function creator(ctx: CliContext, kube: Kube): string {
-  const user = ctx.io.env("USER") ?? ctx.io.env("USERNAME");
-  return user ? `${user}@${kube.contextName}` : kube.contextName;
-}
-
-/** Revisions to keep, from the configuration. */
-export function historyLimit(ctx: CliContext): number {
-  return configNumber(ctx.config, "rollout.history_limit") ?? 10;
-}
-
-/** A confirmation callback that prints the preview and asks (or needs --yes). */
-export function confirmPlan(
-  ctx: CliContext,
-  yes: boolean,
-  question: string,
-  previewToStderr = false,
-): (plan: UpdatePlan) => Promise<boolean> {
-  return async (plan) => {
-    if (previewToStderr) ctx.io.stderr(renderUpdatePlan(plan, { color: false, unicode: false }));
-    else ctx.write(renderUpdatePlan(plan, ctx.style));
-    return await ctx.confirm(question, yes);
-  };
-}
-
-/** Prints the outcome of a change. */
-export function reportChange(ctx: CliContext, res: ChangeResult, what: string): void {
-  const name = `podcliqueset/${res.plan.name}`;
-  if (res.skipped === "no-change") {
-    ctx.write(renderUpdatePlan(res.plan, ctx.style));
-    return;
-  }
-  if (res.skipped === "dry-run") {
-    ctx.write(renderUpdatePlan(res.plan, ctx.style));
-    ctx.print(`${name} ${what} (dry run: validated by the server, nothing changed)`);
-    return;
-  }
-  if (res.skipped === "declined") {
-    ctx.note("cancelled; nothing was changed");
-    return;
-  }
-  ctx.print(
-    `${name} ${what}${res.revision !== undefined ? ` (revision ${res.revision})` : ""}`,
-  );
-  if (res.recordError) {
-    ctx.warn(
-      `the change was applied, but its revision could not be recorded: ${res.recordError}; rollout history shows it as an unrecorded change (it is recorded on the next change)`,
-    );
-  }
-  if (res.plan.totalRecreated > 0 && !res.plan.paused) {
-    ctx.note(`follow it with: kubectl grove rollout status ${res.plan.name}`);
-  }
-}
 
 /** `rollout history`. */
 export async function runHistory(
@@ -183,7 +140,7 @@ export async function runPause(
     // a progressive rollout (canary, rack-by-rack, gated) is continued by its driver
     const pcs = await getPcs(kube, await ctx.namespace(), name);
     if (pcs.metadata.annotations?.["kubectl-grove.io/rollout-state"]) {
-      const { runStep } = await import("../progressive/cli.ts");
+      const { runStep } = await import("./progressive.ts");
       return await runStep(ctx, name, "resume", { yes: opts.yes });
     }
   }
@@ -227,7 +184,7 @@ async function addLatency(
 ): Promise<RolloutStatusReport> {
   if (windowMs === undefined) return report;
   try {
-    const { metrics, scrapeSettings } = await import("../metrics/run.ts");
+    const { metrics } = await import("../../tasks/metrics/mod.ts");
     const s = scrapeSettings(ctx);
     const m = await metrics(kube, {
       pcs: report.name,
@@ -371,7 +328,7 @@ export async function waitForResume(
         hint: `the change stays paused; resume it with: kubectl grove rollout resume ${name}`,
       });
     }
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await sleep(intervalMs, ctx.abort.signal);
   }
   return false;
 }

@@ -6,10 +6,10 @@
  * @module
  */
 
-import { gpusAllocatedByNode, nodeGpus, podGpus, podRef } from "../../lib/grove/relations.ts";
-import type { Node, Pod, PodCliqueSet } from "../../lib/grove/types.ts";
-import { stableStringify } from "../../lib/revisions/hash.ts";
-import { summarizeTemplate } from "../../lib/revisions/summary.ts";
+import { gpusAllocatedByNode, nodeGpus, podGpus, podRef } from "../grove/relations.ts";
+import type { Node, Pod, PodCliqueSet } from "../grove/types.ts";
+import { stableStringify } from "../revisions/hash.ts";
+import { summarizeTemplate } from "../revisions/summary.ts";
 
 /** Equal as JSON, whatever the key order (a manifest may list keys differently from the server). */
 function same(a: unknown, b: unknown): boolean {

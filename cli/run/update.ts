@@ -5,17 +5,11 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { CliContext } from "../context.ts";
 import { type OutputFormat, REPORT_API_VERSION, toJson, toYaml } from "../../lib/render/output.ts";
-import {
-  confirmPlan,
-  creator,
-  followRollout,
-  historyLimit,
-  reportChange,
-  waitForResume,
-} from "../rollout/run.ts";
-import { updateImage } from "./run.ts";
+import { followRollout, waitForResume } from "./rollout.ts";
+import { confirmPlan, creator, historyLimit, reportChange } from "./shared.ts";
+import { updateImage } from "../../tasks/update/mod.ts";
 
 /** Options of `update`. */
 export interface UpdateCliOptions {

@@ -6,13 +6,16 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { CliContext } from "../context.ts";
 import { ExitCode, UsageError } from "../../lib/errors.ts";
 import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
-import { collectHealth } from "./collect.ts";
-import { renderHealth } from "./render.ts";
-import { buildHealthReport, type HealthReport } from "./report.ts";
-import { watchHealth } from "./watch.ts";
+import {
+  buildHealthReport,
+  collectHealth,
+  type HealthReport,
+  renderHealth,
+  watchHealth,
+} from "../../tasks/health/mod.ts";
 
 /** Flags of `kubectl grove health`. */
 export interface HealthCommandOptions {

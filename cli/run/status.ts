@@ -6,13 +6,17 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { CliContext } from "../context.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
-import { collectStatus, type StatusQuery } from "./collect.ts";
-import { renderStatus } from "./render.ts";
-import { buildStatusReport, type StatusReport } from "./report.ts";
-import { watchStatus } from "./watch.ts";
+import {
+  buildStatusReport,
+  collectStatus,
+  renderStatus,
+  type StatusQuery,
+  type StatusReport,
+  watchStatus,
+} from "../../tasks/status/mod.ts";
 
 /** Flags of `kubectl grove status`. */
 export interface StatusCommandOptions {

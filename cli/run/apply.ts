@@ -5,13 +5,12 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { CliContext } from "../context.ts";
 import { GroveError } from "../../lib/errors.ts";
 import { colorDiff } from "../../lib/revisions/diff.ts";
-import { confirmPlan, creator, historyLimit, reportChange } from "../rollout/run.ts";
-import { renderUpdatePlan } from "../update/render.ts";
-import { parseManifest } from "./parse.ts";
-import { applyPcs } from "./run.ts";
+import { confirmPlan, creator, historyLimit, reportChange } from "./shared.ts";
+import { renderUpdatePlan } from "../../lib/change/mod.ts";
+import { applyPcs, parseManifest } from "../../tasks/apply/mod.ts";
 
 /** Options of `apply`. */
 export interface ApplyCliOptions {
@@ -49,9 +48,9 @@ export async function runApply(ctx: CliContext, opts: ApplyCliOptions): Promise<
   for (const { pcs } of docs) {
     const ns = pcs.metadata.namespace ?? namespace;
     if (opts.comparePlan) {
-      const { readStoredPlan } = await import("../plan/store.ts");
-      const { buildPlanDiffReport } = await import("../plan/report.ts");
-      const { renderPlanDiff } = await import("../plan/render.ts");
+      const { readStoredPlan } = await import("../../tasks/plan/store.ts");
+      const { buildPlanDiffReport } = await import("../../tasks/plan/report.ts");
+      const { renderPlanDiff } = await import("../../tasks/plan/render.ts");
       const { plan } = await readStoredPlan(kube, opts.comparePlan, ns);
       const report = buildPlanDiffReport(opts.comparePlan, ns, plan, pcs, {});
       ctx.print(`Compared with the plan stored for ${opts.comparePlan} (PLAN vs this file):`);

@@ -4,10 +4,10 @@
  * @module
  */
 
-import { formatDuration } from "../../lib/grove/duration.ts";
-import { renderTable } from "../../lib/render/table.ts";
-import { paint, type Style } from "../../lib/render/style.ts";
-import { shortValue } from "../../lib/revisions/field_changes.ts";
+import { formatDuration } from "../grove/duration.ts";
+import { renderTable } from "../render/table.ts";
+import { paint, type Style } from "../render/style.ts";
+import { shortValue } from "../revisions/field_changes.ts";
 import type { UpdatePlan } from "./plan.ts";
 
 /** Renders an {@link UpdatePlan} as the preview shown before confirmation. */

@@ -5,11 +5,11 @@
  * @module
  */
 
-import { GroveError, isApiStatus } from "../../lib/errors.ts";
-import { partOfSelector } from "../../lib/grove/labels.ts";
-import type { PodCliqueSet } from "../../lib/grove/types.ts";
-import { Resources } from "../../lib/kube/resources.ts";
-import type { Kube, KubeObject } from "../../lib/kube/types.ts";
+import { GroveError, isApiStatus } from "../errors.ts";
+import { partOfSelector } from "../grove/labels.ts";
+import type { PodCliqueSet } from "../grove/types.ts";
+import { Resources } from "../kube/resources.ts";
+import type { Kube, KubeObject } from "../kube/types.ts";
 
 /** Reads a PodCliqueSet; a missing one is a clear error naming namespace and next step. */
 export async function getPcs(kube: Kube, namespace: string, name: string): Promise<PodCliqueSet> {

@@ -8,13 +8,13 @@
  * @module
  */
 
-import { ApiError, GroveError } from "../../lib/errors.ts";
-import type { PodCliqueSet } from "../../lib/grove/types.ts";
-import { Resources } from "../../lib/kube/resources.ts";
-import type { Kube } from "../../lib/kube/types.ts";
-import { fieldChanges } from "../../lib/revisions/field_changes.ts";
-import { stableStringify } from "../../lib/revisions/hash.ts";
-import { recordChange } from "../../lib/revisions/store.ts";
+import { ApiError, GroveError } from "../errors.ts";
+import type { PodCliqueSet } from "../grove/types.ts";
+import { Resources } from "../kube/resources.ts";
+import type { Kube } from "../kube/types.ts";
+import { fieldChanges } from "../revisions/field_changes.ts";
+import { stableStringify } from "../revisions/hash.ts";
+import { recordChange } from "../revisions/store.ts";
 
 /** Options of {@link writePcsChange}. */
 export interface WriteChangeOptions {

@@ -5,12 +5,15 @@
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
+import type { CliContext } from "../context.ts";
 import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
-import { collectTopology } from "./collect.ts";
-import { renderTopology } from "./render.ts";
-import { buildTopologyReport, type TopologyReport } from "./report.ts";
-import { watchTopology } from "./watch.ts";
+import {
+  buildTopologyReport,
+  collectTopology,
+  renderTopology,
+  type TopologyReport,
+  watchTopology,
+} from "../../tasks/topology/mod.ts";
 
 /** Flags of `kubectl grove topology`. */
 export interface TopologyCommandOptions {

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { partOfSelector } from "../../lib/grove/labels.ts";
-import type { Node, Pod, PodCliqueSet } from "../../lib/grove/types.ts";
-import { Resources } from "../../lib/kube/resources.ts";
-import type { Kube } from "../../lib/kube/types.ts";
+import { partOfSelector } from "../grove/labels.ts";
+import type { Node, Pod, PodCliqueSet } from "../grove/types.ts";
+import { Resources } from "../kube/resources.ts";
+import type { Kube } from "../kube/types.ts";
 import { gpuFitWarnings, growingGpuCliques } from "./placement.ts";
 
 /** Warnings for pods that would not fit their current nodes after the change (3 lists, only when needed). */
