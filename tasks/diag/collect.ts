@@ -9,7 +9,7 @@
  */
 
 import { ApiError, ConnectionError } from "../../lib/errors.ts";
-import { pcsNotFound } from "../status/collect.ts";
+import { pcsNotFound } from "../../lib/grove/list.ts";
 import { LabelKeys, OPERATOR_APP_NAME } from "../../lib/grove/labels.ts";
 import { podRestarts } from "../../lib/grove/relations.ts";
 import type { Pod } from "../../lib/grove/types.ts";

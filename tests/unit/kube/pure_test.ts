@@ -109,7 +109,7 @@ const PATCH_QWEN = {
   path: "/apis/grove.io/v1alpha1/namespaces/inference/podcliquesets/qwen",
 };
 
-Deno.test("a webhook denial names the webhook and its message, and is not advised as a permission problem", async () => {
+Deno.test("a webhook denial names the webhook and its message, and is not advised as a permission problem", () => {
   const body = JSON.stringify({
     kind: "Status",
     apiVersion: "v1",
