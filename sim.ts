@@ -75,8 +75,8 @@ export {
    * ```
    */
   simOperator,
-} from "./lib/sim/operator.ts";
-export type { OperatorAction, OperatorOptions, SimOperator } from "./lib/sim/operator.ts";
+} from "./lib/sim/operator/mod.ts";
+export type { OperatorAction, OperatorOptions, SimOperator } from "./lib/sim/operator/mod.ts";
 export {
   /**
    * Names of the built-in scenarios found on disk (empty when imported by URL).
