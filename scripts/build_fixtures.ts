@@ -14,7 +14,7 @@
 import { yamlDump } from "../lib/deps.ts";
 import type { KubeObject } from "../lib/kube/types.ts";
 import { resourceForKind } from "../lib/kube/resources.ts";
-import type { BuiltScenario } from "../lib/sim/scenarios/builders.ts";
+import type { BuiltScenario } from "../lib/sim/scenarios/types.ts";
 import { buildHealthy } from "../lib/sim/scenarios/healthy.ts";
 import { buildFragmented } from "../lib/sim/scenarios/fragmented.ts";
 import { buildAggregated } from "../lib/sim/scenarios/aggregated.ts";
