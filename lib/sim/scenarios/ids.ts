@@ -1,8 +1,7 @@
 /**
  * Deterministic identities for the scenario builders: UIDs, pod name
- * suffixes and short hashes are hashes of an object's identity, and `prng`
- * is a seeded random number generator, so a scenario builds the same files
- * every time.
+ * suffixes and short hashes are hashes of an object's identity, so a
+ * scenario builds the same files every time.
  *
  * @module
  */
@@ -62,16 +61,4 @@ export function suffixFor(key: string, len = 5): string {
 /** A deterministic 10-hex-digit hash (pod template hashes, generation hashes). */
 export function shortHash(key: string): string {
   return hex8(fnv1a(key, 21)).slice(0, 5) + hex8(fnv1a(key, 22)).slice(0, 5);
-}
-
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -14,7 +14,7 @@
 import type { KubeObject } from "../../kube/types.ts";
 import { DOMAIN_KEYS, unschedulableMessage, ZONE_RACK_HOST } from "./topology.ts";
 import type { PodPlan, PodSlot } from "./types.ts";
-import { prng } from "./ids.ts";
+import { prng } from "../prng.ts";
 import { ScenarioBuilder } from "./builder.ts";
 import { addSystemPods, MODEL, RECORDED_AT } from "./common.ts";
 
