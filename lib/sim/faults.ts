@@ -6,6 +6,10 @@
  * @module
  */
 
+import { prng } from "./prng.ts";
+
+export { prng };
+
 /** Faults to inject. */
 export interface SimFaults {
   /** Delay before every answer, in ms. */
@@ -22,18 +26,6 @@ export interface SimFaults {
   seed?: number;
   /** Only requests whose path matches are subject to errors and latency (default: all API requests). */
   pathPattern?: RegExp;
-}
-
-/** mulberry32: a small deterministic PRNG returning numbers in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Decides, request by request, which faults apply. */

@@ -5,7 +5,7 @@ import { describeRun, spawnCli } from "../helpers/spawn.ts";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 import { synthMetricsHandler } from "../../lib/sim/metrics_synth.ts";
 import { connect } from "../../lib/kube/connect.ts";
 import { startProgressive } from "../../tasks/progressive/run.ts";

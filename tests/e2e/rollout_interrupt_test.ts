@@ -2,7 +2,7 @@
 // the rollout running in the cluster.
 import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 import { CliContext, type CliIO } from "../../cli/context.ts";
 import { runStatus } from "../../cli/run/rollout.ts";
 

@@ -4,7 +4,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 import { isPodReady } from "../../lib/grove/relations.ts";
 import { yamlDump } from "../../lib/deps.ts";
 import type { Pod } from "../../lib/grove/types.ts";

@@ -10,7 +10,7 @@ import {
 } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 import { connect } from "../../lib/kube/connect.ts";
 import { GroveError } from "../../lib/errors.ts";
 import { scale } from "../../tasks/scale/run.ts";

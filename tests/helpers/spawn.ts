@@ -80,6 +80,8 @@ export function childEnv(extra: Record<string, string> = {}): Record<string, str
     DENO_DIR: denoDir(),
     DENO_NO_UPDATE_CHECK: "1",
     NO_COLOR: "1",
+    // the same temp dir as the runner (a test may grant the child access to it)
+    ...(Deno.env.get("TMPDIR") ? { TMPDIR: Deno.env.get("TMPDIR")! } : {}),
     ...extra,
   };
 }

@@ -5,7 +5,7 @@
  * batches done; the cluster never had a clique below minAvailable.
  */
 import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
 import { describeRun, spawnCli } from "../helpers/spawn.ts";
 

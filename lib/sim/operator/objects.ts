@@ -1,7 +1,7 @@
 /**
  * Pure builders for the operator simulation: the PodCliques, scaling groups,
  * PodGangs and pods a PodCliqueSet should have, and the status fields the
- * Grove operator maintains. See `operator.ts` for the loop that uses them.
+ * Grove operator maintains. See `mod.ts` for the loop that uses them.
  *
  * @module
  */
@@ -12,19 +12,12 @@ import {
   ConditionTypes,
   LabelKeys,
   MANAGED_BY_GROVE,
-} from "../grove/labels.ts";
-import {
-  baseGangName,
-  cliqueName,
-  headlessServiceName,
-  podHostname,
-  scaledGangName,
-  scalingGroupCliqueName,
-  scalingGroupName,
-} from "../grove/names.ts";
-import type { Condition, Pod, PodCliqueSet, PodCliqueTemplateSpec } from "../grove/types.ts";
-import type { KubeObject } from "../kube/types.ts";
-import { stableHash, stableStringify } from "../revisions/hash.ts";
+} from "../../grove/labels.ts";
+import { headlessServiceName, podHostname } from "../../grove/names.ts";
+import type { Condition, Pod, PodCliqueSet, PodCliqueTemplateSpec } from "../../grove/types.ts";
+import type { KubeObject } from "../../kube/types.ts";
+import type { DesiredClique, DesiredGroup } from "../expansion.ts";
+import { stableHash, stableStringify } from "../../revisions/hash.ts";
 
 /** RFC 3339 without milliseconds, like the API server writes. */
 export function rfc3339(ms: number): string {
@@ -43,91 +36,6 @@ export function podTemplateContent(c: PodCliqueTemplateSpec): string {
 /** A fresh pod-template-hash for a clique template. */
 export function freshPodTemplateHash(c: PodCliqueTemplateSpec): string {
   return stableHash(JSON.parse(podTemplateContent(c))).slice(0, 10);
-}
-
-/** One PodClique the set should have now. */
-export interface DesiredClique {
-  name: string;
-  template: PodCliqueTemplateSpec;
-  replica: number;
-  /** Full PCSG name, for a member. */
-  group?: string;
-  /** Scaling group template name. */
-  groupTemplate?: string;
-  groupReplica?: number;
-  gang: string;
-}
-
-/** One scaling group the set should have now. */
-export interface DesiredGroup {
-  name: string;
-  template: string;
-  replica: number;
-  replicas: number;
-  minAvailable: number;
-  cliqueNames: string[];
-}
-
-/**
- * The cliques, groups and gangs of a set at its spec, taking scaling-group
- * replicas from the live PCSG objects (their `/scale` wins over the template).
- */
-export function desiredChildren(
-  pcs: PodCliqueSet,
-  liveGroupReplicas: Map<string, number>,
-): { cliques: DesiredClique[]; groups: DesiredGroup[]; gangs: Map<string, string[]> } {
-  const name = pcs.metadata.name;
-  const tpl = pcs.spec?.template;
-  const templates = tpl?.cliques ?? [];
-  const groupsTpl = tpl?.podCliqueScalingGroups ?? [];
-  const inGroup = new Set(groupsTpl.flatMap((g) => g.cliqueNames ?? []));
-  const byName = new Map(templates.map((c) => [c.name, c]));
-  const cliques: DesiredClique[] = [];
-  const groups: DesiredGroup[] = [];
-  const gangs = new Map<string, string[]>();
-  const addGang = (g: string, c: string) => gangs.set(g, [...(gangs.get(g) ?? []), c]);
-  for (let r = 0; r < (pcs.spec?.replicas ?? 0); r++) {
-    const base = baseGangName(name, r);
-    gangs.set(base, []);
-    for (const c of templates) {
-      if (inGroup.has(c.name)) continue;
-      const n = cliqueName(name, r, c.name);
-      cliques.push({ name: n, template: c, replica: r, gang: base });
-      addGang(base, n);
-    }
-    for (const g of groupsTpl) {
-      const full = scalingGroupName(name, r, g.name);
-      const replicas = liveGroupReplicas.get(full) ?? g.replicas ?? 1;
-      const min = g.minAvailable ?? 1;
-      groups.push({
-        name: full,
-        template: g.name,
-        replica: r,
-        replicas,
-        minAvailable: min,
-        cliqueNames: g.cliqueNames ?? [],
-      });
-      for (let j = 0; j < replicas; j++) {
-        const gang = j < min ? base : scaledGangName(name, r, g.name, j - min);
-        for (const cn of g.cliqueNames ?? []) {
-          const c = byName.get(cn);
-          if (!c) continue;
-          const n = scalingGroupCliqueName(name, r, g.name, j, cn);
-          cliques.push({
-            name: n,
-            template: c,
-            replica: r,
-            group: full,
-            groupTemplate: g.name,
-            groupReplica: j,
-            gang,
-          });
-          addGang(gang, n);
-        }
-      }
-    }
-  }
-  return { cliques, groups, gangs };
 }
 
 function labelsOf(pcs: string, extra: Record<string, string | undefined>): Record<string, string> {
