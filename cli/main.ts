@@ -138,11 +138,17 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   try {
     await program.parseAsync(argv, { from: "user" });
     if (ctx.abort.signal.aborted && !ctx.interruptIsNormal) {
-      io.stderr("interrupted (Ctrl-C): stopped cleanly; what was done is reported above\n");
+      io.stderr(`${ctx.interruptionMessage()}\n`);
       return ExitCode.INTERRUPTED;
     }
     return ctx.exitCode;
   } catch (e) {
+    // after Ctrl-C, whatever a cut-off request threw is the interruption itself
+    if (ctx.abort.signal.aborted && !ctx.interruptIsNormal && !(e instanceof CommanderError)) {
+      io.stderr(`${ctx.interruptionMessage()}\n`);
+      if (ctx.globals.verbose && e instanceof Error && e.stack) io.stderr(e.stack + "\n");
+      return ExitCode.INTERRUPTED;
+    }
     return reportError(e, ctx);
   } finally {
     if (listening) Deno.removeSignalListener("SIGINT", onSigint);

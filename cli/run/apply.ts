@@ -41,6 +41,7 @@ async function readFile(ctx: CliContext, path: string): Promise<string> {
 
 /** `apply -f file.yaml`. */
 export async function runApply(ctx: CliContext, opts: ApplyCliOptions): Promise<void> {
+  ctx.tracksChanges = true;
   const text = await readFile(ctx, opts.file);
   const docs = parseManifest(text, opts.file);
   const kube = await ctx.kube();
@@ -63,6 +64,7 @@ export async function runApply(ctx: CliContext, opts: ApplyCliOptions): Promise<
       `Apply podcliqueset ${ns}/${pcs.metadata.name}?`,
     );
     const res = await applyPcs(kube, {
+      signal: ctx.abort.signal,
       desired: pcs,
       namespace,
       dryRun: opts.dryRun,
@@ -86,11 +88,11 @@ export async function runApply(ctx: CliContext, opts: ApplyCliOptions): Promise<
         );
       } else if (res.skipped === "declined") ctx.note("cancelled; nothing was changed");
       else {
-        ctx.print(
-          `podcliqueset/${pcs.metadata.name} created${
-            res.revision !== undefined ? ` (revision ${res.revision})` : ""
-          }`,
-        );
+        const what = `podcliqueset/${pcs.metadata.name} created${
+          res.revision !== undefined ? ` (revision ${res.revision})` : ""
+        }`;
+        ctx.print(what);
+        ctx.changed(`${what} in namespace ${ns}`);
       }
       continue;
     }

@@ -91,9 +91,11 @@ export async function runUndo(
   name: string,
   opts: { toRevision?: number; dryRun?: boolean; yes?: boolean; message?: string },
 ): Promise<void> {
+  ctx.tracksChanges = true;
   const kube = await ctx.kube();
   let shownDiff = false;
   const res = await undo(kube, {
+    signal: ctx.abort.signal,
     name,
     namespace: await ctx.namespace(),
     toRevision: opts.toRevision,

@@ -42,6 +42,7 @@ export async function runScale(
   }
   const roles = [...parsed.roles, ...o.role.map(parseRoleAssignment)];
   const structured = o.output === "json" || o.output === "yaml";
+  ctx.tracksChanges = true;
   const kube = await ctx.kube();
   const result: ScaleResult = await scale(kube, {
     name: parsed.pcs,
@@ -57,7 +58,10 @@ export async function runScale(
     drainTimeoutMs: o.drainTimeoutMs,
     historyLimit: configNumber(ctx.config, "rollout.history_limit"),
     signal: ctx.abort.signal,
-    onProgress: (line) => ctx.note(line),
+    onProgress: (line) => {
+      ctx.note(line);
+      if (line.startsWith("scaled: ")) ctx.changed(`${parsed.pcs}: ${line}`);
+    },
     onPlan: (plan) => {
       if (!structured) ctx.write(renderScalePlan(plan, ctx.style));
     },

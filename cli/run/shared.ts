@@ -57,6 +57,18 @@ export function reportChange(ctx: CliContext, res: ChangeResult, what: string): 
   ctx.print(
     `${name} ${what}${res.revision !== undefined ? ` (revision ${res.revision})` : ""}`,
   );
+  if (res.applied) {
+    const ns = res.plan.namespace;
+    ctx.changed(
+      `${name} in namespace ${ns} ${what}${
+        res.revision !== undefined ? ` (revision ${res.revision})` : ""
+      }${
+        res.plan.totalRecreated > 0 && !res.plan.paused
+          ? `; the rollout goes on (follow it: kubectl grove rollout status ${res.plan.name} -n ${ns})`
+          : ""
+      }`,
+    );
+  }
   if (res.recordError) {
     ctx.warn(
       `the change was applied, but its revision could not be recorded: ${res.recordError}; rollout history shows it as an unrecorded change (it is recorded on the next change)`,

@@ -33,10 +33,12 @@ export async function runUpdate(
   name: string,
   opts: UpdateCliOptions,
 ): Promise<void> {
+  ctx.tracksChanges = true;
   const kube = await ctx.kube();
   const namespace = await ctx.namespace();
   const structured = opts.output === "json" || opts.output === "yaml";
   const res = await updateImage(kube, {
+    signal: ctx.abort.signal,
     name,
     namespace,
     image: opts.image,

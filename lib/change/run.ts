@@ -38,6 +38,11 @@ export interface RunChangeOptions {
   now?: () => Date;
   /** Record revisions (default true). */
   record?: boolean;
+  /**
+   * Ctrl-C: checked between every step before the write (nothing is written once it fired);
+   * the write itself and the revision recording are not cut off.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a change did. */
@@ -60,6 +65,8 @@ export interface ChangeResult {
 export async function runChange(kube: Kube, opts: RunChangeOptions): Promise<ChangeResult> {
   const ns = opts.before.metadata.namespace ?? kube.namespace;
   const name = opts.before.metadata.name;
+  const stop = () => opts.signal?.throwIfAborted();
+  stop();
   const [pods, gangs] = await Promise.all([
     kube.list<Pod>(Resources.pods, { namespace: ns, labelSelector: partOfSelector(name) }),
     listGangs(kube, ns, name),
@@ -70,21 +77,27 @@ export async function runChange(kube: Kube, opts: RunChangeOptions): Promise<Cha
     warnings: opts.warnings,
   });
   if (plan.noChange) return { plan, applied: false, skipped: "no-change" };
+  stop();
   await serverDryRun(kube, opts.next);
+  stop();
   if (opts.dryRun) return { plan, applied: false, skipped: "dry-run" };
   if (opts.confirm && !(await opts.confirm(plan))) {
     return { plan, applied: false, skipped: "declined" };
   }
-  const res = await writePcsChange(kube, {
-    before: opts.before,
-    next: opts.next,
-    changeCause: opts.changeCause,
-    createdBy: opts.createdBy,
-    historyLimit: opts.historyLimit ?? 10,
-    now: opts.now ?? (() => new Date()),
-    placementScore: meanPlacementScore(gangs),
-    record: opts.record,
-  });
+  stop(); // the last moment at which nothing has been written
+  const shield = <T>(fn: () => Promise<T>) => kube.shield ? kube.shield(fn) : fn();
+  const res = await shield(() =>
+    writePcsChange(kube, {
+      before: opts.before,
+      next: opts.next,
+      changeCause: opts.changeCause,
+      createdBy: opts.createdBy,
+      historyLimit: opts.historyLimit ?? 10,
+      now: opts.now ?? (() => new Date()),
+      placementScore: meanPlacementScore(gangs),
+      record: opts.record,
+    })
+  );
   return {
     plan,
     applied: true,

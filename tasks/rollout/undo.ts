@@ -34,6 +34,8 @@ export interface UndoOptions {
   historyLimit?: number;
   /** The clock. */
   now?: () => Date;
+  /** Ctrl-C: nothing is written once it fired; see `RunChangeOptions.signal`. */
+  signal?: AbortSignal;
 }
 
 /** What undo did. */
@@ -95,6 +97,7 @@ export async function undo(kube: Kube, opts: UndoOptions): Promise<UndoResult> {
     `revision ${target.revision}`,
   );
   const res = await runChange(kube, {
+    signal: opts.signal,
     before: h.pcs,
     next,
     dryRun: opts.dryRun,

@@ -34,6 +34,8 @@ export interface UpdateImageOptions extends ImageUpdateRequest {
   confirm?: (plan: UpdatePlan) => Promise<boolean>;
   /** The clock. */
   now?: () => Date;
+  /** Ctrl-C: nothing is written once it fired; see `RunChangeOptions.signal`. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function updateImage(kube: Kube, opts: UpdateImageOptions): Promise
   const now = opts.now ?? (() => new Date());
   const desired = imageChanged && opts.paused ? (pausedPcs(next, now()) ?? next) : next;
   return await runChange(kube, {
+    signal: opts.signal,
     before,
     next: desired,
     targets,
