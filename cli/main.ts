@@ -35,12 +35,14 @@ import { restartCommand } from "./commands/restart.ts";
 import { scaleCommand } from "./commands/scale.ts";
 import { applyCommand } from "./commands/apply.ts";
 import { tuiCommand } from "./commands/tui.ts";
+import { recommendCommand } from "./commands/recommend.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   statusCommand,
   topologyCommand,
   healthCommand,
+  recommendCommand,
   rolloutCommand,
   updateCommand,
   restartCommand,
@@ -58,13 +60,14 @@ const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
 
 const ROOT_HELP = `
 Global flags may come before or after the command. Exit codes: 0 ok, 1 error,
-2 usage, 3 check failed (health, compare, plan diff, rollout status),
+2 usage, 3 check failed (health, recommend, compare, plan diff, rollout status),
 4 timeout, 5 partial result, 130 interrupted.
 
 Examples:
   kubectl grove status my-llm -n inference
   kubectl grove health --all -A
   kubectl grove topology my-llm
+  kubectl grove recommend -A
   kubectl grove --context prod status --all -o json
   kubectl grove --context east --context west health --all -A
   kubectl grove --all-contexts recommend -A

@@ -40,6 +40,8 @@ export interface FleetPrint<R> {
   header: boolean;
   /** The exit code one context's report asks for (checks), default 0. */
   exitCode?: (r: R) => number;
+  /** Renders every context's report at once (replaces the per-context CONTEXT-column layout). */
+  renderAll?: (items: FleetReport<R>["items"], style: Style) => string;
   /** Refuses `--watch` and the like; return a message to refuse. */
   refuse?: string;
 }
@@ -89,7 +91,18 @@ export async function runFleet<R>(
 export function printFleet<R>(ctx: CliContext, fleet: FleetReport<R>, print: FleetPrint<R>): void {
   if (print.output === "json") ctx.write(toJson(fleet));
   else if (print.output === "yaml") ctx.write(toYaml(fleet));
-  else {
+  else if (print.renderAll) {
+    const text = print.renderAll(fleet.items, ctx.style);
+    ctx.write(text);
+    if (fleet.failures.length) {
+      ctx.write(
+        `${
+          text ? "\n" : ""
+        }Not read (${fleet.failures.length} of ${fleet.contexts.length} contexts):\n` +
+          failureLines(fleet.failures).map((l) => `  ! ${l}`).join("\n") + "\n",
+      );
+    }
+  } else {
     const parts = fleet.items
       .map((i) => ({ context: i.context, text: print.render(i.report, ctx.style) }))
       .filter((p) => p.text.trim() !== "");
