@@ -132,3 +132,75 @@ Deno.test(
     }
   },
 );
+
+const PLAN = {
+  model: "Qwen/Qwen3-32B-FP8",
+  system: "h200_sxm",
+  serving_mode: "disagg",
+  config: { prefill_workers: 2, decode_workers: 2, prefill_tp: 4, decode_tp: 16 },
+  expected: { throughput_tokens_per_sec_per_gpu: 300, ttft_ms: 400, tpot_ms: 35 },
+  sla: { ttft_ms: 1000, tpot_ms: 50 },
+};
+
+Deno.test({
+  name:
+    "e2e recommend: a stored plan the engines miss is a critical sla-breach with per-role figures; its commands run",
+  ignore: GATE.ignore,
+  ...opts,
+  async fn() {
+    const kubectl = GATE.require();
+    const sim = await startSimCluster({
+      scenario: "healthy",
+      objects: [{
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: {
+          name: "qwen-disagg-aic-plan",
+          namespace: "inference",
+          labels: { "grove.io/aic-plan": "qwen-disagg" },
+        },
+        data: { "plan.json": JSON.stringify(PLAN) },
+      }],
+    });
+    const cache = await Deno.makeTempDir({ prefix: "kubectl-cache-" });
+    try {
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const r = await runCli(["recommend", "-A", "-o", "json"], { env });
+      assertEquals(r.code, 3, r.stderr);
+      const rep = JSON.parse(r.stdout) as RecommendReport;
+      const f = rep.findings.find((x) => x.rule === "sla-breach")!;
+      assert(f, "no sla-breach finding");
+      assertEquals([f.severity, f.object, f.rank], ["critical", "podcliqueset/qwen-disagg", 1]);
+      assert(
+        f.evidence.some((e) => /measured .* vs plan .*-> breach/.test(e)),
+        f.evidence.join("\n"),
+      );
+      for (const c of f.commands) {
+        const words = shellWords(c.command);
+        if (words[1] === "grove") {
+          const out = await runCli(
+            [...words.slice(2), ...(c.dryRun === "flag" ? ["--dry-run"] : [])],
+            { env },
+          );
+          assertEquals(out.code, 0, `${c.command}: ${out.stderr}`);
+        } else {
+          const out = await new Deno.Command(kubectl, {
+            args: [
+              "--cache-dir",
+              cache,
+              ...words.slice(1),
+              ...(c.dryRun === "server" ? ["--dry-run=server"] : []),
+            ],
+            env: { ...env, HOME: cache },
+            stdout: "piped",
+            stderr: "piped",
+          }).output();
+          assertEquals(out.code, 0, `${c.command}: ${new TextDecoder().decode(out.stderr)}`);
+        }
+      }
+    } finally {
+      await sim.stop();
+      await Deno.remove(cache, { recursive: true });
+    }
+  },
+});
