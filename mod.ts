@@ -301,3 +301,15 @@ export {
 export { redactObject, redactText } from "./tasks/diag/redact.ts";
 export * from "./tasks/scale/mod.ts";
 export * from "./tasks/tui/mod.ts";
+export * from "./tasks/recommend/mod.ts";
+export {
+  FLEET_TIMEOUT_DEFAULT_MS,
+  type FleetFailure,
+  type FleetItem,
+  type FleetReport,
+  type FleetSelection,
+  isFleet,
+  readFleet,
+  type ReadFleetOptions,
+  resolveFleetContexts,
+} from "./lib/kube/fleet.ts";

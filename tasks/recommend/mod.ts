@@ -28,8 +28,10 @@ export {
   type ActionCommand,
   buildRecommendReport,
   cheapestMove,
+  type CliqueFloor,
   commandDryRun,
   deletionBreaksFloor,
+  type FreeBlockMove,
   lastErrorLine,
   mergeFleetFindings,
   rankFindings,
@@ -39,7 +41,13 @@ export {
   type RuleId,
   RULES,
   type Severity,
+  type UnrankedFinding,
 } from "./report.ts";
+export type { MetricsCollected, ScrapeOutcome } from "../metrics/collect.ts";
+export type { PodTarget } from "../metrics/targets.ts";
+export type { EngineSnapshot, LatencyKey } from "../../lib/metrics/snapshot.ts";
+export type { PodEndpoint } from "../../lib/metrics/engines.ts";
+export type { NodeGpuState } from "../../lib/topology/model.ts";
 export { renderFindings, renderRecommend, type RenderRecommendOptions } from "./render.ts";
 
 /** Options of {@link recommend}. */

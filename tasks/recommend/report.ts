@@ -18,7 +18,6 @@
  * @module
  */
 
-import { PLAN_LABEL } from "../../lib/aic/plan.ts";
 import { formatDuration, rfc3339 } from "../../lib/grove/duration.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
 import {
@@ -147,11 +146,15 @@ export interface RecommendReportOptions {
 const SEVERITIES: Severity[] = ["critical", "warning", "info"];
 const HOUR = 3_600_000;
 
-type Draft = Omit<RecommendFinding, "rank">;
+/** A finding before ranking. */
+export type UnrankedFinding = Omit<RecommendFinding, "rank">;
+type Draft = UnrankedFinding;
 
-/** Clique name -> ready pods and minAvailable, to judge pod deletions. */
-interface CliqueFloor {
+/** Ready pods and minAvailable of one clique (keyed `namespace/name`), to judge pod deletions. */
+export interface CliqueFloor {
+  /** Ready pods. */
   ready: number;
+  /** minAvailable. */
   min: number;
 }
 
@@ -191,12 +194,12 @@ export function buildRecommendReport(
   }).levels;
   const gpuModel = nodeGpuStates(o.topology.nodes, o.topology.pods, levels);
   const drafts: Draft[] = [
-    ...terminationFindings(health, o, floors, pcsByKey, opts.criticalWithinMs ?? HOUR),
+    ...terminationFindings(health, floors, pcsByKey, opts.criticalWithinMs ?? HOUR),
     ...crashLoopFindings(o, floors),
     ...pendingFindings(health, workloads, cluster, gpuModel.nodes),
     ...slaFindings(o, now, floors, notes),
     ...rolloutFindings(o, now, opts),
-    ...unavailableGpuFindings(gpuModel.nodes, workloads, now),
+    ...unavailableGpuFindings(gpuModel.nodes, workloads),
     ...placementFindings(workloads, o.topology.pods, o.topology.nodes, floors, lowScore),
     ...fragmentationFindings(cluster, gpuModel.nodes, o.topology.pods, floors, workloads),
   ];
@@ -224,7 +227,7 @@ export function buildRecommendReport(
 }
 
 /** Sorts findings by the ranking rules and numbers them from 1. */
-export function rankFindings(drafts: Draft[]): RecommendFinding[] {
+export function rankFindings(drafts: UnrankedFinding[]): RecommendFinding[] {
   const key = (f: Draft) =>
     [
       SEVERITIES.indexOf(f.severity),
@@ -314,7 +317,6 @@ function roundMinute(ms: number): number {
 
 function terminationFindings(
   health: HealthReport,
-  o: RecommendObjects,
   floors: Map<string, CliqueFloor>,
   pcsByKey: Map<string, PodCliqueSet>,
   criticalWithinMs: number,
@@ -384,7 +386,6 @@ function terminationFindings(
       deadline: first.deadline,
       remainingMs: first.remainingMs,
     });
-    void o;
   }
   return out;
 }
@@ -755,7 +756,6 @@ function rolloutFindings(
 function unavailableGpuFindings(
   nodes: NodeGpuState[],
   workloads: TopologyReport,
-  now: number,
 ): Draft[] {
   const waiting = workloads.unscheduledPods.filter((p) => p.gpus > 0);
   const out: Draft[] = [];
@@ -795,7 +795,6 @@ function unavailableGpuFindings(
       commands,
       withheld: [],
     });
-    void now;
   }
   return out;
 }
@@ -976,10 +975,15 @@ function groupByNs(pods: Pod[]): [string, string[]][] {
   return [...m].sort((a, b) => a[0].localeCompare(b[0]));
 }
 
-interface Move {
+/** A move that frees a block of GPUs on one node. */
+export interface FreeBlockMove {
+  /** The node whose block is freed. */
   node: string;
+  /** Its free GPUs before the move. */
   free: number;
+  /** GPUs moved away. */
   gpus: number;
+  /** The pods to move, largest first, and the node each fits on. */
   pods: { pod: Pod; to: string }[];
 }
 
@@ -995,9 +999,9 @@ export function cheapestMove(
   pods: Pod[],
   floors: Map<string, CliqueFloor>,
   shape: number,
-): Move | undefined {
+): FreeBlockMove | undefined {
   const schedulable = nodes.filter((n) => n.schedulable && n.allocatable >= shape);
-  let best: Move | undefined;
+  let best: FreeBlockMove | undefined;
   for (const n of schedulable) {
     if (n.free >= shape) return undefined; // a block is already free
     const onNode = pods.filter((p) =>
