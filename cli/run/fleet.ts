@@ -69,6 +69,12 @@ export async function runFleet<R>(
     { kubeconfig: g.kubeconfig, env },
   );
   const timeoutMs = g.clusterTimeout ? parseDurationMs(g.clusterTimeout) : FLEET_TIMEOUT_DEFAULT_MS;
+  if (timeoutMs <= 0) {
+    throw new UsageError(
+      `--cluster-timeout must be more than 0 (got "${g.clusterTimeout}")`,
+      "e.g. --cluster-timeout 10s",
+    );
+  }
   const configured = ctx.config.values["defaults.namespace"];
   const fleet = await readFleet(
     contexts,
