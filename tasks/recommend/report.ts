@@ -920,9 +920,11 @@ function fragmentationFindings(
     evidence.push(
       `cheapest move: free ${shape} GPUs on ${move.node} (${move.free} free) by moving ${
         move.pods.map((m) =>
-          `${m.pod.metadata.namespace}/${m.pod.metadata.name} (${podGpus(m.pod)} GPUs) to ${m.to}`
+          `${m.pod.metadata.namespace}/${m.pod.metadata.name} (${
+            gpuCount(podGpus(m.pod))
+          }) to ${m.to}`
         ).join(", ")
-      }; ${move.gpus} GPUs moved`,
+      }; ${gpuCount(move.gpus)} moved`,
     );
     commands.push({
       command: `kubectl cordon ${move.node}`,
@@ -964,6 +966,10 @@ function fragmentationFindings(
     commands,
     withheld: [],
   }];
+}
+
+function gpuCount(n: number): string {
+  return `${n} GPU${n === 1 ? "" : "s"}`;
 }
 
 function groupByNs(pods: Pod[]): [string, string[]][] {

@@ -45,7 +45,8 @@ export function shellWords(line: string): string[] {
   return out;
 }
 
-for (const scenario of ["fragmented", "healthy", "aggregated", "rollout"]) {
+// `fragmented-move`: the fragmented cluster with one 4-GPU batch pod gone, so a move frees a block
+for (const scenario of ["fragmented", "healthy", "aggregated", "rollout", "fragmented-move"]) {
   Deno.test({
     name:
       `e2e recommend ${scenario}: every printed command runs (writes as dry-run) and changes nothing`,
@@ -53,7 +54,10 @@ for (const scenario of ["fragmented", "healthy", "aggregated", "rollout"]) {
     ...opts,
     async fn() {
       const kubectl = GATE.require();
-      const sim = await startSimCluster({ scenario });
+      const sim = await startSimCluster({ scenario: scenario.replace(/-move$/, "") });
+      if (scenario === "fragmented-move") {
+        assert(sim.store.remove("pods", "ml-batch", "batch-infer-kh9db"));
+      }
       const cache = await Deno.makeTempDir({ prefix: "kubectl-cache-" });
       try {
         const env = { KUBECONFIG: sim.kubeconfigPath };
@@ -96,6 +100,22 @@ for (const scenario of ["fragmented", "healthy", "aggregated", "rollout"]) {
         const after = JSON.stringify(sim.store.list("nodes")) +
           JSON.stringify(sim.store.list("pcs")) + sim.store.list("pods").length;
         assert(before === after, "a dry-run changed the cluster");
+        if (scenario === "fragmented-move") {
+          const move = rep.findings.find((f) => f.rule === "fragmentation")!;
+          assertEquals(move.commands.map((c) => c.command), [
+            "kubectl cordon gpu-b1-03",
+            "kubectl delete pod batch-infer-tzd4s -n ml-batch",
+            "kubectl uncordon gpu-b1-03",
+          ]);
+        }
+        if (scenario === "fragmented-move") {
+          const move = rep.findings.find((f) => f.rule === "fragmentation")!;
+          assertEquals(move.commands.map((c) => c.command), [
+            "kubectl cordon gpu-b1-03",
+            "kubectl delete pod batch-infer-tzd4s -n ml-batch",
+            "kubectl uncordon gpu-b1-03",
+          ]);
+        }
         if (scenario === "fragmented") {
           assert(ran >= 6, `only ${ran} commands ran`);
           assertEquals(rep.findings[0].rule, "termination");

@@ -219,3 +219,21 @@ Deno.test("mergeFleetFindings: one ranking across contexts, each finding tagged"
   const none: RecommendReport = { ...b, findings: [] };
   assertMatch(renderRecommend(none, PLAIN), /^Nothing to fix/);
 });
+
+Deno.test("recommend: fragmentation names the cheapest move (which pod, from which node, to where)", async () => {
+  const { sc, now } = await scenario("fragmented");
+  // one 4-GPU batch pod gone: gpu-b1-03 has 7 free and one 1-GPU pod left
+  const objects = sc.objects.filter((o) => o.metadata.name !== "batch-infer-kh9db");
+  const r = build(objects, sc.logs, now);
+  const f = r.findings.find((x) => x.rule === "fragmentation")!;
+  assertEquals(f.severity, "warning");
+  assertMatch(
+    f.evidence.join("\n"),
+    /cheapest move: free 8 GPUs on gpu-b1-03 \(7 free\) by moving ml-batch\/batch-infer-tzd4s \(1 GPU\) to gpu-a1-01; 1 GPU moved/,
+  );
+  assertEquals(f.commands.map((c) => [c.command, c.dryRun]), [
+    ["kubectl cordon gpu-b1-03", "server"],
+    ["kubectl delete pod batch-infer-tzd4s -n ml-batch", "server"],
+    ["kubectl uncordon gpu-b1-03", "server"],
+  ]);
+});
