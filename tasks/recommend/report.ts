@@ -570,6 +570,8 @@ function slaFindings(
       o.health.pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]),
     );
     for (const rec of r.recommendations) {
+      // crash loops and missing workers have their own findings (with the log line); keep the rest
+      if (/^kubectl (grove health|logs) /.test(rec.command)) continue;
       const del = /^kubectl delete pod (.+) -n (\S+)$/.exec(rec.command);
       if (del) {
         const victims = del[1].split(" ").map((n) => pods.get(`${del[2]}/${n}`)).filter((
