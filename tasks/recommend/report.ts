@@ -445,12 +445,21 @@ function crashLoopFindings(o: RecommendObjects, floors: Map<string, CliqueFloor>
           line ? `: ${shorten(line, 100)}` : ""
         }`,
         evidence,
-        commands: [{
-          command:
-            `kubectl logs ${p.metadata.name} -n ${ns} -c ${c.container} --previous --tail=100`,
-          purpose: "read the crashed container's log around the error",
-          dryRun: "none",
-        }],
+        commands: [
+          log?.tail !== undefined
+            ? {
+              command:
+                `kubectl logs ${p.metadata.name} -n ${ns} -c ${c.container} --previous --tail=100`,
+              purpose: "read the crashed container's log around the error",
+              dryRun: "none",
+            }
+            : {
+              command: `kubectl describe pod ${p.metadata.name} -n ${ns}`,
+              purpose:
+                "the previous log is not readable: see the container's last state and events",
+              dryRun: "none",
+            },
+        ],
         withheld: [],
       });
     }

@@ -46,7 +46,9 @@ export function shellWords(line: string): string[] {
 }
 
 // `fragmented-move`: the fragmented cluster with one 4-GPU batch pod gone, so a move frees a block
-for (const scenario of ["fragmented", "healthy", "aggregated", "rollout", "fragmented-move"]) {
+for (
+  const scenario of ["fragmented", "healthy", "aggregated", "rollout", "large", "fragmented-move"]
+) {
   Deno.test({
     name:
       `e2e recommend ${scenario}: every printed command runs (writes as dry-run) and changes nothing`,
@@ -67,8 +69,11 @@ for (const scenario of ["fragmented", "healthy", "aggregated", "rollout", "fragm
         const before = JSON.stringify(sim.store.list("nodes")) +
           JSON.stringify(sim.store.list("pcs")) + sim.store.list("pods").length;
         let ran = 0;
+        const done = new Set<string>();
         for (const f of rep.findings) {
           for (const c of f.commands) {
+            if (done.has(c.command)) continue; // the same line twice proves nothing more
+            done.add(c.command);
             const words = shellWords(c.command);
             assertEquals(words[0], "kubectl", c.command);
             if (words[1] === "grove") {
