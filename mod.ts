@@ -1020,3 +1020,101 @@ export {
 } from "./tasks/plan/store.ts";
 export type { DriftRow, PlanDiff } from "./lib/aic/drift.ts";
 export type { ServingMode } from "./lib/aic/results.ts";
+
+// what to fix first, and several clusters at once
+
+export {
+  type FleetRecommendation,
+  /**
+   * Every finding over the sets in scope, ranked most urgent first (imminent gang
+   * terminations, crash loops, pending gangs, SLA breaches, stalled or paused rollouts,
+   * unavailable GPUs, low placement, fragmentation), each with evidence and the exact
+   * commands to act.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect, recommend } from "./mod.ts";
+   * import { startSimCluster } from "./sim.ts";
+   *
+   * const sim = await startSimCluster({ scenario: "fragmented" });
+   * try {
+   *   const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+   *   const r = await recommend(kube, { namespace: "inference" });
+   *   assert.equal(r.kind, "RecommendReport");
+   *   assert.equal(r.findings[0].severity, "critical");
+   * } finally {
+   *   await sim.stop();
+   * }
+   * ```
+   */
+  recommend,
+  /**
+   * {@link recommend} over several kubeconfig contexts at once, each with its own timeout;
+   * one ranking across all of them, and the contexts that could not be read.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { recommendFleet } from "./mod.ts";
+   * import { startSimCluster } from "./sim.ts";
+   *
+   * const sim = await startSimCluster({ scenario: "fragmented" });
+   * try {
+   *   const r = await recommendFleet(["sim", "no-such-context"], {
+   *     kubeconfig: sim.kubeconfigPath,
+   *     namespace: "inference",
+   *     timeoutMs: 5000,
+   *   });
+   *   assert.equal(r.fleet.items.length, 1);
+   *   assert.equal(r.fleet.failures[0].context, "no-such-context");
+   *   assert.equal(r.findings[0].context, "sim");
+   * } finally {
+   *   await sim.stop();
+   * }
+   * ```
+   */
+  recommendFleet,
+  type RecommendOptions,
+} from "./tasks/recommend/mod.ts";
+export {
+  type ActionCommand,
+  type RecommendFinding,
+  type RecommendReport,
+  type RuleId,
+  /** The rules of `recommend`, in ranking order within a severity. */
+  RULES,
+  type Severity,
+} from "./tasks/recommend/report.ts";
+export {
+  FLEET_TIMEOUT_DEFAULT_MS,
+  type FleetFailure,
+  type FleetItem,
+  type FleetReport,
+  /**
+   * Runs `read` against every context concurrently, each cluster racing its own timeout; a
+   * cluster that fails or times out is named in `failures`, never thrown.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { readFleet, status } from "./mod.ts";
+   * import { startSimCluster } from "./sim.ts";
+   *
+   * const sim = await startSimCluster({ scenario: "healthy" });
+   * try {
+   *   const f = await readFleet(
+   *     ["sim", "gone"],
+   *     (kube) => status(kube, { all: true, namespace: "inference" }),
+   *     { kubeconfig: sim.kubeconfigPath, timeoutMs: 5000 },
+   *   );
+   *   assert.equal(f.items[0].context, "sim");
+   *   assert.equal(f.failures[0].context, "gone");
+   * } finally {
+   *   await sim.stop();
+   * }
+   * ```
+   */
+  readFleet,
+  type ReadFleetOptions,
+} from "./lib/kube/fleet.ts";

@@ -15,6 +15,12 @@ import { detectStyle, type Style } from "../lib/render/style.ts";
 export interface GlobalOptions {
   kubeconfig?: string;
   context?: string;
+  /** Every `--context` given, in order (several: a fleet read). */
+  contexts?: string[];
+  /** `--all-contexts`. */
+  allContexts?: boolean;
+  /** `--cluster-timeout`: per-cluster timeout of a fleet read. */
+  clusterTimeout?: string;
   namespace?: string;
   allNamespaces?: boolean;
   requestTimeout?: string;
@@ -193,6 +199,14 @@ export class CliContext {
 
   async #connect(): Promise<Kube> {
     const g = this.globals;
+    if (g.allContexts || (g.contexts?.length ?? 0) > 1) {
+      throw new UsageError(
+        `this command acts on one cluster; got ${
+          g.allContexts ? "--all-contexts" : `--context ${g.contexts!.join(", --context ")}`
+        }`,
+        "several clusters are read by: status --all, health --all, topology --cluster, recommend; give one --context here",
+      );
+    }
     let kubeconfig = g.kubeconfig;
     if (g.replay) {
       const { startSimCluster } = await import("../lib/sim/server.ts");

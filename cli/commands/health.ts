@@ -22,14 +22,24 @@ export function healthCommand(ctx: CliContext) {
         "kubectl grove health my-llm --watch",
         "kubectl grove health --all -o json | jq '.summary'",
         "kubectl grove health my-llm || page-oncall   # exit code 3 when a gang is not healthy",
+        "kubectl grove --context east --context west health --all -A   # CONTEXT column",
         "",
         "Exit codes: 0 every gang Healthy; 3 a gang is Degraded or UNHEALTHY (check failed);",
-        "1 error (e.g. PodCliqueSet not found); 2 usage.",
+        "1 error (e.g. PodCliqueSet not found); 2 usage; 5 with several contexts, one could not be read.",
         "A clique whose MinAvailableBreached condition is True since T is terminated at",
         "T + terminationDelay (PodCliqueSet spec.template.terminationDelay, default 4h).",
       ]),
     )
     .action(async (name: string | undefined, opts) => {
+      const { fleetRequested } = await import("../run/fleet.ts");
+      if (fleetRequested(ctx)) {
+        const { runFleetHealth } = await import("../run/fleet_reads.ts");
+        return await runFleetHealth(ctx, name, {
+          output: opts.output,
+          all: opts.all === true,
+          watch: opts.watch === true,
+        });
+      }
       const { runHealth } = await import("../run/health.ts");
       await runHealth(ctx, name, {
         output: opts.output as "table" | "json" | "yaml",
