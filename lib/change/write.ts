@@ -8,6 +8,7 @@
  * @module
  */
 
+import { sleep } from "../async.ts";
 import { ApiError, GroveError } from "../errors.ts";
 import type { PodCliqueSet } from "../grove/types.ts";
 import { Resources } from "../kube/resources.ts";
@@ -15,6 +16,8 @@ import type { Kube } from "../kube/types.ts";
 import { fieldChanges } from "../revisions/field_changes.ts";
 import { stableStringify } from "../revisions/hash.ts";
 import { recordChange } from "../revisions/store.ts";
+import { type LastChange, PcsAnnotations } from "../revisions/keys.ts";
+import { templateHash } from "../revisions/revision.ts";
 
 /** Options of {@link writePcsChange}. */
 export interface WriteChangeOptions {
@@ -34,6 +37,8 @@ export interface WriteChangeOptions {
   placementScore?: number;
   /** Record revisions when the template changes (default true). */
   record?: boolean;
+  /** Delays between attempts to record the revision (default {@link RECORD_RETRY_DELAYS_MS}). */
+  retryDelaysMs?: number[];
 }
 
 /** Result of a write. */
@@ -72,6 +77,24 @@ export async function serverDryRun(kube: Kube, next: PodCliqueSet): Promise<PodC
   }
 }
 
+/** Waits before each retry of a revision recording: 5 attempts over about 3 s. */
+export const RECORD_RETRY_DELAYS_MS = [200, 400, 800, 1600];
+
+/** Runs `fn`, again after each delay while a write in it fails with a transient error (5xx, 429). */
+async function withRetries<T>(fn: () => Promise<T>, delays: number[]): Promise<T> {
+  for (let i = 0;; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      // reads are already retried by the client; a failed write (create, replace) is retried here
+      const transient = e instanceof ApiError && (e.status >= 500 || e.status === 429) &&
+        !["get", "list", "watch"].includes(e.details.verb);
+      if (!transient || i >= delays.length) throw e;
+      await sleep(delays[i]);
+    }
+  }
+}
+
 /** Writes the change with a precondition and records revisions. */
 export async function writePcsChange(
   kube: Kube,
@@ -81,6 +104,21 @@ export async function writePcsChange(
   const name = opts.before.metadata.name;
   const body = structuredClone(opts.next);
   body.metadata.resourceVersion = opts.before.metadata.resourceVersion;
+  const changesTemplate = stableStringify(opts.before.spec?.template) !==
+    stableStringify(opts.next.spec?.template);
+  if ((opts.record ?? true) && changesTemplate) {
+    // the cause travels with the change itself: it survives a failed revision write
+    const note: LastChange = {
+      hash: templateHash(opts.next.spec.template),
+      cause: opts.changeCause,
+      by: opts.createdBy,
+      at: opts.now().toISOString(),
+    };
+    body.metadata.annotations = {
+      ...body.metadata.annotations,
+      [PcsAnnotations.lastChange]: JSON.stringify(note),
+    };
+  }
   let stored: PodCliqueSet | undefined;
   // A 409 caused by status writes (the operator's) is retried on the fresh
   // object, a few times; a change to spec or annotations is a real conflict.
@@ -117,18 +155,19 @@ export async function writePcsChange(
     stableStringify(stored.spec?.template);
   if ((opts.record ?? true) && changedTemplate) {
     try {
-      revision = await recordChange(kube, {
-        pcs: opts.before,
-        before: opts.before.spec.template,
-        after: stored.spec.template,
-        limit: opts.historyLimit,
-        meta: {
-          now: opts.now(),
-          changeCause: opts.changeCause,
-          createdBy: opts.createdBy,
-          placementScore: opts.placementScore,
-        },
-      });
+      revision = await withRetries(() =>
+        recordChange(kube, {
+          pcs: opts.before,
+          before: opts.before.spec.template,
+          after: stored!.spec.template,
+          limit: opts.historyLimit,
+          meta: {
+            now: opts.now(),
+            changeCause: opts.changeCause,
+            createdBy: opts.createdBy,
+            placementScore: opts.placementScore,
+          },
+        }), opts.retryDelaysMs ?? RECORD_RETRY_DELAYS_MS);
     } catch (e) {
       // The change is in; history then shows the live template as unrecorded.
       return { pcs: stored, recordError: (e as Error).message };

@@ -13,6 +13,7 @@ import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import { yamlDiff } from "../../lib/revisions/diff.ts";
 import { type RevisionInfo, templateHash } from "../../lib/revisions/revision.ts";
 import { listRevisions } from "../../lib/revisions/store.ts";
+import { readLastChange } from "../../lib/revisions/keys.ts";
 import { summaryChanges, templateImages } from "../../lib/revisions/summary.ts";
 import { getPcs } from "../../lib/change/pcs.ts";
 
@@ -121,14 +122,23 @@ export function buildHistoryReport(pcs: PodCliqueSet, revisions: RevisionInfo[])
   }
   const current = sorted.find((r) => r.hash === live);
   if (!current) {
+    // our own change whose revision could not be written carries its cause on the set
+    const noted = readLastChange(pcs.metadata.annotations);
+    const ours = noted?.hash === live ? noted : undefined;
     entries.push({
       revision: null,
       hash: live,
       current: true,
       unrecorded: true,
-      changeCause: sorted.length
+      changeCause: ours
+        ? `${
+          ours.cause ?? "changed by kubectl-grove"
+        } (its revision could not be recorded yet; recorded on the next change)`
+        : sorted.length
         ? "live template changed outside kubectl-grove (recorded on the next change)"
         : "live template (no revision recorded yet)",
+      createdBy: ours?.by,
+      recordedAt: ours?.at,
       images: templateImages(pcs.spec?.template),
       changes: prev ? summaryChanges(prev, pcs.spec?.template) : [],
       previousNumbers: [],
