@@ -15,8 +15,7 @@ export async function withFixedClock<T>(at: number, fn: () => Promise<T>): Promi
   const RealDate = globalThis.Date;
   class FixedDate extends RealDate {
     constructor(...args: unknown[]) {
-      if (args.length === 0) super(at);
-      else super(...(args as [string | number | Date]));
+      super(...((args.length === 0 ? [at] : args) as [string | number | Date]));
     }
     static override now(): number {
       return at;
