@@ -6,9 +6,9 @@
  */
 
 import { ExitCode } from "../../lib/errors.ts";
-import { toJson, toYaml } from "../../lib/render/output.ts";
 import { compare, renderCompare } from "../../tasks/compare/mod.ts";
 import type { CliContext } from "../context.ts";
+import { printOutput } from "../print.ts";
 import { scrapeSettings } from "./shared.ts";
 
 /** Options of the `compare` command. */
@@ -44,8 +44,6 @@ export async function runCompare(ctx: CliContext, o: CompareCommandOptions): Pro
     slaTpotMs: o.slaTpotMs,
     ...scrapeSettings(ctx),
   });
-  if (o.output === "json") ctx.write(toJson(r));
-  else if (o.output === "yaml") ctx.write(toYaml(r));
-  else ctx.write(renderCompare(r, ctx.style, o.noHeaders));
+  printOutput(ctx, r, o.output, () => renderCompare(r, ctx.style, o.noHeaders));
   if (r.status === "breach") ctx.exitCode = ExitCode.CHECK_FAILED;
 }

@@ -16,7 +16,7 @@ import { type Backend, BACKENDS, readResultsDir, type ServingMode } from "../../
 import { buildArgs, findExecutable, readVersion, runAiconfigurator } from "../../lib/aic/runner.ts";
 import { ApiError, GroveError, UsageError } from "../../lib/errors.ts";
 import { Resources } from "../../lib/kube/resources.ts";
-import { toJson, toYaml } from "../../lib/render/output.ts";
+import { printOutput } from "../print.ts";
 import { VERSION } from "../../lib/version.ts";
 import { PlanExistsError, renderPlanBody, storePlan } from "../../tasks/plan/mod.ts";
 import {
@@ -276,7 +276,5 @@ function childEnv(ctx: CliContext): Record<string, string> {
 }
 
 function print(ctx: CliContext, r: GenerateReport, output: GenerateCommandOptions["output"]) {
-  if (output === "json") return ctx.write(toJson(r));
-  if (output === "yaml") return ctx.write(toYaml(r));
-  ctx.write(renderGenerate(r, ctx.style));
+  printOutput(ctx, r, output, () => renderGenerate(r, ctx.style));
 }

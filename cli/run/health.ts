@@ -8,7 +8,7 @@
 
 import type { CliContext } from "../context.ts";
 import { ExitCode, UsageError } from "../../lib/errors.ts";
-import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
+import { printOutput, printWatch } from "../print.ts";
 import {
   buildHealthReport,
   collectHealth,
@@ -25,14 +25,6 @@ export interface HealthCommandOptions {
   all?: boolean;
   /** `-w, --watch`. */
   watch?: boolean;
-}
-
-const CLEAR = "\x1b[H\x1b[2J";
-
-function format(ctx: CliContext, r: HealthReport, output: string): string {
-  if (output === "json") return toJson(r);
-  if (output === "yaml") return toYaml(r);
-  return renderHealth(r, ctx.style);
 }
 
 /** Runs `health` for the CLI; sets exit code 3 when a gang is not healthy. */
@@ -58,37 +50,16 @@ export async function runHealth(
   };
   if (!opts.watch) {
     const r = buildHealthReport(await collectHealth(kube, q), { ...q, now: Date.now() });
-    ctx.write(format(ctx, r, opts.output));
+    printOutput(ctx, r, opts.output, () => renderHealth(r, ctx.style));
     setCode(r);
     return;
   }
-  ctx.interruptIsNormal = true;
-  const tty = ctx.io.stdoutIsTTY && opts.output === "table";
-  let n = 0;
-  let last = "";
-  try {
-    for await (const r of watchHealth(kube, q, { signal: ctx.abort.signal })) {
-      setCode(r);
-      if (opts.output === "json") {
-        ctx.write(toJsonLine(r));
-        continue;
-      }
-      if (opts.output === "yaml") {
-        ctx.write(`---\n${toYaml(r)}`);
-        continue;
-      }
-      const body = format(ctx, r, "table");
-      if (tty) {
-        ctx.write(`${CLEAR}${body}\n(watching; countdowns tick every second; Ctrl-C to stop)\n`);
-      } else if (body !== last) {
-        // On a pipe, print only when the text changed (ticks without a countdown are identical).
-        ctx.write(`${n > 0 ? "\n" : ""}${body}`);
-        n++;
-      }
-      last = body;
-    }
-  } catch (e) {
-    if (ctx.abort.signal.aborted) return;
-    throw e;
-  }
+  await printWatch(ctx, watchHealth(kube, q, { signal: ctx.abort.signal }), {
+    format: opts.output,
+    text: (r) => renderHealth(r, ctx.style),
+    footer: () => "(watching; countdowns tick every second; Ctrl-C to stop)",
+    // on a pipe, only when the text changed (ticks without a countdown are identical)
+    skipUnchanged: true,
+    onReport: setCode,
+  });
 }

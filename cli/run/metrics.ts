@@ -6,7 +6,6 @@
  */
 
 import { ExitCode } from "../../lib/errors.ts";
-import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
 import {
   buildMetricsReport,
   collectMetrics,
@@ -16,6 +15,7 @@ import {
   watchMetrics,
 } from "../../tasks/metrics/mod.ts";
 import type { CliContext } from "../context.ts";
+import { printOutput, watchPrinter } from "../print.ts";
 import { scrapeSettings } from "./shared.ts";
 
 /** Options of the `metrics` command. */
@@ -40,16 +40,8 @@ export interface MetricsCommandOptions {
   noHeaders?: boolean;
 }
 
-function print(ctx: CliContext, r: MetricsReport, o: MetricsCommandOptions, watching: boolean) {
-  if (o.output === "json") return ctx.write(watching ? toJsonLine(r) : toJson(r));
-  if (o.output === "yaml") return ctx.write((watching ? "---\n" : "") + toYaml(r));
-  const text = renderMetrics(r, {
-    style: ctx.style,
-    wide: o.output === "wide",
-    noHeaders: o.noHeaders,
-  });
-  if (watching && ctx.io.stdoutIsTTY) ctx.write("\x1b[H\x1b[2J" + text);
-  else ctx.write((watching ? `--- ${r.generatedAt}\n` : "") + text);
+function text(ctx: CliContext, r: MetricsReport, o: MetricsCommandOptions): string {
+  return renderMetrics(r, { style: ctx.style, wide: o.output === "wide", noHeaders: o.noHeaders });
 }
 
 /** Runs the `metrics` command. */
@@ -72,13 +64,18 @@ export async function runMetrics(ctx: CliContext, o: MetricsCommandOptions): Pro
     ctx.note(
       `refreshing every ${Math.max(1, o.windowMs / 1000)}s over a rolling window; Ctrl-C to stop`,
     );
+    const print = watchPrinter<MetricsReport>(ctx, {
+      format: o.output,
+      text: (r) => text(ctx, r, o),
+      pipeHeader: (r) => `--- ${r.generatedAt}\n`,
+    });
     for await (const c of watchMetrics(kube, { ...copts, progress: undefined })) {
-      print(ctx, buildMetricsReport(c, { now: new Date(), ...ropts }), o, true);
+      print(buildMetricsReport(c, { now: new Date(), ...ropts }));
     }
     return;
   }
   const c = await collectMetrics(kube, copts);
   const r = buildMetricsReport(c, { now: new Date(), ...ropts });
-  print(ctx, r, o, false);
+  printOutput(ctx, r, o.output, () => text(ctx, r, o));
   if (r.partial) ctx.exitCode = ExitCode.PARTIAL;
 }

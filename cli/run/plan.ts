@@ -7,7 +7,8 @@
 
 import type { ServingMode } from "../../lib/aic/results.ts";
 import { ExitCode } from "../../lib/errors.ts";
-import { toJson, toYaml } from "../../lib/render/output.ts";
+import { toYaml } from "../../lib/render/output.ts";
+import { printStructured } from "../print.ts";
 import { VERSION } from "../../lib/version.ts";
 import {
   loadPlanSource,
@@ -25,18 +26,6 @@ import {
 import type { CliContext } from "../context.ts";
 
 type Out = "table" | "json" | "yaml";
-
-function printStructured(ctx: CliContext, value: unknown, output: Out): boolean {
-  if (output === "json") {
-    ctx.write(toJson(value));
-    return true;
-  }
-  if (output === "yaml") {
-    ctx.write(toYaml(value));
-    return true;
-  }
-  return false;
-}
 
 /** Options of `plan store`. */
 export interface PlanStoreCommandOptions {

@@ -8,7 +8,8 @@
 
 import type { CliContext } from "../context.ts";
 import { ExitCode } from "../../lib/errors.ts";
-import { type OutputFormat, toJson, toYaml } from "../../lib/render/output.ts";
+import { isStructured, type OutputFormat } from "../../lib/render/output.ts";
+import { printOutput } from "../print.ts";
 import { renderUpdatePlan } from "../../lib/change/mod.ts";
 import { creator, historyLimit, scrapeSettings } from "./shared.ts";
 import {
@@ -54,9 +55,7 @@ function common(
 }
 
 function finish(ctx: CliContext, r: ProgressiveResult, output?: OutputFormat): void {
-  if (output === "json") ctx.write(toJson(r));
-  else if (output === "yaml") ctx.write(toYaml(r));
-  else ctx.write(renderResult(r));
+  printOutput(ctx, r, output, () => renderResult(r));
   // rolled back by itself (a gate failed, new pods failing): not a success;
   // an abort the user asked for is one, whatever the last gates said
   if (r.outcome === "rolled-back" && r.rolledBackBy !== "abort") {
@@ -85,7 +84,7 @@ export async function runStart(
 ): Promise<void> {
   const kube = await ctx.kube();
   const namespace = await ctx.namespace();
-  const structured = o.output === "json" || o.output === "yaml";
+  const structured = isStructured(o.output);
   const r = await startProgressive(kube, {
     ...o,
     ...common(ctx, name, namespace, o, kube),

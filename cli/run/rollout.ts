@@ -9,7 +9,8 @@ import type { CliContext } from "../context.ts";
 import { ExitCode, GroveError } from "../../lib/errors.ts";
 import { formatDuration } from "../../lib/grove/duration.ts";
 import type { Kube } from "../../lib/kube/types.ts";
-import { type OutputFormat, toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
+import { isStructured, type OutputFormat } from "../../lib/render/output.ts";
+import { printOutput, watchPrinter } from "../print.ts";
 import { colorDiff } from "../../lib/revisions/diff.ts";
 import { isPaused } from "../../lib/revisions/pause.ts";
 import { renderUpdatePlan } from "../../lib/change/mod.ts";
@@ -36,8 +37,6 @@ import {
 import { creator, historyLimit, reportChange, scrapeSettings } from "./shared.ts";
 import { sleep } from "../../lib/async.ts";
 
-const CLEAR = "\x1b[H\x1b[2J";
-
 /** `rollout history`. */
 export async function runHistory(
   ctx: CliContext,
@@ -49,22 +48,23 @@ export async function runHistory(
   const { revisions: _r, pcs: _p, ...report } = h;
   if (opts.revision !== undefined) {
     const r = findRevision(h.revisions, opts.revision, name);
-    if (opts.output === "json" || opts.output === "yaml") {
-      const { template, ...meta } = r;
-      const doc = {
-        apiVersion: report.apiVersion,
-        kind: "RolloutRevision",
-        podCliqueSet: name,
-        ...meta,
-        template,
-      };
-      ctx.write(opts.output === "json" ? toJson(doc) : toYaml(doc));
-    } else ctx.write(renderRevision(r, r.revision === h.currentRevision));
+    const { template, ...meta } = r;
+    const doc = {
+      apiVersion: report.apiVersion,
+      kind: "RolloutRevision",
+      podCliqueSet: name,
+      ...meta,
+      template,
+    };
+    printOutput(ctx, doc, opts.output, () => renderRevision(r, r.revision === h.currentRevision));
     return;
   }
-  if (opts.output === "json") return ctx.write(toJson(report));
-  if (opts.output === "yaml") return ctx.write(toYaml(report));
-  ctx.write(renderHistory(report, ctx.style, new Date(), opts.output === "wide"));
+  printOutput(
+    ctx,
+    report,
+    opts.output,
+    () => renderHistory(report, ctx.style, new Date(), opts.output === "wide"),
+  );
 }
 
 /** `rollout diff`. */
@@ -80,9 +80,7 @@ export async function runDiff(
     revision: opts.revision,
     against: opts.against,
   });
-  if (opts.output === "json") return ctx.write(toJson(d));
-  if (opts.output === "yaml") return ctx.write(toYaml(d));
-  ctx.write(renderDiff(d, ctx.style));
+  printOutput(ctx, d, opts.output, () => renderDiff(d, ctx.style));
 }
 
 /** `rollout undo`. */
@@ -230,14 +228,15 @@ export async function followRollout(
       await rolloutStatus(kube, { name, namespace }),
       opts.metricsWindowMs,
     );
-    if (opts.output === "json") ctx.write(toJson(report));
-    else if (opts.output === "yaml") ctx.write(toYaml(report));
-    else ctx.write(renderRolloutStatus(report, ctx.style, new Date()));
+    printOutput(ctx, report, opts.output, () => renderRolloutStatus(report, ctx.style, new Date()));
     ctx.exitCode = statusExitCode(report);
     return;
   }
-  const tty = ctx.io.stdoutIsTTY && opts.output === "table";
-  const structured = opts.output === "json" || opts.output === "yaml";
+  const structured = isStructured(opts.output);
+  const print = watchPrinter<RolloutStatusReport>(ctx, {
+    format: opts.output,
+    text: (report) => renderRolloutStatus(report, ctx.style, new Date()),
+  });
   let first = true;
   let last: WaitStep | undefined;
   const it = waitForRollout(kube, {
@@ -258,12 +257,9 @@ export async function followRollout(
       if (done) report = await addLatency(ctx, kube, report, opts.metricsWindowMs);
       const now = new Date();
       if (structured) {
-        if (opts.watch || done) {
-          ctx.write(opts.output === "json" ? toJsonLine(report) : `---\n${toYaml(report)}`);
-        }
-      } else if (opts.watch) {
-        ctx.write((tty ? CLEAR : first ? "" : "\n") + renderRolloutStatus(report, ctx.style, now));
-      } else if (first || done) {
+        if (opts.watch || done) print(report);
+      } else if (opts.watch) print(report);
+      else if (first || done) {
         if (first && !done) ctx.write(renderRolloutStatus(report, ctx.style, now));
         else if (done) ctx.write((first ? "" : "\n") + renderRolloutStatus(report, ctx.style, now));
       } else ctx.print(renderProgressLine(report));

@@ -8,7 +8,8 @@
 import type { CliContext } from "../context.ts";
 import { configNumber } from "../../lib/config.ts";
 import { UsageError } from "../../lib/errors.ts";
-import { toJson, toYaml } from "../../lib/render/output.ts";
+import { isStructured } from "../../lib/render/output.ts";
+import { printStructured } from "../print.ts";
 import { parseRoleAssignment, parseScaleArgs } from "../../tasks/scale/args.ts";
 import { renderScalePlan, scale, type ScaleResult } from "../../tasks/scale/mod.ts";
 
@@ -41,7 +42,7 @@ export async function runScale(
     );
   }
   const roles = [...parsed.roles, ...o.role.map(parseRoleAssignment)];
-  const structured = o.output === "json" || o.output === "yaml";
+  const structured = isStructured(o.output);
   ctx.tracksChanges = true;
   const kube = await ctx.kube();
   const result: ScaleResult = await scale(kube, {
@@ -72,7 +73,7 @@ export async function runScale(
   });
   const plan = result.plan;
   if (structured) {
-    ctx.write(o.output === "json" ? toJson(result) : toYaml(result));
+    printStructured(ctx, result, o.output);
     if (result.outcome === "declined") ctx.note("cancelled; nothing was changed");
     return;
   }

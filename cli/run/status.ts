@@ -8,7 +8,8 @@
 
 import type { CliContext } from "../context.ts";
 import { UsageError } from "../../lib/errors.ts";
-import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
+import { isStructured } from "../../lib/render/output.ts";
+import { printOutput, printWatch } from "../print.ts";
 import {
   buildStatusReport,
   collectStatus,
@@ -29,9 +30,6 @@ export interface StatusCommandOptions {
   /** `--no-headers`. */
   noHeaders?: boolean;
 }
-
-/** ANSI: cursor home, clear screen. */
-const CLEAR = "\x1b[H\x1b[2J";
 
 /** Runs `status` for the CLI. */
 export async function runStatus(
@@ -55,13 +53,11 @@ export async function runStatus(
   if (opts.watch) return await watchLoop(ctx, q, opts);
   const objects = await collectStatus(kube, q);
   const report = buildStatusReport(objects, { now: Date.now() });
-  ctx.write(format(ctx, report, opts));
+  printOutput(ctx, report, opts.output, () => text(ctx, report, opts));
   if (report.podCliqueSets.length === 0) ctx.note(noneFound(report));
 }
 
-function format(ctx: CliContext, report: StatusReport, opts: StatusCommandOptions): string {
-  if (opts.output === "json") return toJson(report);
-  if (opts.output === "yaml") return toYaml(report);
+function text(ctx: CliContext, report: StatusReport, opts: StatusCommandOptions): string {
   return renderStatus(report, {
     style: ctx.style,
     wide: opts.output === "wide",
@@ -78,32 +74,21 @@ function noneFound(report: StatusReport): string {
 
 async function watchLoop(ctx: CliContext, q: StatusQuery, opts: StatusCommandOptions) {
   const kube = await ctx.kube();
-  ctx.interruptIsNormal = true;
-  const tty = ctx.io.stdoutIsTTY && opts.output !== "json" && opts.output !== "yaml";
-  let n = 0;
-  try {
-    for await (
-      const report of watchStatus(kube, q, {
-        signal: ctx.abort.signal,
-        refreshMs: tty ? 5000 : undefined,
-      })
-    ) {
-      if (opts.output === "json") ctx.write(toJsonLine(report));
-      else if (opts.output === "yaml") ctx.write(`---\n${toYaml(report)}`);
-      else {
-        const body = format(ctx, report, opts) ||
-          (report.scope.name
-            ? `PodCliqueSet "${report.scope.name}" is gone.\n`
-            : noneFound(report) + "\n");
-        if (tty) {
-          const stamp = new Date(Date.parse(report.generatedAt)).toLocaleTimeString();
-          ctx.write(`${CLEAR}${body}\n(watching; updated ${stamp}; Ctrl-C to stop)\n`);
-        } else ctx.write(`${n > 0 ? "\n" : ""}${body}`);
-      }
-      n++;
-    }
-  } catch (e) {
-    if (ctx.abort.signal.aborted) return;
-    throw e;
-  }
+  const tty = ctx.io.stdoutIsTTY && !isStructured(opts.output);
+  await printWatch(
+    ctx,
+    watchStatus(kube, q, { signal: ctx.abort.signal, refreshMs: tty ? 5000 : undefined }),
+    {
+      format: opts.output,
+      text: (report) =>
+        text(ctx, report, opts) ||
+        (report.scope.name
+          ? `PodCliqueSet "${report.scope.name}" is gone.\n`
+          : noneFound(report) + "\n"),
+      footer: (report) =>
+        `(watching; updated ${
+          new Date(Date.parse(report.generatedAt)).toLocaleTimeString()
+        }; Ctrl-C to stop)`,
+    },
+  );
 }

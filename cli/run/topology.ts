@@ -6,12 +6,11 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
+import { printOutput, printWatch } from "../print.ts";
 import {
   buildTopologyReport,
   collectTopology,
   renderTopology,
-  type TopologyReport,
   watchTopology,
 } from "../../tasks/topology/mod.ts";
 
@@ -27,14 +26,6 @@ export interface TopologyCommandOptions {
   lowScore?: number;
 }
 
-const CLEAR = "\x1b[H\x1b[2J";
-
-function format(ctx: CliContext, r: TopologyReport, output: string): string {
-  if (output === "json") return toJson(r);
-  if (output === "yaml") return toYaml(r);
-  return renderTopology(r, ctx.style);
-}
-
 /** Runs `topology` for the CLI. */
 export async function runTopology(
   ctx: CliContext,
@@ -47,7 +38,7 @@ export async function runTopology(
   if (!opts.watch) {
     const objects = await collectTopology(kube, q);
     const r = buildTopologyReport(objects, { ...q, now: Date.now() });
-    ctx.write(format(ctx, r, opts.output));
+    printOutput(ctx, r, opts.output, () => renderTopology(r, ctx.style));
     if (!opts.cluster && r.podCliqueSets.length === 0) {
       ctx.note(
         `No PodCliqueSets found${
@@ -57,22 +48,9 @@ export async function runTopology(
     }
     return;
   }
-  ctx.interruptIsNormal = true;
-  const tty = ctx.io.stdoutIsTTY && opts.output === "table";
-  let n = 0;
-  try {
-    for await (const r of watchTopology(kube, q, { signal: ctx.abort.signal })) {
-      if (opts.output === "json") ctx.write(toJsonLine(r));
-      else if (opts.output === "yaml") ctx.write(`---\n${toYaml(r)}`);
-      else if (tty) {
-        ctx.write(
-          `${CLEAR}${format(ctx, r, "table")}\n(watching pods, nodes and gangs; Ctrl-C to stop)\n`,
-        );
-      } else ctx.write(`${n > 0 ? "\n" : ""}${format(ctx, r, "table")}`);
-      n++;
-    }
-  } catch (e) {
-    if (ctx.abort.signal.aborted) return;
-    throw e;
-  }
+  await printWatch(ctx, watchTopology(kube, q, { signal: ctx.abort.signal }), {
+    format: opts.output,
+    text: (r) => renderTopology(r, ctx.style),
+    footer: () => "(watching pods, nodes and gangs; Ctrl-C to stop)",
+  });
 }

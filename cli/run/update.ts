@@ -6,7 +6,8 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { type OutputFormat, REPORT_API_VERSION, toJson, toYaml } from "../../lib/render/output.ts";
+import { isStructured, type OutputFormat, REPORT_API_VERSION } from "../../lib/render/output.ts";
+import { printStructured } from "../print.ts";
 import { followRollout, waitForResume } from "./rollout.ts";
 import { confirmPlan, creator, historyLimit, reportChange } from "./shared.ts";
 import { updateImage } from "../../tasks/update/mod.ts";
@@ -36,7 +37,7 @@ export async function runUpdate(
   ctx.tracksChanges = true;
   const kube = await ctx.kube();
   const namespace = await ctx.namespace();
-  const structured = opts.output === "json" || opts.output === "yaml";
+  const structured = isStructured(opts.output);
   const res = await updateImage(kube, {
     signal: ctx.abort.signal,
     name,
@@ -60,15 +61,14 @@ export async function runUpdate(
     ),
   });
   if (structured) {
-    const doc = {
+    printStructured(ctx, {
       apiVersion: REPORT_API_VERSION,
       kind: "UpdateResult",
       applied: res.applied,
       skipped: res.skipped ?? null,
       revision: res.revision ?? null,
       plan: res.plan,
-    };
-    ctx.write(opts.output === "json" ? toJson(doc) : toYaml(doc));
+    }, opts.output);
   } else if (res.skipped === "no-change") {
     ctx.print(
       `podcliqueset/${name}: image already ${opts.image} for ${

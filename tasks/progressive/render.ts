@@ -7,7 +7,7 @@
 
 import { renderTable } from "../../lib/render/table.ts";
 import { renderGates } from "./gates.ts";
-import type { ProgressiveResult } from "./run.ts";
+import type { ProgressiveResult } from "./types.ts";
 import { describeState } from "./state.ts";
 
 function fmtMs(x: number | null): string {
