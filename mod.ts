@@ -579,7 +579,7 @@ export {
    */
   resume,
 } from "./tasks/rollout/pause.ts";
-export type { ChangeResult } from "./tasks/rollout/change.ts";
+export type { ChangeResult } from "./lib/change/mod.ts";
 export type { RevisionInfo } from "./lib/revisions/revision.ts";
 export type { FieldChange } from "./lib/revisions/field_changes.ts";
 

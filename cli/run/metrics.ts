@@ -61,6 +61,8 @@ export async function runMetrics(ctx: CliContext, o: MetricsCommandOptions): Pro
   };
   const ropts = { slaTtftMs: o.slaTtftMs, slaTpotMs: o.slaTpotMs };
   if (o.watch) {
+    // like every --watch: Ctrl-C is how it ends (README, exit codes)
+    ctx.interruptIsNormal = true;
     ctx.note(
       `refreshing every ${Math.max(1, o.windowMs / 1000)}s over a rolling window; Ctrl-C to stop`,
     );
