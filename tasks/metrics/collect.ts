@@ -250,14 +250,14 @@ export async function scrapeOne(
   if (scrape.notes.length > 5) {
     out.notes.push(`... and ${scrape.notes.length - 5} more parse problems`);
   }
-  const engine = detectEngineFromScrape(scrape) ?? ep.engine;
+  const engine = detectEngineFromScrape(scrape, ep.metricPrefix) ?? ep.engine;
   out.engine = engine;
   if (!engine) {
     out.error =
-      `unknown engine: no vllm:, sglang:, trtllm_ or dynamo_frontend_ metrics at :${ep.port}${ep.path} (${scrape.sampleCount} samples)`;
+      `unknown engine: no vllm:, sglang:, trtllm_ or ${ep.metricPrefix ?? "dynamo_frontend"}_ metrics at :${ep.port}${ep.path} (${scrape.sampleCount} samples)`;
     return out;
   }
-  const snap = snapshotOf(scrape, engine, at);
+  const snap = snapshotOf(scrape, engine, at, ep.metricPrefix);
   for (const name of snap.histogramsWithoutBuckets) {
     out.notes.push(`histogram ${name} has no buckets: quantiles unavailable, mean only`);
   }

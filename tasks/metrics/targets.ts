@@ -6,8 +6,8 @@
  */
 
 import { type PodEndpoint, podEndpoint } from "../../lib/metrics/engines.ts";
+import { cliqueRoles, type RoleClass, roleClass as classOfRole } from "../../lib/grove/roles.ts";
 import {
-  cliqueRole,
   crashLoops,
   isPodReady,
   podGpus,
@@ -22,13 +22,20 @@ export interface PodTarget {
   pod: string;
   /** Namespace. */
   namespace: string;
-  /** Role: the scaling group's template name for a member clique, else the clique's roleName or template name. */
+  /**
+   * Role: the clique's roleName (else template name); the leader and worker
+   * cliques of one multi-node engine in a scaling group share one role
+   * (see lib/grove/roles.ts).
+   */
   role: string;
   /** Full PodClique name. */
   clique: string;
   /** PCS replica index. */
   replica: number;
-  /** Worker identity: pods of one scaling-group replica form one worker; a standalone clique pod is one worker. */
+  /**
+   * Worker identity: the pods of one multi-node engine (a scaling-group
+   * replica's cliques of one role) form one worker; any other pod is one worker.
+   */
   worker: string;
   /** Node the pod runs on. */
   node?: string;
@@ -66,25 +73,30 @@ export function podTargets(
   cliques: readonly PodClique[],
   fallbackPort?: number,
 ): PodTarget[] {
-  const roleOfClique = new Map<string, string>();
-  for (const c of cliques) roleOfClique.set(c.metadata.name, cliqueRole(c));
+  const roles = cliqueRoles(pcs, cliques);
   const out: PodTarget[] = [];
   for (const pod of pods) {
     if (pod.metadata.deletionTimestamp) continue;
     const ref = podRef(pod);
     if (!ref || ref.pcs !== pcs) continue;
     const clique = ref.clique ?? pod.metadata.name;
+    const info = roles.get(clique);
     let role: string;
-    let worker: string;
-    if (ref.scalingGroup) {
+    let worker = pod.metadata.name;
+    if (info) {
+      role = info.role;
+      if (info.groupWorker && ref.scalingGroup) {
+        worker = `${ref.scalingGroup}-${ref.scalingGroupReplica ?? 0}/${role}`;
+      }
+    } else if (ref.scalingGroup) {
+      // No PodClique object: fall back to the group as the unit.
       const prefix = `${pcs}-${ref.replica ?? 0}-`;
       role = ref.scalingGroup.startsWith(prefix)
         ? ref.scalingGroup.slice(prefix.length)
         : ref.scalingGroup;
-      worker = `${ref.scalingGroup}-${ref.scalingGroupReplica ?? 0}`;
+      worker = `${ref.scalingGroup}-${ref.scalingGroupReplica ?? 0}/${role}`;
     } else {
-      role = roleOfClique.get(clique) ?? ref.cliqueTemplate ?? clique;
-      worker = pod.metadata.name;
+      role = ref.cliqueTemplate ?? clique;
     }
     const phase = pod.status?.phase ?? "Unknown";
     out.push({
@@ -108,8 +120,8 @@ export function podTargets(
   return out.sort((a, b) => a.role.localeCompare(b.role) || a.pod.localeCompare(b.pod));
 }
 
-/** Serving role class used by the diagnosis rules. */
-export type RoleClass = "prefill" | "decode" | "frontend" | "worker";
+/** Serving role class used by the diagnosis rules (see lib/grove/roles.ts). */
+export type { RoleClass };
 
 /**
  * Classifies a role name: `prefill`/`pleader`/`pworker` → prefill,
@@ -123,9 +135,5 @@ export type RoleClass = "prefill" | "decode" | "frontend" | "worker";
  * ```
  */
 export function roleClass(role: string): RoleClass {
-  const r = role.toLowerCase();
-  if (/prefill|^p(leader|worker)/.test(r)) return "prefill";
-  if (/decode|^d(leader|worker)/.test(r)) return "decode";
-  if (/frontend|router|gateway|ingress/.test(r)) return "frontend";
-  return "worker";
+  return classOfRole(role);
 }

@@ -214,7 +214,15 @@ Deno.test("metrics: forbidden proxy, unknown engine, truncated text, missing buc
   assertEquals(by["demo-0-w-reset"].counterReset, true);
   assert(r.notes.some((n) => n.includes("demo-0-w-reset: counters were reset")));
   assertEquals(by["demo-0-w-pending"].status, "skipped");
-  assertEquals(by["demo-0-w-pending"].reason, "pod is Pending");
+  assertEquals(by["demo-0-w-pending"].reason, "Pending");
+  // every pod of the set that was not scraped is listed with its reason
+  const ns = Object.fromEntries(r.notScraped.map((p) => [p.pod, p.reason]));
+  assertEquals(ns["demo-0-w-pending"], "Pending");
+  assertEquals(ns["demo-0-w-crash"], "CrashLoopBackOff");
+  assertStringIncludes(ns["demo-0-w-forbidden"], "scrape failed: forbidden");
+  assertStringIncludes(ns["demo-0-w-unknown"], "scrape failed: unknown engine");
+  assertEquals(r.notScraped.length, 4);
+  assertEquals(r.pods.length, 7);
   assert(r.warnings.some((w) => w.includes("CrashLoopBackOff: demo-0-w-crash")));
   assertEquals(r.partial, true);
 });
