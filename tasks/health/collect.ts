@@ -34,7 +34,7 @@ export interface HealthObjects {
   podGangs: PodGang[];
   /** Their pods. */
   pods: Pod[];
-  /** Warning events of the namespace(s). */
+  /** Warning events of the namespace(s) (all events with `events: "all"`). */
   events: Event[];
   /** What could not be read, in words. */
   missing: string[];
@@ -48,6 +48,8 @@ export interface CollectHealthOptions {
   namespace?: string;
   /** One PodCliqueSet; undefined means all in scope. */
   pcs?: string;
+  /** `all` lists Normal events too (`--events all`); else only Warnings are listed. */
+  events?: "warning" | "all";
 }
 
 /** List options per kind for a health collection (shared with the watch). */
@@ -63,7 +65,7 @@ export function healthListOptions(opts: CollectHealthOptions): Record<string, Li
     podcliquescalinggroups: { namespace: ns, labelSelector: sel },
     podgangs: { namespace: ns, labelSelector: sel },
     pods: { namespace: ns, labelSelector: sel },
-    events: { namespace: ns, fieldSelector: "type=Warning" },
+    events: opts.events === "all" ? { namespace: ns } : { namespace: ns, fieldSelector: "type=Warning" },
   };
 }
 

@@ -44,9 +44,9 @@ export function healthObjectsFrom(
     scalingGroups: of<PodCliqueScalingGroup>("PodCliqueScalingGroup").filter(inScope),
     podGangs: of<PodGang>("PodGang").filter(inScope),
     pods: of<Pod>("Pod").filter(inScope),
+    // All events: the report keeps the Warnings and counts the Normal ones it hides.
     events: of<Event>("Event").filter((e) =>
-      (opts.namespace === undefined || e.metadata.namespace === opts.namespace) &&
-      e.type === "Warning"
+      opts.namespace === undefined || e.metadata.namespace === opts.namespace
     ),
     missing: [],
     resourceVersions: {},

@@ -22,6 +22,8 @@ export interface HealthCommandOptions {
   all?: boolean;
   /** `-w, --watch`. */
   watch?: boolean;
+  /** `--events`: warning (default) or all. */
+  events?: "warning" | "all";
 }
 
 const CLEAR = "\x1b[H\x1b[2J";
@@ -49,7 +51,7 @@ export async function runHealth(
   }
   const kube = await ctx.kube();
   const namespace = ctx.globals.allNamespaces ? undefined : await ctx.namespace();
-  const q = { namespace, pcs };
+  const q = { namespace, pcs, events: opts.events };
   const setCode = (r: HealthReport) => {
     ctx.exitCode = r.healthy ? ExitCode.OK : ExitCode.CHECK_FAILED;
   };

@@ -16,7 +16,7 @@ import {
   healthListOptions,
   type HealthObjects,
 } from "./collect.ts";
-import { buildHealthReport, type HealthReport } from "./report.ts";
+import { buildHealthReport, type HealthReport, type HealthReportOptions } from "./report.ts";
 
 type Key =
   | "podcliquesets"
@@ -45,6 +45,8 @@ export interface WatchHealthOptions {
   tickMs?: number;
   /** Quiet time after a change before a new report, ms (default 150). */
   debounceMs?: number;
+  /** Which events become issues (default: the collect options', else warning). */
+  events?: HealthReportOptions["events"];
 }
 
 /**
@@ -65,6 +67,7 @@ export async function* watchHealth(
   w: WatchHealthOptions = {},
 ): AsyncGenerator<HealthReport> {
   const now = w.now ?? Date.now;
+  const events = (opts as HealthReportOptions).events;
   const tickMs = w.tickMs ?? 1000;
   const first = await collectHealth(kube, opts);
   const lo = healthListOptions(opts);
@@ -94,7 +97,7 @@ export async function* watchHealth(
       pending ??= snaps.next();
       const next = tickMs > 0 ? await raceTick(pending, tickMs, inner.signal) : await pending;
       if (next === "tick") {
-        yield buildHealthReport(objects, { ...opts, now: now() });
+        yield buildHealthReport(objects, { ...opts, events: w.events ?? events, now: now() });
         continue;
       }
       pending = undefined;
@@ -104,7 +107,7 @@ export async function* watchHealth(
       for (const key of Object.keys(o) as Key[]) {
         (objects as unknown as Record<string, unknown>)[FIELD[key]] = o[key];
       }
-      yield buildHealthReport(objects, { ...opts, now: now() });
+      yield buildHealthReport(objects, { ...opts, events: w.events ?? events, now: now() });
     }
   } finally {
     w.signal?.removeEventListener("abort", onAbort);

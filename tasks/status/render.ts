@@ -301,6 +301,12 @@ function oneLine(text: string): string {
 // --all
 // ---------------------------------------------------------------------------
 
+/** The lowest PlacementScore among a set's gangs (`-` when no gang has one). */
+function lowestScore(p: PcsStatusInfo): string {
+  const scores = p.gangs.map((g) => g.placementScore).filter((x): x is number => x !== null);
+  return scores.length ? Math.min(...scores).toFixed(2) : "-";
+}
+
 function renderAll(report: StatusReport, o: Opts): string {
   const s = o.style;
   const showNs = report.scope.allNamespaces ||
@@ -316,9 +322,10 @@ function renderAll(report: StatusReport, o: Opts): string {
     "CLIQUES",
     "PODS",
     "GANGS",
+    "SCORE",
     "UPDATE",
   ];
-  if (o.wide) headers.push("UPDATED", "BELOW MIN", "MIN SCORE", "LAST ERROR");
+  if (o.wide) headers.push("UPDATED", "BELOW MIN", "LAST ERROR");
   headers.push("AGE");
   if (mark) headers[0] = `  ${headers[0]}`;
   const rows = report.podCliqueSets.map((p) => {
@@ -332,16 +339,15 @@ function renderAll(report: StatusReport, o: Opts): string {
       `${p.summary.cliquesReady}/${p.summary.cliques}`,
       `${p.summary.podsReady}/${p.summary.podsDesired}`,
       `${p.summary.gangsRunning}/${p.summary.gangs}`,
+      lowestScore(p),
       p.update.inProgress
         ? (p.update.progress !== undefined ? percent(p.update.progress) : "yes")
         : "-",
     ];
     if (o.wide) {
-      const scores = p.gangs.map((g) => g.placementScore).filter((x): x is number => x !== null);
       row.push(
         `${p.replicas.updated ?? "?"}/${p.replicas.desired}`,
         String(p.summary.cliquesBelowMin),
-        scores.length ? Math.min(...scores).toFixed(2) : "-",
         p.lastErrors.length ? oneLine(p.lastErrors[0].code || p.lastErrors[0].description) : "-",
       );
     }
