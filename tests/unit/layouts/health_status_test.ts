@@ -84,3 +84,22 @@ for (const name of LAYOUTS) {
     await assertGolden(`${name}/status.wide`, renderStatus(single, { style: PLAIN, wide: true }));
   });
 }
+
+Deno.test("diag summary: Warning events listed, Normal ones counted unless --events all", async () => {
+  const { findProblems } = await import("../../../tasks/diag/bundle.ts");
+  const { objects, now } = await scenario("sg-prefill-decode");
+  const c = {
+    objects: { events: objects.filter((o) => o.kind === "Event") },
+    collectors: [],
+    logs: [],
+    scrapes: [],
+  } as unknown as Parameters<typeof findProblems>[0];
+  const def = findProblems(c, new Date(now));
+  const ev = def.filter((f) => f.message.includes("event "));
+  assertEquals(ev.map((f) => f.severity), ["warning", "warning"]);
+  assert(def.some((f) => f.severity === "info" && f.message.startsWith("1 Normal event(s)")));
+  const all = findProblems(c, new Date(now), { events: "all" });
+  const evAll = all.filter((f) => f.message.includes("event "));
+  assertEquals(evAll.map((f) => f.severity), ["warning", "warning", "info"]);
+  assert(evAll[2].message.startsWith("Normal event Pulled"));
+});
