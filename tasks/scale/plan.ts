@@ -9,6 +9,7 @@
  * @module
  */
 
+import { packDomains } from "../../lib/grove/pack.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
 import { baseGangName, scaledGangName } from "../../lib/grove/names.ts";
@@ -297,7 +298,7 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
     return k;
   };
   const pcsReq = keyOf(
-    tpl?.topologyConstraint?.pack?.required ?? tpl?.topologyConstraint?.packDomain,
+    packDomains(tpl?.topologyConstraint)?.required,
     "the set",
   );
   const pcsPref = keyOf(tpl?.topologyConstraint?.pack?.preferred, "the set");
@@ -402,7 +403,7 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
               shapes: sh,
               requiredKey: narrowestKey(levels, [
                 pcsReq,
-                keyOf(gtc?.pack?.required, `scaling group ${r.template}`),
+                keyOf(packDomains(gtc)?.required, `scaling group ${r.template}`),
               ]),
               preferredKey: keyOf(gtc?.pack?.preferred, `scaling group ${r.template}`) ?? pcsPref,
             });
@@ -458,7 +459,7 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
       if (role.kind === "clique") {
         const rtc = cliqueTc(role.template);
         const req = narrowestKey(levels, [
-          keyOf(rtc?.pack?.required ?? rtc?.packDomain, `clique ${role.template}`),
+          keyOf(packDomains(rtc)?.required, `clique ${role.template}`),
           pcsReq,
         ]);
         const pref = keyOf(rtc?.pack?.preferred, `clique ${role.template}`) ?? pcsPref;
@@ -540,7 +541,7 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
       } else {
         const gtc = groupTc(role.template);
         const greq = keyOf(
-          gtc?.pack?.required ?? gtc?.packDomain,
+          packDomains(gtc)?.required,
           `scaling group ${role.template}`,
         );
         const gpref = keyOf(gtc?.pack?.preferred, `scaling group ${role.template}`) ?? pcsPref;

@@ -11,12 +11,14 @@ import { rfc3339 } from "../../lib/grove/duration.ts";
 import { AnnotationKeys, LabelKeys } from "../../lib/grove/labels.ts";
 import { isPodTerminated, podDisplayStatus, podGpus, podRef } from "../../lib/grove/relations.ts";
 import type {
+  ClusterTopologyBinding,
   Pod,
   PodCliqueSet,
   PodGang,
   TopologyLevel,
   TopologyPack,
 } from "../../lib/grove/types.ts";
+import { packDomains } from "../../lib/grove/pack.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import {
   domainNameForKey,
@@ -56,6 +58,47 @@ export interface TopologyReportOptions {
   cluster?: boolean;
   /** A placement score below this is flagged (default 0.7). */
   lowScore?: number;
+}
+
+/** One scheduler backend topology a ClusterTopologyBinding is bound to. */
+export interface SchedulerBindingView {
+  /** Scheduler (e.g. `kai-scheduler`). */
+  schedulerName: string;
+  /** The scheduler's own topology object. */
+  topologyReference: string;
+  /** From `status.schedulerTopologyStatuses`: in sync; undefined when not reported. */
+  inSync?: boolean;
+  /** The status message. */
+  message?: string;
+}
+
+/** The scheduler bindings and drift condition of the binding in use. */
+function bindingView(
+  bindings: readonly ClusterTopologyBinding[],
+  name: string | undefined,
+): Pick<TopologyReport["topology"], "schedulerBindings" | "drift"> {
+  const b = name ? bindings.find((x) => x.metadata.name === name) : undefined;
+  if (!b) return { schedulerBindings: [] };
+  const statuses = (b.status as { schedulerTopologyStatuses?: Record<string, unknown>[] } | undefined)
+    ?.schedulerTopologyStatuses ?? [];
+  const schedulerBindings = (b.spec?.schedulerTopologyBindings ?? []).map((x) => {
+    const st = statuses.find((y) =>
+      y.schedulerName === x.schedulerName && y.topologyReference === x.topologyReference
+    );
+    return {
+      schedulerName: x.schedulerName,
+      topologyReference: x.topologyReference,
+      ...(typeof st?.inSync === "boolean" ? { inSync: st.inSync } : {}),
+      ...(typeof st?.message === "string" && st.message ? { message: st.message } : {}),
+    };
+  });
+  const c = (b.status?.conditions ?? []).find((x) => x.type === "SchedulerTopologyDrift");
+  return {
+    schedulerBindings,
+    ...(c?.status === "True"
+      ? { drift: { reason: c.reason, message: c.message, since: c.lastTransitionTime } }
+      : {}),
+  };
 }
 
 /** A pack constraint resolved to node label keys and domain names. */
@@ -260,6 +303,13 @@ export interface TopologyReport {
     missingKeys: string[];
     /** False when nodes could not be listed: no domains, capacity or free GPUs. */
     nodesReadable: boolean;
+    /**
+     * The binding's `spec.schedulerTopologyBindings`: which scheduler
+     * backend topology it is bound to, with the status' sync verdict.
+     */
+    schedulerBindings: SchedulerBindingView[];
+    /** The binding's `SchedulerTopologyDrift` condition, when True. */
+    drift?: { reason?: string; message?: string; since?: string };
   };
   /** Workloads shown. */
   podCliqueSets: PcsPlacement[];
@@ -331,8 +381,7 @@ export function resolvePack(
     };
   }
   const tc = pcs?.spec?.template?.topologyConstraint;
-  const pack: TopologyPack | undefined = tc?.pack ??
-    (tc?.packDomain ? { required: tc.packDomain } : undefined);
+  const pack: TopologyPack | undefined = packDomains(tc);
   if (pack?.required || pack?.preferred) {
     return {
       requiredKey: keyForDomain(levels, pack.required),
@@ -656,6 +705,10 @@ export function buildTopologyReport(
       levels,
       missingKeys: resolved?.missingKeys ?? [],
       nodesReadable: !objects.nodesForbidden,
+      ...bindingView(
+        objects.bindings,
+        resolved?.source === "ClusterTopologyBinding" ? resolved.name : undefined,
+      ),
     },
     podCliqueSets: pcsOut,
     domains,

@@ -1,0 +1,82 @@
+// topology on today's Grove API (issue 26 item 6): the ClusterTopologyBinding's
+// schedulerTopologyBindings and SchedulerTopologyDrift condition; pack.required
+// / pack.preferred and the deprecated packDomain read the same way.
+import { assert, assertEquals } from "../../helpers/assert.ts";
+import { assertGolden } from "../../helpers/golden.ts";
+import { loadScenario } from "../../../lib/sim/fixtures.ts";
+import { PLAIN } from "../../../lib/render/style.ts";
+import { toJson } from "../../../lib/render/output.ts";
+import { packDomains } from "../../../lib/grove/pack.ts";
+import type { PodCliqueSet, TopologyLevel } from "../../../lib/grove/types.ts";
+import { topologyObjectsFrom } from "../../../tasks/topology/from_objects.ts";
+import { buildTopologyReport, resolvePack } from "../../../tasks/topology/report.ts";
+import { renderTopology } from "../../../tasks/topology/render.ts";
+
+const LEVELS: TopologyLevel[] = [
+  { domain: "zone", key: "topology.kubernetes.io/zone" },
+  { domain: "rack", key: "topology.kubernetes.io/rack" },
+  { domain: "host", key: "kubernetes.io/hostname" },
+];
+
+const pcsWith = (tc: Record<string, unknown>) =>
+  ({ metadata: { name: "p" }, spec: { template: { cliques: [], topologyConstraint: tc } } }) as
+    unknown as PodCliqueSet;
+
+Deno.test("pack: pack.required/preferred and the deprecated packDomain", () => {
+  assertEquals(packDomains({ pack: { required: "zone", preferred: "rack" } }), {
+    required: "zone",
+    preferred: "rack",
+  });
+  assertEquals(packDomains({ packDomain: "rack" }), { required: "rack" });
+  // Grove: RequiredDomain() = pack.required, else packDomain
+  assertEquals(packDomains({ pack: { preferred: "host" }, packDomain: "rack" }), {
+    required: "rack",
+    preferred: "host",
+  });
+  assertEquals(packDomains({ pack: { required: "zone" }, packDomain: "rack" }), {
+    required: "zone",
+  });
+  assertEquals(packDomains({}), undefined);
+  const legacy = resolvePack(undefined, pcsWith({ packDomain: "rack" }), LEVELS);
+  assertEquals([legacy.required, legacy.requiredKey], ["rack", "topology.kubernetes.io/rack"]);
+  const both = resolvePack(undefined, pcsWith({ pack: { required: "zone", preferred: "rack" } }), LEVELS);
+  assertEquals([both.requiredKey, both.preferredKey], [
+    "topology.kubernetes.io/zone",
+    "topology.kubernetes.io/rack",
+  ]);
+});
+
+Deno.test("topology: schedulerTopologyBindings and SchedulerTopologyDrift of the binding", async () => {
+  const sc = await loadScenario("dra", { shiftTimes: false });
+  const now = Date.parse(sc.meta.recordedAt);
+  const r = buildTopologyReport(topologyObjectsFrom(sc.objects, { namespace: "inference" }), { now });
+  assertEquals(r.topology.schedulerBindings, [{
+    schedulerName: "kai-scheduler",
+    topologyReference: "grove-topology",
+    inSync: false,
+    message: "levels differ: rack missing in the scheduler's topology",
+  }]);
+  assertEquals(r.topology.drift?.reason, "TopologyLevelsMismatch");
+  const text = renderTopology(r, PLAIN);
+  assert(text.includes("bound to kai-scheduler topology grove-topology   OUT OF SYNC\n    levels differ"), text);
+  assert(text.includes("SchedulerTopologyDrift (TopologyLevelsMismatch) since 2026-11-01T11:20:00Z"), text);
+  // a binding without scheduler bindings or drift shows neither
+  const h = await loadScenario("healthy", { shiftTimes: false });
+  const hr = buildTopologyReport(topologyObjectsFrom(h.objects, { namespace: "inference" }), {
+    now: Date.parse(h.meta.recordedAt),
+  });
+  assertEquals([hr.topology.schedulerBindings, hr.topology.drift], [[], undefined]);
+});
+
+for (const name of ["sg-prefill-decode", "mn-disagg", "dra", "coherent", "operator-revisions"]) {
+  Deno.test(`layout goldens: ${name} topology`, async () => {
+    const sc = await loadScenario(name, { shiftTimes: false });
+    const now = Date.parse(sc.meta.recordedAt);
+    const o = topologyObjectsFrom(sc.objects, { namespace: sc.meta.namespace });
+    const r = buildTopologyReport(o, { now });
+    await assertGolden(`${name}/topology.table`, renderTopology(r, PLAIN));
+    await assertGolden(`${name}/topology.json`, toJson(r));
+    const c = buildTopologyReport(o, { now, cluster: true });
+    await assertGolden(`${name}/topology.cluster.table`, renderTopology(c, PLAIN));
+  });
+}
