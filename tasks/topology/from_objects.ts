@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ResourceClaim, ResourceSlice } from "../../lib/topology/dra.ts";
 import type {
   ClusterTopology,
   ClusterTopologyBinding,
@@ -47,6 +48,8 @@ export function topologyObjectsFrom(
     nodes: of<Node>("Node"),
     bindings: of<ClusterTopologyBinding>("ClusterTopologyBinding"),
     legacy: of<ClusterTopology>("ClusterTopology"),
+    resourceClaims: of<ResourceClaim>("ResourceClaim"),
+    resourceSlices: of<ResourceSlice>("ResourceSlice"),
     nodesForbidden: false,
     podsScope: "cluster",
     missing: [],

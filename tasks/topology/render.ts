@@ -91,7 +91,8 @@ function nodeLine(n: NodeView, style: Style, cluster: boolean): string {
   if (!n.hasGpuResource) {
     return `${n.name}  no GPUs${marks.length ? "  " + marks.join(" ") : ""}`;
   }
-  const used = `${n.allocated}/${n.allocatable} GPUs`;
+  const src = n.gpuSource === "dra" ? " DRA" : n.gpuSource === "both" ? " DRA+plugin" : "";
+  const used = `${n.allocated}/${n.allocatable}${src} GPUs`;
   const split = cluster
     ? `free ${n.free}, largest block ${n.largestFreeBlock}`
     : `this ${n.allocatedBySelection}, others ${n.allocatedByOthers}, free ${n.free}`;

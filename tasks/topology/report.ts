@@ -19,6 +19,8 @@ import type {
   TopologyPack,
 } from "../../lib/grove/types.ts";
 import { packDomains } from "../../lib/grove/pack.ts";
+import { draGpuIndex, podDraGpus } from "../../lib/topology/dra.ts";
+import type { GpuSource } from "../../lib/topology/model.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import {
   domainNameForKey,
@@ -197,8 +199,10 @@ export interface NodeView {
   cordoned: boolean;
   /** Ready. */
   ready: boolean;
-  /** False when the node reports no `nvidia.com/gpu`. */
+  /** False when the node reports no `nvidia.com/gpu` and no DRA GPU devices. */
   hasGpuResource: boolean;
+  /** Where its GPU figures come from (`extended-resource`, `dra`, `both`, `none`). */
+  gpuSource?: GpuSource;
   /** False when the node could not be read (listing nodes forbidden): only the name is known. */
   readable: boolean;
   /** The selection's pods on this node. */
@@ -449,17 +453,29 @@ export function buildTopologyReport(
   const levels = resolved?.levels ?? [];
 
   // GPU model.
-  const model = nodeGpuStates(objects.nodes, objects.pods, levels);
+  const dra = draGpuIndex(objects.resourceClaims ?? [], objects.resourceSlices ?? [], objects.pods);
+  const model = nodeGpuStates(objects.nodes, objects.pods, levels, dra);
+  const podGpuCount = (p: Pod) => podGpus(p) + podDraGpus(dra, p);
   const nodeByName = new Map(model.nodes.map((n) => [n.name, n]));
+  const viaDra = model.nodes.filter((n) => n.source === "dra" || n.source === "both").length;
+  if (viaDra) {
+    notes.push(
+      `GPUs of ${plural(viaDra, "node")} counted from DRA (ResourceSlices for capacity, ResourceClaims for allocation)${
+        model.nodes.some((n) => n.source === "extended-resource" || n.source === "both")
+          ? "; the others' from nvidia.com/gpu"
+          : ""
+      }`,
+    );
+  }
   if (objects.nodes.length && !model.nodes.some((n) => n.hasGpuResource)) {
     notes.push(
-      "no node reports an nvidia.com/gpu resource: is the NVIDIA device plugin (or GPU operator) running?",
+      "no node reports an nvidia.com/gpu resource or DRA GPU devices: is the NVIDIA device plugin, DRA driver or GPU operator running?",
     );
   } else {
     const noGpu = model.nodes.filter((n) => !n.hasGpuResource).length;
     if (noGpu) {
       notes.push(
-        `${plural(noGpu, "node")} without an nvidia.com/gpu resource (shown as "no GPUs")`,
+        `${plural(noGpu, "node")} without an nvidia.com/gpu resource or DRA GPU devices (shown as "no GPUs")`,
       );
     }
   }
@@ -484,7 +500,7 @@ export function buildTopologyReport(
       cliqueTemplate: ref.cliqueTemplate,
       role: tpl?.spec?.roleName ?? ref.cliqueTemplate,
       phase: podDisplayStatus(p as Pod),
-      gpus: podGpus(p),
+      gpus: podGpuCount(p),
       node: p.spec?.nodeName || undefined,
     };
     selectionPods.push(pp);
@@ -599,6 +615,7 @@ export function buildTopologyReport(
       cordoned: n.cordoned,
       ready: n.ready,
       hasGpuResource: n.hasGpuResource,
+      gpuSource: n.source,
       readable: true,
       pods: selectionByNode.get(n.name) ?? [],
     };
@@ -672,7 +689,7 @@ export function buildTopologyReport(
   let cluster: ClusterCapacity | undefined;
   if (opts.cluster && !objects.nodesForbidden) {
     const largestShape = objects.pods.reduce(
-      (m, p) => (isPodTerminated(p) ? m : Math.max(m, podGpus(p))),
+      (m, p) => (isPodTerminated(p) ? m : Math.max(m, podGpuCount(p))),
       0,
     );
     const shapes = [...new Set([...FIT_SHAPES, ...(largestShape > 8 ? [largestShape] : [])])];

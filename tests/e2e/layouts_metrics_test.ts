@@ -84,3 +84,18 @@ Deno.test("layouts: Grove's multinode-disaggregated sample keeps pleader/pworker
   await assertGolden("mn-disagg/metrics.table", renderMetrics(r, { style: PLAIN }));
   await assertGolden("mn-disagg/metrics.json", toJson(r));
 });
+
+Deno.test("layouts: the simulator serves the DRA scenario's ResourceClaims and ResourceSlices", opts, async () => {
+  const { collectTopology } = await import("../../tasks/topology/collect.ts");
+  const { buildTopologyReport } = await import("../../tasks/topology/report.ts");
+  const sim = await startSimCluster({ scenario: "dra", shiftTimes: false });
+  try {
+    const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+    const o = await collectTopology(kube, { namespace: "inference", cluster: true });
+    assertEquals([o.resourceClaims?.length, o.resourceSlices?.length], [4, 4]);
+    const r = buildTopologyReport(o, { now: new Date(sim.scenario.meta.recordedAt), cluster: true });
+    assertEquals([r.cluster!.totalGpus, r.cluster!.allocatedGpus], [32, 18]);
+  } finally {
+    await sim.stop();
+  }
+});

@@ -80,3 +80,24 @@ for (const name of ["sg-prefill-decode", "mn-disagg", "dra", "coherent", "operat
     await assertGolden(`${name}/topology.cluster.table`, renderTopology(c, PLAIN));
   });
 }
+
+Deno.test("topology: GPUs from DRA ResourceSlices and ResourceClaims, source named", async () => {
+  const sc = await loadScenario("dra", { shiftTimes: false });
+  const now = Date.parse(sc.meta.recordedAt);
+  const o = topologyObjectsFrom(sc.objects, { namespace: "inference" });
+  assertEquals(o.resourceSlices?.length, 4);
+  const r = buildTopologyReport(o, { now, cluster: true });
+  const nodes = r.domains.flatMap((z) => z.children.flatMap((rk) => rk.nodes));
+  const by = Object.fromEntries(nodes.map((n) => [n.name, n]));
+  assertEquals(
+    [by["gpu-a1-01"].allocatable, by["gpu-a1-01"].allocated, by["gpu-a1-01"].gpuSource],
+    [8, 8, "dra"],
+  );
+  // the other team's DRA-allocated trainer (6 devices) counts as used
+  assertEquals([by["gpu-b1-01"].allocated, by["gpu-b1-01"].free], [6, 2]);
+  assertEquals([r.cluster!.totalGpus, r.cluster!.allocatedGpus], [32, 18]);
+  assert(r.notes.some((n) => n.startsWith("GPUs of 4 nodes counted from DRA")));
+  const w = buildTopologyReport(o, { now });
+  assertEquals(w.podCliqueSets[0].gangs[0].gpus, 12, "3 pods x 4 DRA GPUs");
+  assert(renderTopology(w, PLAIN).includes("8/8 DRA GPUs (this 8, others 0, free 0)"));
+});
