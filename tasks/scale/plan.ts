@@ -26,7 +26,15 @@ import type {
 } from "../../lib/grove/types.ts";
 import { formatGoDuration } from "../../lib/grove/duration.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
-import { nodeGpuStates, nodeStateValue, resolveTopology } from "../../lib/topology/mod.ts";
+import {
+  draGpuIndex,
+  nodeGpuStates,
+  nodeStateValue,
+  podDraGpus,
+  type ResourceClaim,
+  type ResourceSlice,
+  resolveTopology,
+} from "../../lib/topology/mod.ts";
 import { describeRounding, largestRemainder, type Share } from "./distribute.ts";
 import {
   analysePlacement,
@@ -57,6 +65,10 @@ export interface ScaleInput {
   bindings?: ClusterTopologyBinding[];
   /** Legacy ClusterTopology objects. */
   legacy?: ClusterTopology[];
+  /** DRA ResourceClaims (GPUs allocated through DRA). */
+  resourceClaims?: ResourceClaim[];
+  /** DRA ResourceSlices (GPU devices per node). */
+  resourceSlices?: ResourceSlice[];
 }
 
 /** What the user asked for. Exactly one of `roles`, `replicas`, `setReplicas`. */
@@ -283,7 +295,14 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
     preferredName: tpl?.topologyConstraint?.topologyName,
   });
   const levels = topo.levels;
-  const model = nodeGpuStates(input.nodes, input.allPods, levels);
+  const dra = draGpuIndex(input.resourceClaims ?? [], input.resourceSlices ?? [], input.allPods);
+  const model = nodeGpuStates(input.nodes, input.allPods, levels, dra);
+  const viaDra = model.nodes.filter((n) => n.source === "dra" || n.source === "both").length;
+  if (viaDra) {
+    notes.push(
+      `GPU capacity of ${viaDra} node(s) from DRA ResourceSlices, allocation from ResourceClaims`,
+    );
+  }
   const nodeByName = new Map(model.nodes.map((n) => [n.name, n]));
   const keyOf = (domain: string | undefined, where: string) => {
     if (!domain) return undefined;
@@ -415,7 +434,7 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
     } else if (target < setReplicas) {
       const going = livePods.filter((p) => (podRef(p)?.replica ?? -1) >= target);
       removedPods.push(...going.map((p) => p.metadata.name).sort());
-      gpus = -going.reduce((s, p) => s + podGpus(p), 0);
+      gpus = -going.reduce((s, p) => s + podGpus(p) + podDraGpus(dra, p), 0);
     }
     gpuDelta = gpus;
     changes.push({
