@@ -9,6 +9,7 @@
  * @module
  */
 
+import { strategyInfo } from "../../lib/grove/strategy.ts";
 import { packDomains } from "../../lib/grove/pack.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
@@ -673,6 +674,16 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
   }
   const changed = changes.some((c) => c.current !== c.target) ||
     writes.length > 0;
+  // GREP-393: during a Coherent update Grove rejects scale-out and scale-in PCS-wide.
+  const up = input.pcs.status?.updateProgress;
+  if (
+    changed && strategyInfo(input.pcs).type === "Coherent" && up?.updateStartedAt &&
+    !up.updateEndedAt
+  ) {
+    refusals.push(
+      `a Coherent update of ${name} is in flight (since ${up.updateStartedAt}): Grove rejects scaling the set, its cliques and scaling groups until it ends (kubectl grove rollout status ${name} -w)`,
+    );
+  }
   if (pcs.metadata.deletionTimestamp) {
     refusals.push(`podcliqueset "${name}" is being deleted`);
   }

@@ -96,6 +96,19 @@ function renderPcsDetail(p: PcsStatusInfo, o: Opts): string {
     ["Replicas:", replicasLine(p)],
     ["Update:", updateLine(p, s)],
   ];
+  // Coherent (GREP-393): what is in scope, which PodGangs are in flight, the disruption budget.
+  const u = p.update;
+  if (u.inProgress && u.inScope?.length) lines.push(["", `in scope: ${u.inScope.join(", ")}`]);
+  if (u.inProgress && u.inFlightPodGangs?.length) {
+    lines.push(["", `in-flight PodGangs: ${u.inFlightPodGangs.join(", ")}`]);
+  }
+  for (const e of u.replicaErrors ?? []) lines.push(["", paint(s, "red", oneLine(e))]);
+  if (u.maxUnavailable?.length) {
+    lines.push([
+      "Max unavailable:",
+      u.maxUnavailable.map((m) => `${m.component} ${m.value}`).join(", "),
+    ]);
+  }
   if (p.scalingGroups.length) {
     lines.push(["Scaling groups:", p.scalingGroups.map((g) => groupText(g, s)).join(", ")]);
   }
@@ -133,12 +146,16 @@ function replicasLine(p: PcsStatusInfo): string {
   return `${r.desired} desired | ${v(r.updated)} updated | ${v(r.available)} available`;
 }
 
+function strategyText(u: PcsStatusInfo["update"]): string {
+  return u.strategyKnown === false ? `${u.strategy}, an unknown strategy` : u.strategy;
+}
+
 function updateLine(p: PcsStatusInfo, s: Style): string {
   const u = p.update;
   if (!u.inProgress) {
     return u.endedAt
-      ? `none in progress (last ended ${u.age} ago; strategy ${u.strategy})`
-      : `none in progress (strategy ${u.strategy})`;
+      ? `none in progress (last ended ${u.age} ago; strategy ${strategyText(u)})`
+      : `none in progress (strategy ${strategyText(u)})`;
   }
   const parts: string[] = [];
   if (u.totalCliques !== undefined) {
@@ -149,7 +166,7 @@ function updateLine(p: PcsStatusInfo, s: Style): string {
   }
   if (u.currentlyUpdating.length) parts.push(`updating replica ${u.currentlyUpdating.join(", ")}`);
   const head = paint(s, "yellow", "IN PROGRESS") + (u.age ? ` for ${u.age}` : "") +
-    ` (${u.strategy})`;
+    ` (${strategyText(u)})`;
   const progress = u.progress !== undefined
     ? `  ${bar(u.progress, s, { width: BAR_WIDTH, paint: "yellow" })} ${percent(u.progress)}`
     : "";

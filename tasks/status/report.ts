@@ -12,6 +12,7 @@
  * @module
  */
 
+import { strategyInfo } from "../../lib/grove/strategy.ts";
 import { ageOf } from "../../lib/grove/duration.ts";
 import { ConditionTypes, LabelKeys } from "../../lib/grove/labels.ts";
 import {
@@ -119,8 +120,18 @@ export interface LastErrorInfo {
 export interface UpdateInfo {
   /** True while an update runs (started, not ended, or `UpdateInProgress=True`). */
   inProgress: boolean;
-  /** Update strategy (`RollingRecreate` default, or `OnDelete`). */
+  /** Update strategy as written (`RollingRecreate` when unset; `OnDelete`, `Coherent`, or another value). */
   strategy: string;
+  /** False for a strategy kubectl-grove does not know (shown as unknown, never as RollingRecreate). */
+  strategyKnown: boolean;
+  /** Coherent/RollingRecreate per-component `rollingUpdate.maxUnavailable`, when set. */
+  maxUnavailable?: { component: string; kind: "clique" | "scalingGroup"; value: number }[];
+  /** Coherent: the components in scope of the update (standalone cliques, scaling groups). */
+  inScope?: string[];
+  /** Coherent: PodGangs of the current sub-step per updating replica. */
+  inFlightPodGangs?: string[];
+  /** Errors the operator reports per updating replica. */
+  replicaErrors?: string[];
   /** Start time. */
   startedAt?: string;
   /** End time (absent while in progress). */
@@ -882,9 +893,23 @@ function buildUpdate(pcs: PodCliqueSet, now: number): UpdateInfo {
   const tg = num(up?.totalPodCliqueScalingGroupsCount);
   const total = (tc ?? 0) + (tg ?? 0);
   const done = (uc ?? 0) + (ug ?? 0);
+  const si = strategyInfo(pcs);
+  const inScope = [
+    ...(up?.updatedStandalonePodCliques ?? []),
+    ...(up?.updatedPodCliqueScalingGroups ?? []),
+  ];
+  const inFlight = (up?.currentlyUpdating ?? []).flatMap((c) => c?.inFlightPodGangs ?? []);
+  const errs = (up?.currentlyUpdating ?? []).filter((c) => c?.errorMessage).map((c) =>
+    `replica ${c.replicaIndex}: ${c.errorMessage}`
+  );
   return {
     inProgress,
-    strategy: pcs.spec?.updateStrategy?.type ?? "RollingRecreate",
+    strategy: si.type,
+    strategyKnown: si.known,
+    ...(si.maxUnavailable.length ? { maxUnavailable: si.maxUnavailable } : {}),
+    ...(inScope.length ? { inScope } : {}),
+    ...(inFlight.length ? { inFlightPodGangs: inFlight } : {}),
+    ...(errs.length ? { replicaErrors: errs } : {}),
     ...optional("startedAt", started),
     ...optional("endedAt", ended),
     ...optional(

@@ -101,3 +101,20 @@ Deno.test("topology: GPUs from DRA ResourceSlices and ResourceClaims, source nam
   assertEquals(w.podCliqueSets[0].gangs[0].gpus, 12, "3 pods x 4 DRA GPUs");
   assert(renderTopology(w, PLAIN).includes("8/8 DRA GPUs (this 8, others 0, free 0)"));
 });
+
+Deno.test("tui: the topology view counts DRA GPUs and lists claims and slices", async () => {
+  const { tuiTopology } = await import("../../../tasks/tui/reports.ts");
+  const { tuiListSpecs } = await import("../../../tasks/tui/source.ts");
+  const keys = tuiListSpecs({ namespace: "inference", allNamespaces: false }).map((s) => s.key);
+  assert(keys.includes("resourceclaims") && keys.includes("resourceslices"));
+  const sc = await loadScenario("dra", { shiftTimes: false });
+  const snap = { objects: sc.objects, byKind: {}, sequence: 0, receivedAt: 0, missing: [] };
+  const built = tuiTopology(
+    snap as never,
+    { namespace: "inference", allNamespaces: false },
+    Date.parse(sc.meta.recordedAt),
+    true,
+  );
+  const r = (built as { report?: { cluster?: { totalGpus: number } } }).report;
+  assertEquals(r?.cluster?.totalGpus, 32);
+});
