@@ -44,12 +44,12 @@ export interface EngineSnapshot {
   promptTokens: number;
   /** Generation tokens counter. */
   generationTokens: number;
-  /** Prefix-cache queries counter (NaN when not exported). */
-  prefixQueries: number;
-  /** Prefix-cache hits counter (NaN when not exported). */
-  prefixHits: number;
-  /** Prefix-cache hit rate gauge 0..1 (NaN when not exported). */
-  prefixHitRate: number;
+  /** Prefix-cache queries counter (NaN or absent when not exported). */
+  prefixQueries?: number;
+  /** Prefix-cache hits counter (NaN or absent when not exported). */
+  prefixHits?: number;
+  /** Prefix-cache hit rate gauge 0..1 (NaN or absent when not exported). */
+  prefixHitRate?: number;
 }
 
 /**
@@ -135,7 +135,7 @@ export interface WindowStats {
    * Prefix-cache hit rate 0..1: hits over queries in the window (lifetime
    * without a window), else the engine's own hit-rate gauge.
    */
-  prefixCacheHitRate: number | null;
+  prefixCacheHitRate?: number | null;
 }
 
 /** NaN and infinities become null (JSON-safe). */
@@ -213,8 +213,8 @@ export function windowStats(prev: EngineSnapshot | undefined, cur: EngineSnapsho
 }
 
 function prefixRate(prev: EngineSnapshot | undefined, cur: EngineSnapshot): number | null {
-  const q = cur.prefixQueries;
-  const h = cur.prefixHits;
+  const q = cur.prefixQueries ?? NaN;
+  const h = cur.prefixHits ?? NaN;
   if (Number.isFinite(q) && Number.isFinite(h)) {
     const pq = prev?.prefixQueries;
     const ph = prev?.prefixHits;
@@ -224,5 +224,5 @@ function prefixRate(prev: EngineSnapshot | undefined, cur: EngineSnapshot): numb
     const dh = windowed ? h - ph! : h;
     if (dq > 0) return Math.min(1, dh / dq);
   }
-  return finiteOrNull(cur.prefixHitRate);
+  return finiteOrNull(cur.prefixHitRate ?? NaN);
 }

@@ -388,7 +388,7 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
       pm.running = ws.running;
       pm.waiting = ws.waiting;
       pm.kvUsage = ws.kvUsage;
-      pm.prefixCacheHitRate = ws.prefixCacheHitRate === null
+      pm.prefixCacheHitRate = ws.prefixCacheHitRate === null || ws.prefixCacheHitRate === undefined
         ? null
         : round(ws.prefixCacheHitRate, 4);
       if (prevSnap && ws.latency.ttft?.count === 0 && ws.latency.e2e?.count !== undefined) {

@@ -117,7 +117,8 @@ export async function writePcsChange(
     stableStringify(stored.spec?.template);
   if ((opts.record ?? true) && changedTemplate) {
     try {
-      revision = await recordChange(kube, {
+      // 0: the operator keeps this set's revisions; none recorded by us.
+      revision = (await recordChange(kube, {
         pcs: opts.before,
         before: opts.before.spec.template,
         after: stored.spec.template,
@@ -128,7 +129,7 @@ export async function writePcsChange(
           createdBy: opts.createdBy,
           placementScore: opts.placementScore,
         },
-      });
+      })) || undefined;
     } catch (e) {
       // The change is in; history then shows the live template as unrecorded.
       return { pcs: stored, recordError: (e as Error).message };
