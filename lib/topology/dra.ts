@@ -198,3 +198,46 @@ export function templateDraGpus(
   }
   return n;
 }
+
+/**
+ * Lines for `status` and `health`: which GPUs of a PodCliqueSet come through
+ * DRA (its `resourceClaimTemplates` and the cliques that name them) and what
+ * it shares (`resourceSharing`), so a reader knows where GPU figures come
+ * from. Empty for a set without DRA.
+ *
+ * @example
+ * ```ts
+ * import { draTemplateNotes } from "./dra.ts";
+ * draTemplateNotes({ metadata: { name: "s" }, spec: { template: { cliques: [] } } }); // []
+ * ```
+ */
+export function draTemplateNotes(pcs: {
+  metadata: { name: string };
+  spec?: { template?: Record<string, unknown> };
+}): string[] {
+  const tpl = pcs.spec?.template ?? {};
+  const templates = (tpl.resourceClaimTemplates ?? []) as unknown[];
+  const out: string[] = [];
+  const cliques = (tpl.cliques ?? []) as { name: string; spec?: { podSpec?: unknown } }[];
+  const users: string[] = [];
+  for (const c of cliques) {
+    const n = templateDraGpus(c.spec?.podSpec, templates);
+    if (n > 0) users.push(`${c.name} ${n}/pod`);
+  }
+  if (users.length) {
+    out.push(`GPUs via DRA claims: ${users.join(", ")} (see: kubectl grove topology)`);
+  } else if (Array.isArray(templates) && templates.length) {
+    out.push(
+      `resourceClaimTemplates: ${
+        templates.map((t) => (t as { name?: string }).name ?? "?").join(", ")
+      } (no GPU device class)`,
+    );
+  }
+  const sharing = (tpl.resourceSharing ?? []) as { name?: string; scope?: string }[];
+  if (Array.isArray(sharing) && sharing.length) {
+    out.push(
+      `resourceSharing: ${sharing.map((s) => `${s.name ?? "?"} (${s.scope ?? "?"})`).join(", ")}`,
+    );
+  }
+  return out;
+}

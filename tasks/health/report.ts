@@ -9,6 +9,7 @@
  * @module
  */
 
+import { draTemplateNotes } from "../../lib/topology/dra.ts";
 import { GroveError } from "../../lib/errors.ts";
 import { formatDuration, rfc3339 } from "../../lib/grove/duration.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
@@ -576,6 +577,9 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
   const healthyN = gangs.filter((g) => g.status === "Healthy").length;
   const all = gangs.flatMap((g) => g.countdowns.map((c) => ({ g, c })))
     .sort((a, b) => a.c.remainingMs - b.c.remainingMs);
+  for (const p of pcsList) {
+    for (const n of draTemplateNotes(p as never)) notes.push(`${p.metadata.name}: ${n}`);
+  }
   if (hiddenNormal > 0) {
     notes.push(
       `${hiddenNormal} Normal event(s) of these objects hidden (show them with --events all)`,

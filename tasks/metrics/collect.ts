@@ -142,7 +142,7 @@ export async function listObjects(
       throw e;
     },
   );
-  const [, pods, cliques, planRes, gangs, nodes] = await Promise.all([
+  const [pcsObj, pods, cliques, planRes, gangs, nodes] = await Promise.all([
     pcsGet,
     kube.list<Pod>(Resources.pods, sel),
     kube.list<PodClique>(Resources.podcliques, sel),
@@ -159,7 +159,15 @@ export async function listObjects(
   return {
     pods: pods.items,
     cliques: cliques.items,
-    targets: podTargets(pcs, pods.items, cliques.items, opts.fallbackPort),
+    targets: podTargets(
+      pcs,
+      pods.items,
+      cliques.items,
+      opts.fallbackPort,
+      // DRA: GPUs per pod from the claim templates its resourceClaims name
+      (pcsObj as { spec?: { template?: { resourceClaimTemplates?: unknown } } }).spec?.template
+        ?.resourceClaimTemplates,
+    ),
     planConfigMap: planRes.cm,
     planNote: planRes.note,
     podGangs: gangs?.items,

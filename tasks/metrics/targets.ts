@@ -5,6 +5,7 @@
  * @module
  */
 
+import { templateDraGpus } from "../../lib/topology/dra.ts";
 import { type PodEndpoint, podEndpoint } from "../../lib/metrics/engines.ts";
 import { cliqueRoles, type RoleClass, roleClass as classOfRole } from "../../lib/grove/roles.ts";
 import {
@@ -41,7 +42,7 @@ export interface PodTarget {
   node?: string;
   /** Pod IP (for `--direct`). */
   podIP?: string;
-  /** GPUs requested. */
+  /** GPUs requested: `nvidia.com/gpu`, plus DRA GPU devices of the claim templates it names. */
   gpus: number;
   /** Ready condition. */
   ready: boolean;
@@ -72,6 +73,7 @@ export function podTargets(
   pods: readonly Pod[],
   cliques: readonly PodClique[],
   fallbackPort?: number,
+  claimTemplates?: unknown,
 ): PodTarget[] {
   const roles = cliqueRoles(pcs, cliques);
   const out: PodTarget[] = [];
@@ -108,7 +110,7 @@ export function podTargets(
       worker,
       node: pod.spec?.nodeName,
       podIP: pod.status?.podIP,
-      gpus: podGpus(pod),
+      gpus: podGpus(pod) + templateDraGpus(pod.spec, claimTemplates),
       ready: isPodReady(pod),
       phase,
       restarts: podRestarts(pod),

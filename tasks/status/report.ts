@@ -12,6 +12,7 @@
  * @module
  */
 
+import { draTemplateNotes } from "../../lib/topology/dra.ts";
 import { strategyInfo } from "../../lib/grove/strategy.ts";
 import { ageOf } from "../../lib/grove/duration.ts";
 import { ConditionTypes, LabelKeys } from "../../lib/grove/labels.ts";
@@ -485,7 +486,7 @@ function safeDelay(pcs: PodCliqueSet, notes: string[]): number | undefined {
 }
 
 function buildPcs(pcs: PodCliqueSet, objs: PcsObjects, now: number): PcsStatusInfo {
-  const notes: string[] = [];
+  const notes: string[] = [...draTemplateNotes(pcs as never)];
   const name = pcs.metadata.name;
   const st = pcs.status;
   const tpl = pcs.spec?.template;

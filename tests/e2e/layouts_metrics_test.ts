@@ -99,3 +99,10 @@ Deno.test("layouts: the simulator serves the DRA scenario's ResourceClaims and R
     await sim.stop();
   }
 });
+
+Deno.test("layouts: metrics counts DRA GPUs per pod from the set's claim templates", opts, async () => {
+  const { r } = await report("dra", "dra-agg", "inference");
+  assertEquals(r.total.gpus, 12);
+  assertEquals(r.pods.map((p) => p.gpus), [4, 4, 4]);
+  assert(r.total.outputTokensPerSecPerGpu !== null);
+});

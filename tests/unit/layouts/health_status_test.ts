@@ -103,3 +103,18 @@ Deno.test("diag summary: Warning events listed, Normal ones counted unless --eve
   assertEquals(evAll.map((f) => f.severity), ["warning", "warning", "info"]);
   assert(evAll[2].message.startsWith("Normal event Pulled"));
 });
+
+Deno.test("status and health say when a set's GPUs come through DRA", async () => {
+  const { objects, ns, now } = await scenario("dra");
+  const st = buildStatusReport(
+    selectStatusObjects(objects, { namespace: ns, name: "dra-agg", all: false, allNamespaces: false }),
+    { now: new Date(now) },
+  );
+  assertEquals(st.podCliqueSets[0].notes[0], "GPUs via DRA claims: worker 4/pod (see: kubectl grove topology)");
+  const h = buildHealthReport(healthObjectsFrom(objects, { namespace: ns }), { now });
+  assert(h.notes.some((n) => n === "dra-agg: GPUs via DRA claims: worker 4/pod (see: kubectl grove topology)"));
+  // a set on nvidia.com/gpu gets no such note
+  const hh = await scenario("healthy");
+  const h2 = buildHealthReport(healthObjectsFrom(hh.objects, { namespace: hh.ns }), { now: hh.now });
+  assert(!h2.notes.some((n) => n.includes("DRA")));
+});
