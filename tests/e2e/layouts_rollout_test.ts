@@ -100,3 +100,46 @@ Deno.test("clusters without operator revisions keep ours: update records a kubec
     await sim.stop();
   }
 });
+
+// Golden outputs of metrics, rollout status and rollout history on every layout fixture.
+const LAYOUTS: [string, string, string][] = [
+  ["sg-prefill-decode", "pd-pair", "inference"],
+  ["mn-disagg", "mn-disagg", "default"],
+  ["dra", "dra-agg", "inference"],
+  ["coherent", "chat-coherent", "inference"],
+  ["operator-revisions", "rev-agg", "inference"],
+];
+for (const [scenario, name, ns] of LAYOUTS) {
+  Deno.test(`layout goldens: ${scenario} metrics, rollout status, rollout history`, opts, async () => {
+    const { collectMetrics } = await import("../../tasks/metrics/collect.ts");
+    const { buildMetricsReport } = await import("../../tasks/metrics/report.ts");
+    const { renderMetrics } = await import("../../tasks/metrics/render.ts");
+    const { rolloutHistory } = await import("../../tasks/rollout/history.ts");
+    const { renderHistory } = await import("../../tasks/rollout/history_render.ts");
+    const sim = await startSimCluster({ scenario, shiftTimes: false });
+    try {
+      const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+      const at = new Date(sim.scenario.meta.recordedAt);
+      let t = at.getTime() - 30_000;
+      const c = await collectMetrics(kube, {
+        pcs: name,
+        namespace: ns,
+        windowMs: 30_000,
+        clock: () => t,
+        sleep: (ms: number) => {
+          t += ms;
+          return Promise.resolve();
+        },
+      });
+      const m = buildMetricsReport(c, { now: at });
+      assertEquals(m.pods.length, c.targets.length, "every pod of the set is counted");
+      await assertGolden(`${scenario}/metrics.table`, renderMetrics(m, { style: PLAIN }));
+      const s = await rolloutStatus(kube, { name, namespace: ns, now: () => at });
+      await assertGolden(`${scenario}/rollout-status.table`, renderRolloutStatus(s, PLAIN, at));
+      const h = await rolloutHistory(kube, { name, namespace: ns });
+      await assertGolden(`${scenario}/rollout-history.table`, renderHistory(h, PLAIN, at));
+    } finally {
+      await sim.stop();
+    }
+  });
+}
