@@ -185,6 +185,7 @@ export type {
   PodMetrics,
   RoleMetrics,
   SlaMark,
+  UnscrapedPod,
 } from "./tasks/metrics/report.ts";
 export { compare } from "./tasks/compare/run.ts";
 export type {
@@ -281,7 +282,11 @@ export * from "./tasks/status/mod.ts";
 export * from "./tasks/topology/mod.ts";
 export type { Fragmentation } from "./lib/topology/placement.ts";
 export type { TopologySource } from "./lib/topology/levels.ts";
+export type { GpuSource } from "./lib/topology/model.ts";
+export type { ResourceClaim, ResourceSlice } from "./lib/topology/dra.ts";
+export type { SchedulerBindingView } from "./tasks/topology/report.ts";
 export * from "./tasks/health/mod.ts";
+export type { SetHealth } from "./tasks/health/report.ts";
 export { diag, type DiagResult, type DiagRunOptions } from "./tasks/diag/run.ts";
 export {
   collectDiag,

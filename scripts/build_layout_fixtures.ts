@@ -151,7 +151,8 @@ export function buildSgPrefillDecode(): BuiltScenario {
     involved: { kind: "Pod", name: pending.metadata.name },
     type: "Warning",
     reason: "FailedScheduling",
-    message: "0/9 nodes are available: 1 node(s) had untolerated taint, 8 Insufficient nvidia.com/gpu.",
+    message:
+      "0/9 nodes are available: 1 node(s) had untolerated taint, 8 Insufficient nvidia.com/gpu.",
     firstAgo: 25 * 60,
     lastAgo: 60,
     count: 12,
@@ -264,7 +265,9 @@ const DRIVER = "gpu.nvidia.com";
 /** Removes the extended GPU resource from every container of a pod spec; returns the count removed. */
 function stripGpus(spec: Record<string, unknown> | undefined): number {
   let n = 0;
-  for (const c of (spec?.containers ?? []) as Record<string, Record<string, Record<string, string>>>[]) {
+  for (
+    const c of (spec?.containers ?? []) as Record<string, Record<string, Record<string, string>>>[]
+  ) {
     for (const k of ["requests", "limits"]) {
       const r = c.resources?.[k];
       if (r && r[GPU]) {
@@ -559,7 +562,12 @@ export function buildCoherent(): BuiltScenario {
           image: "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.0",
         },
       ],
-      groups: [{ name: "decode", cliqueNames: ["dleader", "dworker"], replicas: 2, minAvailable: 1 }],
+      groups: [{
+        name: "decode",
+        cliqueNames: ["dleader", "dworker"],
+        replicas: 2,
+        minAvailable: 1,
+      }],
     },
     {
       pod: (s): PodPlan => {

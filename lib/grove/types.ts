@@ -355,7 +355,7 @@ export interface Event extends KubeObject {
  * `OnDelete`, `Coherent` (GREP-393, the next default); any other value is
  * kept as written and treated as unknown.
  */
-export type UpdateStrategyType = "RollingRecreate" | "OnDelete" | "Coherent" | (string & {});
+export type UpdateStrategyType = "RollingRecreate" | "OnDelete" | "Coherent" | string;
 
 /** Per-component update knobs (GREP-393 `RollingUpdateConfiguration`). */
 export interface RollingUpdateConfiguration {

@@ -137,7 +137,10 @@ export const ENGINES: Readonly<Record<EngineKind, EngineSpec>> = {
       kvUsage: ["vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"],
       promptTokens: ["vllm:prompt_tokens_total"],
       generationTokens: ["vllm:generation_tokens_total"],
-      prefixCacheQueries: ["vllm:prefix_cache_queries_total", "vllm:gpu_prefix_cache_queries_total"],
+      prefixCacheQueries: [
+        "vllm:prefix_cache_queries_total",
+        "vllm:gpu_prefix_cache_queries_total",
+      ],
       prefixCacheHits: ["vllm:prefix_cache_hits_total", "vllm:gpu_prefix_cache_hits_total"],
       prefixCacheHitRate: ["vllm:gpu_prefix_cache_hit_rate"],
     },

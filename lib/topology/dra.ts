@@ -40,7 +40,9 @@ export interface ResourceClaim extends KubeObject {
   /** Status: the allocation and the pods the claim is reserved for. */
   status?: {
     allocation?: {
-      devices?: { results?: { request?: string; driver?: string; pool?: string; device?: string }[] };
+      devices?: {
+        results?: { request?: string; driver?: string; pool?: string; device?: string }[];
+      };
       nodeSelector?: {
         nodeSelectorTerms?: {
           matchFields?: { key: string; operator: string; values?: string[] }[];
@@ -146,7 +148,9 @@ export function draGpuIndex(
     const holders = (c.status?.reservedFor ?? [])
       .filter((r) => (r.resource ?? "pods") === "pods" && r.name)
       .map((r) => r.name!);
-    for (const pod of holders.length ? holders : podsOfClaim.get(`${ns}/${c.metadata.name}`) ?? []) {
+    for (
+      const pod of holders.length ? holders : podsOfClaim.get(`${ns}/${c.metadata.name}`) ?? []
+    ) {
       const key = `${ns}/${pod}`;
       podDevices.set(key, (podDevices.get(key) ?? 0) + results.length);
     }

@@ -108,7 +108,13 @@ export function nodeGpuStates(
       allocated: 0,
       free: 0,
       hasGpuResource: ext || devices > 0,
-      source: ext && devices > 0 ? "both" : ext ? "extended-resource" : devices > 0 ? "dra" : "none",
+      source: ext && devices > 0
+        ? "both"
+        : ext
+        ? "extended-resource"
+        : devices > 0
+        ? "dra"
+        : "none",
       cordoned,
       ready,
       schedulable: ready && !cordoned,

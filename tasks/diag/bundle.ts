@@ -188,11 +188,14 @@ export function findProblems(
     eventTime(b) - eventTime(a)
   );
   // Warnings first; Normal events only when asked for (--events all).
-  const shown = opts.events === "all" ? [...warnings.slice(0, 5), ...normal.slice(0, 5)] : warnings.slice(0, 5);
+  const shown = opts.events === "all"
+    ? [...warnings.slice(0, 5), ...normal.slice(0, 5)]
+    : warnings.slice(0, 5);
   if (opts.events !== "all" && normal.length) {
     f.push({
       severity: "info",
-      message: `${normal.length} Normal event(s) not listed here (kubectl grove diag --events all; all are in tables/events.txt)`,
+      message:
+        `${normal.length} Normal event(s) not listed here (kubectl grove diag --events all; all are in tables/events.txt)`,
       file: "tables/events.txt",
     });
   }
@@ -200,11 +203,11 @@ export function findProblems(
     const io = e.involvedObject ?? {};
     f.push({
       severity: e.type === "Warning" ? "warning" : "info",
-      message: `${e.type === "Warning" ? "" : "Normal "}event ${e.reason} on ${String(io.kind ?? "").toLowerCase()} ${
-        io.namespace ? io.namespace + "/" : ""
-      }${io.name}${(e.count ?? 1) > 1 ? ` (x${e.count})` : ""}: ${
-        redactText(String(e.message ?? "")).text.slice(0, 200)
-      }`,
+      message: `${e.type === "Warning" ? "" : "Normal "}event ${e.reason} on ${
+        String(io.kind ?? "").toLowerCase()
+      } ${io.namespace ? io.namespace + "/" : ""}${io.name}${
+        (e.count ?? 1) > 1 ? ` (x${e.count})` : ""
+      }: ${redactText(String(e.message ?? "")).text.slice(0, 200)}`,
       file: "tables/events.txt",
     });
   }

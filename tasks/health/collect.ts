@@ -65,7 +65,9 @@ export function healthListOptions(opts: CollectHealthOptions): Record<string, Li
     podcliquescalinggroups: { namespace: ns, labelSelector: sel },
     podgangs: { namespace: ns, labelSelector: sel },
     pods: { namespace: ns, labelSelector: sel },
-    events: opts.events === "all" ? { namespace: ns } : { namespace: ns, fieldSelector: "type=Warning" },
+    events: opts.events === "all"
+      ? { namespace: ns }
+      : { namespace: ns, fieldSelector: "type=Warning" },
   };
 }
 

@@ -569,7 +569,9 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
         ? "Pending"
         : "Event",
       object,
-      message: `${e.type === "Warning" ? "" : `${e.type ?? "Normal"} `}${e.reason ?? "Warning"}: ${e.message ?? ""}${e.count ? ` (x${e.count})` : ""}`,
+      message: `${e.type === "Warning" ? "" : `${e.type ?? "Normal"} `}${e.reason ?? "Warning"}: ${
+        e.message ?? ""
+      }${e.count ? ` (x${e.count})` : ""}`,
       count: e.count,
     };
   }

@@ -261,8 +261,9 @@ export async function scrapeOne(
   const engine = detectEngineFromScrape(scrape, ep.metricPrefix) ?? ep.engine;
   out.engine = engine;
   if (!engine) {
-    out.error =
-      `unknown engine: no vllm:, sglang:, trtllm_ or ${ep.metricPrefix ?? "dynamo_frontend"}_ metrics at :${ep.port}${ep.path} (${scrape.sampleCount} samples)`;
+    out.error = `unknown engine: no vllm:, sglang:, trtllm_ or ${
+      ep.metricPrefix ?? "dynamo_frontend"
+    }_ metrics at :${ep.port}${ep.path} (${scrape.sampleCount} samples)`;
     return out;
   }
   const snap = snapshotOf(scrape, engine, at, ep.metricPrefix);

@@ -94,7 +94,9 @@ export function renderMetrics(r: MetricsReport, o: MetricsRenderOptions): string
     ? `${r.windowSeconds}s window`
     : "single scrape (lifetime values)";
   out.push(
-    `${paint(style, "bold", `PodCliqueSet ${r.pcs}`)} in ${r.namespace}: ${r.total.scrapedPods}/${r.pods.length} engine pods scraped via ${
+    `${
+      paint(style, "bold", `PodCliqueSet ${r.pcs}`)
+    } in ${r.namespace}: ${r.total.scrapedPods}/${r.pods.length} engine pods scraped via ${
       r.source === "proxy" ? "the API server pod proxy" : "pod IPs"
     }, ${window}${r.total.engines.length ? `, engine ${r.total.engines.join("+")}` : ""}`,
   );

@@ -304,9 +304,7 @@ function summarize(
     kvUsage: kv.length
       ? { mean: round(kv.reduce((a, b) => a + b, 0) / kv.length, 4), max: Math.max(...kv) }
       : null,
-    prefixCacheHitRate: hit.length
-      ? round(hit.reduce((a, b) => a + b, 0) / hit.length, 4)
-      : null,
+    prefixCacheHitRate: hit.length ? round(hit.reduce((a, b) => a + b, 0) / hit.length, 4) : null,
     sla: slaMarks(latencyMs, sla),
   };
 }

@@ -8,13 +8,7 @@
 import { templateDraGpus } from "../../lib/topology/dra.ts";
 import { type PodEndpoint, podEndpoint } from "../../lib/metrics/engines.ts";
 import { cliqueRoles, type RoleClass, roleClass as classOfRole } from "../../lib/grove/roles.ts";
-import {
-  crashLoops,
-  isPodReady,
-  podGpus,
-  podRef,
-  podRestarts,
-} from "../../lib/grove/relations.ts";
+import { crashLoops, isPodReady, podGpus, podRef, podRestarts } from "../../lib/grove/relations.ts";
 import type { Pod, PodClique } from "../../lib/grove/types.ts";
 
 /** One pod of the PodCliqueSet with everything the metrics report needs. */

@@ -47,21 +47,21 @@ export async function collectScale(
   const sel = { namespace, labelSelector: partOfSelector(name) };
   const [cliques, groups, gangs, pods, nodes, bindings, legacy, claims, slices] = await Promise
     .all([
-    kube.list<PodClique>(Resources.podcliques, sel),
-    kube.list<PodCliqueScalingGroup>(Resources.podcliquescalinggroups, sel),
-    listOptional<PodGang>(kube, Resources.podgangs, sel),
-    listPodsForGpus(kube, namespace),
-    listOptional<Node>(kube, Resources.nodes),
-    listOptional<ClusterTopologyBinding>(kube, Resources.clustertopologybindings),
-    listOptional<ClusterTopology>(kube, Resources.clustertopologies),
-    // DRA: GPUs allocated through ResourceClaims, published in ResourceSlices (optional).
-    listOptional<ResourceClaim>(kube, Resources.resourceclaims, {}).then((all) =>
-      all.failure === "forbidden"
-        ? listOptional<ResourceClaim>(kube, Resources.resourceclaims, { namespace })
-        : all
-    ),
-    listOptional<ResourceSlice>(kube, Resources.resourceslices),
-  ]);
+      kube.list<PodClique>(Resources.podcliques, sel),
+      kube.list<PodCliqueScalingGroup>(Resources.podcliquescalinggroups, sel),
+      listOptional<PodGang>(kube, Resources.podgangs, sel),
+      listPodsForGpus(kube, namespace),
+      listOptional<Node>(kube, Resources.nodes),
+      listOptional<ClusterTopologyBinding>(kube, Resources.clustertopologybindings),
+      listOptional<ClusterTopology>(kube, Resources.clustertopologies),
+      // DRA: GPUs allocated through ResourceClaims, published in ResourceSlices (optional).
+      listOptional<ResourceClaim>(kube, Resources.resourceclaims, {}).then((all) =>
+        all.failure === "forbidden"
+          ? listOptional<ResourceClaim>(kube, Resources.resourceclaims, { namespace })
+          : all
+      ),
+      listOptional<ResourceSlice>(kube, Resources.resourceslices),
+    ]);
   const notes: string[] = [];
   if (nodes.failure === "forbidden") {
     notes.push("listing nodes is forbidden: free GPUs and placement cannot be analysed");

@@ -32,9 +32,9 @@ import {
   nodeGpuStates,
   nodeStateValue,
   podDraGpus,
+  resolveTopology,
   type ResourceClaim,
   type ResourceSlice,
-  resolveTopology,
 } from "../../lib/topology/mod.ts";
 import { describeRounding, largestRemainder, type Share } from "./distribute.ts";
 import {

@@ -81,8 +81,9 @@ function bindingView(
 ): Pick<TopologyReport["topology"], "schedulerBindings" | "drift"> {
   const b = name ? bindings.find((x) => x.metadata.name === name) : undefined;
   if (!b) return { schedulerBindings: [] };
-  const statuses = (b.status as { schedulerTopologyStatuses?: Record<string, unknown>[] } | undefined)
-    ?.schedulerTopologyStatuses ?? [];
+  const statuses =
+    (b.status as { schedulerTopologyStatuses?: Record<string, unknown>[] } | undefined)
+      ?.schedulerTopologyStatuses ?? [];
   const schedulerBindings = (b.spec?.schedulerTopologyBindings ?? []).map((x) => {
     const st = statuses.find((y) =>
       y.schedulerName === x.schedulerName && y.topologyReference === x.topologyReference
@@ -460,7 +461,9 @@ export function buildTopologyReport(
   const viaDra = model.nodes.filter((n) => n.source === "dra" || n.source === "both").length;
   if (viaDra) {
     notes.push(
-      `GPUs of ${plural(viaDra, "node")} counted from DRA (ResourceSlices for capacity, ResourceClaims for allocation)${
+      `GPUs of ${
+        plural(viaDra, "node")
+      } counted from DRA (ResourceSlices for capacity, ResourceClaims for allocation)${
         model.nodes.some((n) => n.source === "extended-resource" || n.source === "both")
           ? "; the others' from nvidia.com/gpu"
           : ""
@@ -475,7 +478,9 @@ export function buildTopologyReport(
     const noGpu = model.nodes.filter((n) => !n.hasGpuResource).length;
     if (noGpu) {
       notes.push(
-        `${plural(noGpu, "node")} without an nvidia.com/gpu resource or DRA GPU devices (shown as "no GPUs")`,
+        `${
+          plural(noGpu, "node")
+        } without an nvidia.com/gpu resource or DRA GPU devices (shown as "no GPUs")`,
       );
     }
   }

@@ -42,67 +42,94 @@ async function report(scenario: string, pcs: string, namespace: string) {
   }
 }
 
-Deno.test("layouts: a group holding prefill and decode reports two roles, every pod counted", opts, async () => {
-  const { c, r } = await report("sg-prefill-decode", "pd-pair", "inference");
-  assertEquals(r.roles.map((x) => x.role).sort(), ["decode", "frontend", "prefill"]);
-  assert(!r.roles.some((x) => x.role === "workers"), "no role named after the group");
-  const prefill = r.roles.find((x) => x.role === "prefill")!;
-  const decode = r.roles.find((x) => x.role === "decode")!;
-  assertEquals([prefill.pods, prefill.scrapedPods, prefill.gpus], [3, 2, 12]);
-  assertEquals([decode.pods, decode.scrapedPods], [3, 2]);
-  // prefill owns TTFT, decode the per-token SLA: no mixing in one row
-  assertEquals([prefill.roleClass, decode.roleClass], ["prefill", "decode"]);
-  // every engine pod of the set is counted; the two not scraped are named
-  assertEquals(r.pods.length, 7);
-  assertEquals(r.total.scrapedPods, 5);
-  const why = Object.fromEntries(r.notScraped.map((p) => [p.pod.replace(/-[a-z0-9]{5}$/, ""), p.reason]));
-  assertEquals(why, {
-    "pd-pair-0-workers-2-prefill": "Pending",
-    "pd-pair-0-workers-2-decode": "CrashLoopBackOff",
-  });
-  const table = renderMetrics(r, { style: PLAIN });
-  assert(table.includes("5/7 engine pods scraped"), table);
-  assert(/Not scraped \(2\):\n.*workers-2-(prefill|decode)/.test(table), table);
-  // each pod of a role alone in its clique is one worker
-  assertEquals(new Set(c.targets.filter((t) => t.role === "prefill").map((t) => t.worker)).size, 3);
-  await assertGolden("sg-prefill-decode/metrics.table", table);
-  await assertGolden("sg-prefill-decode/metrics.wide", renderMetrics(r, { style: PLAIN, wide: true }));
-  await assertGolden("sg-prefill-decode/metrics.json", toJson(r));
-});
+Deno.test(
+  "layouts: a group holding prefill and decode reports two roles, every pod counted",
+  opts,
+  async () => {
+    const { c, r } = await report("sg-prefill-decode", "pd-pair", "inference");
+    assertEquals(r.roles.map((x) => x.role).sort(), ["decode", "frontend", "prefill"]);
+    assert(!r.roles.some((x) => x.role === "workers"), "no role named after the group");
+    const prefill = r.roles.find((x) => x.role === "prefill")!;
+    const decode = r.roles.find((x) => x.role === "decode")!;
+    assertEquals([prefill.pods, prefill.scrapedPods, prefill.gpus], [3, 2, 12]);
+    assertEquals([decode.pods, decode.scrapedPods], [3, 2]);
+    // prefill owns TTFT, decode the per-token SLA: no mixing in one row
+    assertEquals([prefill.roleClass, decode.roleClass], ["prefill", "decode"]);
+    // every engine pod of the set is counted; the two not scraped are named
+    assertEquals(r.pods.length, 7);
+    assertEquals(r.total.scrapedPods, 5);
+    const why = Object.fromEntries(
+      r.notScraped.map((p) => [p.pod.replace(/-[a-z0-9]{5}$/, ""), p.reason]),
+    );
+    assertEquals(why, {
+      "pd-pair-0-workers-2-prefill": "Pending",
+      "pd-pair-0-workers-2-decode": "CrashLoopBackOff",
+    });
+    const table = renderMetrics(r, { style: PLAIN });
+    assert(table.includes("5/7 engine pods scraped"), table);
+    assert(/Not scraped \(2\):\n.*workers-2-(prefill|decode)/.test(table), table);
+    // each pod of a role alone in its clique is one worker
+    assertEquals(
+      new Set(c.targets.filter((t) => t.role === "prefill").map((t) => t.worker)).size,
+      3,
+    );
+    await assertGolden("sg-prefill-decode/metrics.table", table);
+    await assertGolden(
+      "sg-prefill-decode/metrics.wide",
+      renderMetrics(r, { style: PLAIN, wide: true }),
+    );
+    await assertGolden("sg-prefill-decode/metrics.json", toJson(r));
+  },
+);
 
-Deno.test("layouts: Grove's multinode-disaggregated sample keeps pleader/pworker as one role", opts, async () => {
-  const { c, r } = await report("mn-disagg", "mn-disagg", "default");
-  assertEquals(r.roles.map((x) => x.role).sort(), ["decode", "frontend", "prefill"]);
-  const prefill = r.roles.find((x) => x.role === "prefill")!;
-  // 2 group replicas x (1 leader + 3 workers), one worker per group replica
-  assertEquals([prefill.pods, prefill.workers, prefill.gpus], [8, 2, 64]);
-  const decode = r.roles.find((x) => x.role === "decode")!;
-  assertEquals([decode.pods, decode.workers], [3, 1]);
-  // followers serve no metrics: counted and listed, not hidden
-  assertEquals(r.notScraped.filter((p) => p.reason === "no metrics port").length, 8);
-  assertEquals(r.pods.length, c.targets.length);
-  await assertGolden("mn-disagg/metrics.table", renderMetrics(r, { style: PLAIN }));
-  await assertGolden("mn-disagg/metrics.json", toJson(r));
-});
+Deno.test(
+  "layouts: Grove's multinode-disaggregated sample keeps pleader/pworker as one role",
+  opts,
+  async () => {
+    const { c, r } = await report("mn-disagg", "mn-disagg", "default");
+    assertEquals(r.roles.map((x) => x.role).sort(), ["decode", "frontend", "prefill"]);
+    const prefill = r.roles.find((x) => x.role === "prefill")!;
+    // 2 group replicas x (1 leader + 3 workers), one worker per group replica
+    assertEquals([prefill.pods, prefill.workers, prefill.gpus], [8, 2, 64]);
+    const decode = r.roles.find((x) => x.role === "decode")!;
+    assertEquals([decode.pods, decode.workers], [3, 1]);
+    // followers serve no metrics: counted and listed, not hidden
+    assertEquals(r.notScraped.filter((p) => p.reason === "no metrics port").length, 8);
+    assertEquals(r.pods.length, c.targets.length);
+    await assertGolden("mn-disagg/metrics.table", renderMetrics(r, { style: PLAIN }));
+    await assertGolden("mn-disagg/metrics.json", toJson(r));
+  },
+);
 
-Deno.test("layouts: the simulator serves the DRA scenario's ResourceClaims and ResourceSlices", opts, async () => {
-  const { collectTopology } = await import("../../tasks/topology/collect.ts");
-  const { buildTopologyReport } = await import("../../tasks/topology/report.ts");
-  const sim = await startSimCluster({ scenario: "dra", shiftTimes: false });
-  try {
-    const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
-    const o = await collectTopology(kube, { namespace: "inference", cluster: true });
-    assertEquals([o.resourceClaims?.length, o.resourceSlices?.length], [4, 4]);
-    const r = buildTopologyReport(o, { now: new Date(sim.scenario.meta.recordedAt), cluster: true });
-    assertEquals([r.cluster!.totalGpus, r.cluster!.allocatedGpus], [32, 18]);
-  } finally {
-    await sim.stop();
-  }
-});
+Deno.test(
+  "layouts: the simulator serves the DRA scenario's ResourceClaims and ResourceSlices",
+  opts,
+  async () => {
+    const { collectTopology } = await import("../../tasks/topology/collect.ts");
+    const { buildTopologyReport } = await import("../../tasks/topology/report.ts");
+    const sim = await startSimCluster({ scenario: "dra", shiftTimes: false });
+    try {
+      const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+      const o = await collectTopology(kube, { namespace: "inference", cluster: true });
+      assertEquals([o.resourceClaims?.length, o.resourceSlices?.length], [4, 4]);
+      const r = buildTopologyReport(o, {
+        now: new Date(sim.scenario.meta.recordedAt),
+        cluster: true,
+      });
+      assertEquals([r.cluster!.totalGpus, r.cluster!.allocatedGpus], [32, 18]);
+    } finally {
+      await sim.stop();
+    }
+  },
+);
 
-Deno.test("layouts: metrics counts DRA GPUs per pod from the set's claim templates", opts, async () => {
-  const { r } = await report("dra", "dra-agg", "inference");
-  assertEquals(r.total.gpus, 12);
-  assertEquals(r.pods.map((p) => p.gpus), [4, 4, 4]);
-  assert(r.total.outputTokensPerSecPerGpu !== null);
-});
+Deno.test(
+  "layouts: metrics counts DRA GPUs per pod from the set's claim templates",
+  opts,
+  async () => {
+    const { r } = await report("dra", "dra-agg", "inference");
+    assertEquals(r.total.gpus, 12);
+    assertEquals(r.pods.map((p) => p.gpus), [4, 4, 4]);
+    assert(r.total.outputTokensPerSecPerGpu !== null);
+  },
+);

@@ -25,7 +25,9 @@ Deno.test("health: Warning events are issues, Normal ones hidden with a note unl
   const def = buildHealthReport(o, { now });
   const issues = def.gangs.flatMap((g) => g.issues);
   assert(!issues.some((i) => i.message.startsWith("Normal ")), "no Normal event by default");
-  assert(def.notes.some((n) => /1 Normal event\(s\) .* hidden \(show them with --events all\)/.test(n)));
+  assert(
+    def.notes.some((n) => /1 Normal event\(s\) .* hidden \(show them with --events all\)/.test(n)),
+  );
   const all = buildHealthReport(o, { now, events: "all" });
   const allIssues = all.gangs.flatMap((g) => g.issues);
   const normal = allIssues.filter((i) => i.message.startsWith("Normal Pulled"));
@@ -77,7 +79,12 @@ for (const name of LAYOUTS) {
     await assertGolden(`${name}/status.all.table`, renderStatus(one, { style: PLAIN }));
     const pcs = one.podCliqueSets[0];
     const single = buildStatusReport(
-      selectStatusObjects(objects, { namespace: ns, name: pcs.name, all: false, allNamespaces: false }),
+      selectStatusObjects(objects, {
+        namespace: ns,
+        name: pcs.name,
+        all: false,
+        allNamespaces: false,
+      }),
       { now: new Date(now) },
     );
     await assertGolden(`${name}/status.table`, renderStatus(single, { style: PLAIN }));
@@ -107,14 +114,28 @@ Deno.test("diag summary: Warning events listed, Normal ones counted unless --eve
 Deno.test("status and health say when a set's GPUs come through DRA", async () => {
   const { objects, ns, now } = await scenario("dra");
   const st = buildStatusReport(
-    selectStatusObjects(objects, { namespace: ns, name: "dra-agg", all: false, allNamespaces: false }),
+    selectStatusObjects(objects, {
+      namespace: ns,
+      name: "dra-agg",
+      all: false,
+      allNamespaces: false,
+    }),
     { now: new Date(now) },
   );
-  assertEquals(st.podCliqueSets[0].notes[0], "GPUs via DRA claims: worker 4/pod (see: kubectl grove topology)");
+  assertEquals(
+    st.podCliqueSets[0].notes[0],
+    "GPUs via DRA claims: worker 4/pod (see: kubectl grove topology)",
+  );
   const h = buildHealthReport(healthObjectsFrom(objects, { namespace: ns }), { now });
-  assert(h.notes.some((n) => n === "dra-agg: GPUs via DRA claims: worker 4/pod (see: kubectl grove topology)"));
+  assert(
+    h.notes.some((n) =>
+      n === "dra-agg: GPUs via DRA claims: worker 4/pod (see: kubectl grove topology)"
+    ),
+  );
   // a set on nvidia.com/gpu gets no such note
   const hh = await scenario("healthy");
-  const h2 = buildHealthReport(healthObjectsFrom(hh.objects, { namespace: hh.ns }), { now: hh.now });
+  const h2 = buildHealthReport(healthObjectsFrom(hh.objects, { namespace: hh.ns }), {
+    now: hh.now,
+  });
   assert(!h2.notes.some((n) => n.includes("DRA")));
 });

@@ -32,13 +32,21 @@ async function input(scenario: string, pcs: string): Promise<ScaleInput> {
 
 Deno.test("scale on DRA GPUs: per-pod GPUs from claim templates, capacity from slices and claims", async () => {
   const p = planScale(await input("dra", "dra-agg"), { roles: [{ role: "worker", replicas: 4 }] });
-  assertEquals(p.changes.map((c) => [c.role, c.current, c.target, c.gpusDelta]), [["worker", 3, 4, 4]]);
+  assertEquals(p.changes.map((c) => [c.role, c.current, c.target, c.gpusDelta]), [[
+    "worker",
+    3,
+    4,
+    4,
+  ]]);
   // 32 devices, 18 held (12 this set + 6 the trainer): 14 free
   assertEquals(p.gpu, { delta: 4, freeNow: 14, freeAfter: 10, unusable: 0 });
   assert(p.placement.fits, JSON.stringify(p.placement));
   // pack required rack: the new pod goes to rack-a1's only free block (gpu-a1-02)
   assertEquals(p.placement.units[0].nodes, [{ node: "gpu-a1-02", pods: 1, gpus: 4 }]);
-  assert(p.notes.some((n) => n.startsWith("GPU capacity of 4 node(s) from DRA")), p.notes.join("\n"));
+  assert(
+    p.notes.some((n) => n.startsWith("GPU capacity of 4 node(s) from DRA")),
+    p.notes.join("\n"),
+  );
   await assertGolden("dra/scale.table", renderScalePlan(p, PLAIN));
   // two more do not fit in the rack
   const q = planScale(await input("dra", "dra-agg"), { roles: [{ role: "worker", replicas: 5 }] });

@@ -30,8 +30,16 @@ Deno.test("strategy: known, unknown, defaults and per-component maxUnavailable",
   assertEquals([odd.type, odd.known], ["ReplicaRecreate", false]);
   const mu = strategyInfo(
     pcs("Coherent", {
-      cliques: [{ name: "p", spec: { roleName: "p", replicas: 2 }, rollingUpdate: { maxUnavailable: 1 } }],
-      podCliqueScalingGroups: [{ name: "d", cliqueNames: [], rollingUpdate: { maxUnavailable: 2 } }],
+      cliques: [{
+        name: "p",
+        spec: { roleName: "p", replicas: 2 },
+        rollingUpdate: { maxUnavailable: 1 },
+      }],
+      podCliqueScalingGroups: [{
+        name: "d",
+        cliqueNames: [],
+        rollingUpdate: { maxUnavailable: 2 },
+      }],
     }),
   ).maxUnavailable;
   assertEquals(mu, [
@@ -61,7 +69,12 @@ Deno.test("status: Coherent mid-update shows scope, in-flight gangs and maxUnava
   const sc = await loadScenario("coherent", { shiftTimes: false });
   const now = new Date(sc.meta.recordedAt);
   const r = buildStatusReport(
-    selectStatusObjects(sc.objects, { namespace: "inference", name: "chat-coherent", all: false, allNamespaces: false }),
+    selectStatusObjects(sc.objects, {
+      namespace: "inference",
+      name: "chat-coherent",
+      all: false,
+      allNamespaces: false,
+    }),
     { now },
   );
   const u = r.podCliqueSets[0].update;
@@ -77,7 +90,12 @@ Deno.test("status: Coherent mid-update shows scope, in-flight gangs and maxUnava
       : o
   ) as KubeObject[];
   const r2 = buildStatusReport(
-    selectStatusObjects(odd, { namespace: "inference", name: "chat-coherent", all: false, allNamespaces: false }),
+    selectStatusObjects(odd, {
+      namespace: "inference",
+      name: "chat-coherent",
+      all: false,
+      allNamespaces: false,
+    }),
     { now },
   );
   assertEquals(r2.podCliqueSets[0].update.strategyKnown, false);
@@ -88,7 +106,8 @@ Deno.test("scale: refused while a Coherent update is in flight", async () => {
   const sc = await loadScenario("coherent", { shiftTimes: false });
   // deno-lint-ignore no-explicit-any
   const of = (kind: string) => sc.objects.filter((o) => o.kind === kind) as any[];
-  const part = (o: KubeObject) => o.metadata.labels?.["app.kubernetes.io/part-of"] === "chat-coherent";
+  const part = (o: KubeObject) =>
+    o.metadata.labels?.["app.kubernetes.io/part-of"] === "chat-coherent";
   const p = planScale({
     pcs: of("PodCliqueSet")[0],
     cliques: of("PodClique").filter(part),
@@ -99,5 +118,8 @@ Deno.test("scale: refused while a Coherent update is in flight", async () => {
     allPods: of("Pod"),
     bindings: of("ClusterTopologyBinding"),
   }, { roles: [{ role: "prefill", replicas: 3 }] });
-  assert(p.refusals.some((x) => x.startsWith("a Coherent update of chat-coherent is in flight")), p.refusals.join("\n"));
+  assert(
+    p.refusals.some((x) => x.startsWith("a Coherent update of chat-coherent is in flight")),
+    p.refusals.join("\n"),
+  );
 });

@@ -19,8 +19,10 @@ const LEVELS: TopologyLevel[] = [
 ];
 
 const pcsWith = (tc: Record<string, unknown>) =>
-  ({ metadata: { name: "p" }, spec: { template: { cliques: [], topologyConstraint: tc } } }) as
-    unknown as PodCliqueSet;
+  ({
+    metadata: { name: "p" },
+    spec: { template: { cliques: [], topologyConstraint: tc } },
+  }) as unknown as PodCliqueSet;
 
 Deno.test("pack: pack.required/preferred and the deprecated packDomain", () => {
   assertEquals(packDomains({ pack: { required: "zone", preferred: "rack" } }), {
@@ -39,7 +41,11 @@ Deno.test("pack: pack.required/preferred and the deprecated packDomain", () => {
   assertEquals(packDomains({}), undefined);
   const legacy = resolvePack(undefined, pcsWith({ packDomain: "rack" }), LEVELS);
   assertEquals([legacy.required, legacy.requiredKey], ["rack", "topology.kubernetes.io/rack"]);
-  const both = resolvePack(undefined, pcsWith({ pack: { required: "zone", preferred: "rack" } }), LEVELS);
+  const both = resolvePack(
+    undefined,
+    pcsWith({ pack: { required: "zone", preferred: "rack" } }),
+    LEVELS,
+  );
   assertEquals([both.requiredKey, both.preferredKey], [
     "topology.kubernetes.io/zone",
     "topology.kubernetes.io/rack",
@@ -49,7 +55,9 @@ Deno.test("pack: pack.required/preferred and the deprecated packDomain", () => {
 Deno.test("topology: schedulerTopologyBindings and SchedulerTopologyDrift of the binding", async () => {
   const sc = await loadScenario("dra", { shiftTimes: false });
   const now = Date.parse(sc.meta.recordedAt);
-  const r = buildTopologyReport(topologyObjectsFrom(sc.objects, { namespace: "inference" }), { now });
+  const r = buildTopologyReport(topologyObjectsFrom(sc.objects, { namespace: "inference" }), {
+    now,
+  });
   assertEquals(r.topology.schedulerBindings, [{
     schedulerName: "kai-scheduler",
     topologyReference: "grove-topology",
@@ -58,8 +66,16 @@ Deno.test("topology: schedulerTopologyBindings and SchedulerTopologyDrift of the
   }]);
   assertEquals(r.topology.drift?.reason, "TopologyLevelsMismatch");
   const text = renderTopology(r, PLAIN);
-  assert(text.includes("bound to kai-scheduler topology grove-topology   OUT OF SYNC\n    levels differ"), text);
-  assert(text.includes("SchedulerTopologyDrift (TopologyLevelsMismatch) since 2026-11-01T11:20:00Z"), text);
+  assert(
+    text.includes(
+      "bound to kai-scheduler topology grove-topology   OUT OF SYNC\n    levels differ",
+    ),
+    text,
+  );
+  assert(
+    text.includes("SchedulerTopologyDrift (TopologyLevelsMismatch) since 2026-11-01T11:20:00Z"),
+    text,
+  );
   // a binding without scheduler bindings or drift shows neither
   const h = await loadScenario("healthy", { shiftTimes: false });
   const hr = buildTopologyReport(topologyObjectsFrom(h.objects, { namespace: "inference" }), {

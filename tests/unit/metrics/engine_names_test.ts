@@ -3,11 +3,7 @@
 // cache hit rate; trtllm-serve's unprefixed and trtllm_ names; a Dynamo
 // frontend whose prefix was changed with DYN_METRICS_PREFIX or --metrics-prefix.
 import { assert, assertEquals } from "../../helpers/assert.ts";
-import {
-  detectEngineFromScrape,
-  engineSpec,
-  podEndpoint,
-} from "../../../lib/metrics/engines.ts";
+import { detectEngineFromScrape, engineSpec, podEndpoint } from "../../../lib/metrics/engines.ts";
 import { parsePrometheusText } from "../../../lib/metrics/prom_parser.ts";
 import { snapshotOf, windowStats } from "../../../lib/metrics/snapshot.ts";
 
@@ -87,12 +83,16 @@ Deno.test("TRT-LLM: unprefixed trtllm-serve names are detected and read; trtllm_
   assertEquals(s.histograms.tpot?.count, 4, "TRT-LLM's per-output-token histogram is TPOT");
   assertEquals(s.histograms.itl, undefined);
   assertEquals([s.kvUsage, s.running], [0.55, 3]);
-  const prefixed = parsePrometheusText("trtllm_kv_cache_utilization 0.1\ntrtllm_kv_cache_hit_rate 0.9\n");
+  const prefixed = parsePrometheusText(
+    "trtllm_kv_cache_utilization 0.1\ntrtllm_kv_cache_hit_rate 0.9\n",
+  );
   assertEquals(detectEngineFromScrape(prefixed), "trtllm");
   assertEquals(windowStats(undefined, snapshotOf(prefixed, "trtllm", 0)).prefixCacheHitRate, 0.9);
   // A vLLM scrape with a few unprefixed process metrics stays vLLM.
   assertEquals(
-    detectEngineFromScrape(parsePrometheusText("vllm:num_requests_running 1\nnum_requests_running 1\n")),
+    detectEngineFromScrape(
+      parsePrometheusText("vllm:num_requests_running 1\nnum_requests_running 1\n"),
+    ),
     "vllm",
   );
   assertEquals(engineSpec("trtllm").path, "/prometheus/metrics");
