@@ -416,7 +416,11 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
   }
   if (noPort.length) {
     notes.push(
-      `${noPort.length} pod(s) have no metrics port (a multi-node engine's worker pods serve none; else name a container port "metrics" or set metrics.port)`,
+      `${noPort.length} pod(s) have no metrics port and were not scraped: ${
+        noPort.slice(0, 5).join(", ")
+      }${
+        noPort.length > 5 ? ", ..." : ""
+      } (a multi-node engine's worker pods serve none; else name a container port "metrics" or set metrics.port)`,
     );
   }
   const notScraped: UnscrapedPod[] = pods.filter((p) => p.status !== "ok").map((p) => ({
