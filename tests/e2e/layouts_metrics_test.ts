@@ -133,3 +133,63 @@ Deno.test(
     assert(r.total.outputTokensPerSecPerGpu !== null);
   },
 );
+
+Deno.test(
+  "layouts: compare on a group holding prefill and decode counts workers per role and scales the group",
+  opts,
+  async () => {
+    const { buildCompareReport } = await import("../../tasks/compare/report.ts");
+    const { runCli } = await import("../helpers/cli.ts");
+    const plan = {
+      model: "Qwen/Qwen3-32B-FP8",
+      system: "h200_sxm",
+      serving_mode: "disagg",
+      config: { prefill_workers: 5, decode_workers: 5, prefill_tp: 4, decode_tp: 4 },
+      expected: { throughput_tokens_per_sec_per_gpu: 300, ttft_ms: 400, tpot_ms: 35 },
+      sla: { ttft_ms: 5000, tpot_ms: 100 },
+    };
+    const sim = await startSimCluster({
+      scenario: "sg-prefill-decode",
+      shiftTimes: false,
+      objects: [{
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: {
+          name: "pd-pair-aic-plan",
+          namespace: "inference",
+          labels: { "grove.io/aic-plan": "pd-pair" },
+        },
+        data: { "plan.json": JSON.stringify(plan) },
+      }],
+    });
+    try {
+      const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+      const at = new Date(sim.scenario.meta.recordedAt);
+      const c = await collectMetrics(kube, {
+        pcs: "pd-pair",
+        namespace: "inference",
+        windowMs: 30_000,
+        placement: true,
+        ...fakeTime(at.getTime() - 30_000),
+      });
+      const r = buildCompareReport(c, { now: at });
+      const text = JSON.stringify(r);
+      assert(!text.includes('"role":"workers"'), "no role named after the group");
+      const scale = r.recommendations.map((x) => x.command).filter((x) =>
+        x.includes("grove scale")
+      );
+      assert(scale.length > 0, JSON.stringify(r.recommendations, null, 1));
+      // the roles share the group: the command scales the group, and the CLI accepts it
+      for (const cmd of scale) {
+        assert(/--workers=\d+/.test(cmd), cmd);
+        const args = cmd.slice("kubectl grove ".length).split(" ");
+        const run = await runCli([...args, "--dry-run"], {
+          env: { KUBECONFIG: sim.kubeconfigPath },
+        });
+        assertEquals(run.code, 0, `${cmd}\n${run.stderr}`);
+      }
+    } finally {
+      await sim.stop();
+    }
+  },
+);
