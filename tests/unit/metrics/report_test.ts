@@ -184,6 +184,8 @@ Deno.test("metrics: forbidden proxy, unknown engine, truncated text, missing buc
         ready: false,
       }),
       pod("demo", "demo-0-w-crash", { clique: "demo-0-w", port: 8000, crashLoop: true }),
+      pod("demo", "demo-0-w-notready", { clique: "demo-0-w", port: 8000, ready: false }),
+      pod("demo", "demo-0-w-noport", { clique: "demo-0-w" }),
     ],
     metrics: {
       "demo-0-w-forbidden": { status: 403 },
@@ -221,8 +223,10 @@ Deno.test("metrics: forbidden proxy, unknown engine, truncated text, missing buc
   assertEquals(ns["demo-0-w-crash"], "CrashLoopBackOff");
   assertStringIncludes(ns["demo-0-w-forbidden"], "scrape failed: forbidden");
   assertStringIncludes(ns["demo-0-w-unknown"], "scrape failed: unknown engine");
-  assertEquals(r.notScraped.length, 4);
-  assertEquals(r.pods.length, 7);
+  assertEquals(ns["demo-0-w-notready"], "not ready");
+  assertEquals(ns["demo-0-w-noport"], "no metrics port");
+  assertEquals(r.notScraped.length, 6);
+  assertEquals(r.pods.length, 9);
   assert(r.warnings.some((w) => w.includes("CrashLoopBackOff: demo-0-w-crash")));
   assertEquals(r.partial, true);
 });
