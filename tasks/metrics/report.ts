@@ -423,11 +423,20 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
       } (a multi-node engine's worker pods serve none; else name a container port "metrics" or set metrics.port)`,
     );
   }
-  const notScraped: UnscrapedPod[] = pods.filter((p) => p.status !== "ok").map((p) => ({
-    pod: p.pod,
-    role: p.role,
-    reason: p.reason ?? p.status,
-  }));
+  // A multi-node engine serves metrics from one pod: "worker scraped" when another pod of the
+  // pod's worker (scaling-group replica) was.
+  const scrapedWorkers = new Set(data.filter((d) => d.stats).map((d) => d.target.worker));
+  const notScraped: UnscrapedPod[] = data.flatMap((d, i) => {
+    const p = pods[i];
+    if (p.status === "ok") return [];
+    const covered = !d.target.endpoint && d.target.worker !== d.target.pod &&
+      scrapedWorkers.has(d.target.worker);
+    return [{
+      pod: p.pod,
+      role: p.role,
+      reason: covered ? "no port; worker scraped" : p.reason ?? p.status,
+    }];
+  });
   if (c.targets.length === 0) {
     notes.push(`no pods found with label app.kubernetes.io/part-of=${c.pcs}`);
   }

@@ -94,7 +94,11 @@ Deno.test(
     const decode = r.roles.find((x) => x.role === "decode")!;
     assertEquals([decode.pods, decode.workers], [3, 1]);
     // followers serve no metrics: counted and listed, not hidden
-    assertEquals(r.notScraped.filter((p) => p.reason === "no metrics port").length, 8);
+    assertEquals(
+      r.notScraped.filter((p) => p.reason === "no port; worker scraped")
+        .length,
+      8,
+    );
     assertEquals(r.pods.length, c.targets.length);
     await assertGolden("mn-disagg/metrics.table", renderMetrics(r, { style: PLAIN }));
     await assertGolden("mn-disagg/metrics.json", toJson(r));
