@@ -117,7 +117,7 @@ export function renderHealth(r: HealthReport, style: Style): string {
     out.push(...gangBlock(g, style));
     out.push("");
   }
-  if ((r.sets ?? []).length > 1) {
+  if (r.sets?.length) {
     // health --all: one line per set with its lowest PlacementScore.
     const t = renderTable(
       ["namespace", "podcliqueset", "gangs", "score", "status"],

@@ -187,8 +187,8 @@ export interface HealthReport {
   healthy: boolean;
   /** One block per PodGang. */
   gangs: GangHealth[];
-  /** Per PodCliqueSet: gangs, healthy gangs and the lowest PlacementScore. */
-  sets: SetHealth[];
+  /** `--all` (no PodCliqueSet named): per set, its gangs, healthy gangs and lowest PlacementScore. */
+  sets?: SetHealth[];
   /** Totals. */
   summary: {
     /** PodCliqueSets checked. */
@@ -600,7 +600,7 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
     generatedAt: rfc3339(now),
     healthy: gangs.every((g) => g.status === "Healthy"),
     gangs,
-    sets: setsOf(gangs),
+    ...(opts.pcs ? {} : { sets: setsOf(gangs) }),
     summary: {
       podCliqueSets: pcsList.length,
       gangs: gangs.length,

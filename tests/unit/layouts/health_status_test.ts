@@ -51,13 +51,27 @@ Deno.test("status --all and health --all: lowest gang PlacementScore per set", a
   // gangs 0.91 and 0.84 (and one pending without a score): the lowest is 0.84
   assert(/\b0\.84\b/.test(row), row);
   const h = buildHealthReport(healthObjectsFrom(objects, { namespace: undefined }), { now });
-  assertEquals(h.sets.map((s) => [s.name, s.lowestPlacementScore]), [["pd-pair", 0.84]]);
+  assertEquals(h.sets!.map((s) => [s.name, s.lowestPlacementScore]), [["pd-pair", 0.84]]);
+  assert(
+    /NAMESPACE\s+PODCLIQUESET\s+GANGS\s+SCORE\s+STATUS\ninference\s+pd-pair\s+2\/3\s+0\.84/.test(
+      renderHealth(h, PLAIN),
+    ),
+  );
+  // one named set: no per-set table
+  const one = buildHealthReport(
+    healthObjectsFrom(objects, { namespace: "inference", pcs: "pd-pair" }),
+    {
+      now,
+      pcs: "pd-pair",
+    },
+  );
+  assertEquals(one.sets, undefined);
 });
 
 Deno.test("health --all on two sets prints one line per set with its lowest score", async () => {
   const { objects, now } = await scenario("healthy");
   const h = buildHealthReport(healthObjectsFrom(objects, { namespace: undefined }), { now });
-  assertEquals(h.sets.map((s) => [s.name, s.lowestPlacementScore]), [
+  assertEquals(h.sets!.map((s) => [s.name, s.lowestPlacementScore]), [
     ["qwen-disagg", 0.95],
     ["sglang-chat", 1],
   ]);
