@@ -216,6 +216,8 @@ export type {
   GangStatus,
   HealthIssue,
   HealthReport,
+  HealthReportOptions,
+  SetHealth,
 } from "./tasks/health/report.ts";
 
 export {
@@ -281,9 +283,12 @@ export type {
   PlacementWarning,
   PodPlacement,
   ResolvedPack,
+  SchedulerBindingView,
   TopologyReport,
   TopologyReportOptions,
 } from "./tasks/topology/report.ts";
+export type { GpuSource } from "./lib/topology/model.ts";
+export type { ResourceClaim, ResourceSlice } from "./lib/topology/dra.ts";
 export type { Fragmentation } from "./lib/topology/placement.ts";
 export type { TopologySource } from "./lib/topology/levels.ts";
 
@@ -320,6 +325,7 @@ export type {
   PodMetrics,
   RoleMetrics,
   SlaMark,
+  UnscrapedPod,
 } from "./tasks/metrics/report.ts";
 export type { StoredPlan } from "./tasks/metrics/plan.ts";
 export type { EngineKind } from "./lib/metrics/engines.ts";

@@ -1,6 +1,6 @@
 /** `kubectl grove diag`: a complete, secret-free diagnostics bundle that replays offline. @module */
 
-import { Command } from "../../lib/deps.ts";
+import { Command, Option } from "../../lib/deps.ts";
 import { examples } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
@@ -19,6 +19,12 @@ export function diagCommand(ctx: CliContext) {
     .option("--since <duration>", "events of this last period", "10m")
     .option("--metrics", "also scrape each engine pod's /metrics once")
     .option("--log-lines <n>", "operator log lines per container", "2000")
+    .addOption(
+      new Option(
+        "--events <which>",
+        "events in summary.md: warning (Warnings only, newest first) or all (Normal ones too, after the Warnings)",
+      ).choices(["warning", "all"]).default("warning"),
+    )
     .addHelpText(
       "after",
       `
@@ -47,6 +53,7 @@ stderr, only the bundle path to stdout. Exit code 5 when a collector failed
         since: String(opts.since),
         metrics: opts.metrics === true,
         logLines: String(opts.logLines),
+        events: opts.events as "warning" | "all",
       });
     });
 }

@@ -1,6 +1,6 @@
 /** `kubectl grove health`: gang health, issues and termination countdowns; exit code 3 when not healthy. @module */
 
-import { Command } from "../../lib/deps.ts";
+import { Command, Option } from "../../lib/deps.ts";
 import { examples, outputOption } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
@@ -13,6 +13,12 @@ export function healthCommand(ctx: CliContext) {
     .argument("[podcliqueset]", "the PodCliqueSet to check")
     .option("--all", "every PodCliqueSet of the namespace (with -A: of every namespace)")
     .option("-w, --watch", "keep checking: countdowns tick every second, API changes refresh")
+    .addOption(
+      new Option(
+        "--events <which>",
+        "events shown as issues: warning (Warning events only) or all (Normal ones too, after the Warnings)",
+      ).choices(["warning", "all"]).default("warning"),
+    )
     .addOption(outputOption(["table", "json", "yaml"]))
     .addHelpText(
       "after",
@@ -45,6 +51,7 @@ export function healthCommand(ctx: CliContext) {
         output: opts.output as "table" | "json" | "yaml",
         all: opts.all === true,
         watch: opts.watch === true,
+        events: opts.events as "warning" | "all",
       });
     });
 }

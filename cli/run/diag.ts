@@ -23,6 +23,8 @@ export interface DiagCommandOptions {
   metrics: boolean;
   /** `--log-lines`, a whole number. */
   logLines: string;
+  /** `--events`: Warning events only (default) or all of them in summary.md. */
+  events?: "warning" | "all";
 }
 
 /** Runs `diag` for the CLI. */
@@ -52,6 +54,7 @@ export async function runDiag(
     pcs,
     operatorNamespace,
     sinceMs,
+    events: opts.events ?? "warning",
     logLines,
     metrics: opts.metrics,
     outputDir: opts.outputDir,

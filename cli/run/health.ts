@@ -25,6 +25,8 @@ export interface HealthCommandOptions {
   all?: boolean;
   /** `-w, --watch`. */
   watch?: boolean;
+  /** `--events`: warning (default) or all. */
+  events?: "warning" | "all";
 }
 
 /** Runs `health` for the CLI; sets exit code 3 when a gang is not healthy. */
@@ -44,7 +46,7 @@ export async function runHealth(
   }
   const kube = await ctx.kube();
   const namespace = ctx.globals.allNamespaces ? undefined : await ctx.namespace();
-  const q = { namespace, pcs };
+  const q = { namespace, pcs, events: opts.events };
   const setCode = (r: HealthReport) => {
     ctx.exitCode = r.healthy ? ExitCode.OK : ExitCode.CHECK_FAILED;
   };

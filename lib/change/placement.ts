@@ -6,6 +6,7 @@
  * @module
  */
 
+import { packDomains } from "../grove/pack.ts";
 import { gpusAllocatedByNode, nodeGpus, podGpus, podRef } from "../grove/relations.ts";
 import type { Node, Pod, PodCliqueSet } from "../grove/types.ts";
 import { stableStringify } from "../revisions/hash.ts";
@@ -94,7 +95,8 @@ export function checkPlacement(
     const o = oldSummary.get(s.clique);
     if (!o || o.gpusPerPod === s.gpusPerPod) continue;
     const c = (nt.cliques ?? []).find((x) => x.name === s.clique);
-    const pack = c?.topologyConstraint?.pack?.required ?? nt.topologyConstraint?.pack?.required;
+    const pack = packDomains(c?.topologyConstraint)?.required ??
+      packDomains(nt.topologyConstraint)?.required;
     const more = s.gpusPerPod > o.gpusPerPod;
     out.push(
       `role ${s.role}: GPUs per pod ${o.gpusPerPod} -> ${s.gpusPerPod}${

@@ -155,7 +155,8 @@ export async function writePcsChange(
     stableStringify(stored.spec?.template);
   if ((opts.record ?? true) && changedTemplate) {
     try {
-      revision = await withRetries(() =>
+      // 0: the operator keeps this set's revisions; none recorded by us.
+      revision = (await withRetries(() =>
         recordChange(kube, {
           pcs: opts.before,
           before: opts.before.spec.template,
@@ -167,7 +168,7 @@ export async function writePcsChange(
             createdBy: opts.createdBy,
             placementScore: opts.placementScore,
           },
-        }), opts.retryDelaysMs ?? RECORD_RETRY_DELAYS_MS);
+        }), opts.retryDelaysMs ?? RECORD_RETRY_DELAYS_MS)) || undefined;
     } catch (e) {
       // The change is in; history then shows the live template as unrecorded.
       return { pcs: stored, recordError: (e as Error).message };

@@ -52,6 +52,8 @@ export interface RevisionInfo {
   template?: PodCliqueSetTemplateSpec;
   /** resourceVersion of the ControllerRevision (for preconditions). */
   resourceVersion?: string;
+  /** `operator` for a revision the Grove operator wrote (owned by the PodCliqueSet); absent for ours. */
+  writtenBy?: "operator";
 }
 
 /** Hash of a PodCliqueSet template (key order does not matter). */
@@ -136,7 +138,9 @@ export function buildRevision(
 /** Reads a ControllerRevision into a {@link RevisionInfo}. */
 export function readRevision(cr: ControllerRevision): RevisionInfo {
   const a = cr.metadata.annotations ?? {};
-  const template = cr.data?.spec?.template;
+  // Ours hold `{ spec: { template } }`; accept a bare `{ template }` from other writers.
+  const template = cr.data?.spec?.template ??
+    (cr.data as { template?: PodCliqueSetTemplateSpec } | undefined)?.template;
   const pcs = cr.metadata.labels?.[RevisionLabels.podCliqueSet];
   const fromName = pcs && cr.metadata.name.startsWith(pcs + "-")
     ? cr.metadata.name.slice(pcs.length + 1)

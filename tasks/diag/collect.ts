@@ -29,6 +29,8 @@ export interface DiagOptions {
   operatorNamespace: string;
   /** Events newer than this many milliseconds. */
   sinceMs: number;
+  /** Events in summary.md: `warning` (default) or `all` (Normal ones too, after the Warnings). */
+  events?: "warning" | "all";
   /** Lines of operator log per container. */
   logLines?: number;
   /** Scrape each engine pod's metrics once. */

@@ -25,7 +25,7 @@ import type { GroveObjects } from "../../lib/grove/snapshot.ts";
 export interface HealthObjects extends GroveObjects {
   /** Namespace; undefined for all namespaces. */
   namespace?: string;
-  /** Warning events of the namespace(s). */
+  /** Warning events of the namespace(s) (all events with `events: "all"`). */
   events: Event[];
   /** What could not be read, in words. */
   missing: string[];
@@ -39,6 +39,8 @@ export interface CollectHealthOptions {
   namespace?: string;
   /** One PodCliqueSet; undefined means all in scope. */
   pcs?: string;
+  /** `all` lists Normal events too (`--events all`); else only Warnings are listed. */
+  events?: "warning" | "all";
 }
 
 /** List options per kind for a health collection (shared with the watch). */
@@ -54,7 +56,9 @@ export function healthListOptions(opts: CollectHealthOptions): Record<string, Li
     podcliquescalinggroups: { namespace: ns, labelSelector: sel },
     podgangs: { namespace: ns, labelSelector: sel },
     pods: { namespace: ns, labelSelector: sel },
-    events: { namespace: ns, fieldSelector: "type=Warning" },
+    events: opts.events === "all"
+      ? { namespace: ns }
+      : { namespace: ns, fieldSelector: "type=Warning" },
   };
 }
 

@@ -27,10 +27,10 @@ export function healthObjectsFrom(
   return {
     namespace: opts.namespace,
     ...selectGroveObjects(objects, { namespace: opts.namespace, name: opts.pcs || undefined }),
+    // All events: the report keeps the Warnings and counts the Normal ones it hides.
     events: (objects as unknown as Event[]).filter((e) =>
       e.kind === "Event" &&
-      (opts.namespace === undefined || e.metadata.namespace === opts.namespace) &&
-      e.type === "Warning"
+      (opts.namespace === undefined || e.metadata.namespace === opts.namespace)
     ),
     missing: [],
     resourceVersions: {},

@@ -16,7 +16,7 @@ import {
   healthListOptions,
   type HealthObjects,
 } from "./collect.ts";
-import { buildHealthReport, type HealthReport } from "./report.ts";
+import { buildHealthReport, type HealthReport, type HealthReportOptions } from "./report.ts";
 import { raceSleep, SLEPT } from "../../lib/async.ts";
 
 type Key =
@@ -46,6 +46,8 @@ export interface WatchHealthOptions {
   tickMs?: number;
   /** Quiet time after a change before a new report, ms (default 150). */
   debounceMs?: number;
+  /** Which events become issues (default: the collect options', else warning). */
+  events?: HealthReportOptions["events"];
 }
 
 /**
@@ -66,6 +68,7 @@ export async function* watchHealth(
   w: WatchHealthOptions = {},
 ): AsyncGenerator<HealthReport> {
   const now = w.now ?? Date.now;
+  const events = (opts as HealthReportOptions).events;
   const tickMs = w.tickMs ?? 1000;
   const first = await collectHealth(kube, opts);
   const lo = healthListOptions(opts);
@@ -95,7 +98,7 @@ export async function* watchHealth(
       pending ??= snaps.next();
       const next = tickMs > 0 ? await raceSleep(pending, tickMs, inner.signal) : await pending;
       if (next === SLEPT) {
-        yield buildHealthReport(objects, { ...opts, now: now() });
+        yield buildHealthReport(objects, { ...opts, events: w.events ?? events, now: now() });
         continue;
       }
       pending = undefined;
@@ -105,7 +108,7 @@ export async function* watchHealth(
       for (const key of Object.keys(o) as Key[]) {
         (objects as unknown as Record<string, unknown>)[FIELD[key]] = o[key];
       }
-      yield buildHealthReport(objects, { ...opts, now: now() });
+      yield buildHealthReport(objects, { ...opts, events: w.events ?? events, now: now() });
     }
   } finally {
     w.signal?.removeEventListener("abort", onAbort);

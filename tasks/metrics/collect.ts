@@ -131,7 +131,7 @@ export async function listObjects(
       throw e;
     },
   );
-  const [, pods, cliques, planRes, gangs, nodes] = await Promise.all([
+  const [pcsObj, pods, cliques, planRes, gangs, nodes] = await Promise.all([
     pcsGet,
     kube.list<Pod>(Resources.pods, sel),
     kube.list<PodClique>(Resources.podcliques, sel),
@@ -148,7 +148,15 @@ export async function listObjects(
   return {
     pods: pods.items,
     cliques: cliques.items,
-    targets: podTargets(pcs, pods.items, cliques.items, opts.fallbackPort),
+    targets: podTargets(
+      pcs,
+      pods.items,
+      cliques.items,
+      opts.fallbackPort,
+      // DRA: GPUs per pod from the claim templates its resourceClaims name
+      (pcsObj as { spec?: { template?: { resourceClaimTemplates?: unknown } } }).spec?.template
+        ?.resourceClaimTemplates,
+    ),
     planConfigMap: planRes.cm,
     planNote: planRes.note,
     podGangs: gangs?.items,
@@ -239,14 +247,15 @@ export async function scrapeOne(
   if (scrape.notes.length > 5) {
     out.notes.push(`... and ${scrape.notes.length - 5} more parse problems`);
   }
-  const engine = detectEngineFromScrape(scrape) ?? ep.engine;
+  const engine = detectEngineFromScrape(scrape, ep.metricPrefix) ?? ep.engine;
   out.engine = engine;
   if (!engine) {
-    out.error =
-      `unknown engine: no vllm:, sglang:, trtllm_ or dynamo_frontend_ metrics at :${ep.port}${ep.path} (${scrape.sampleCount} samples)`;
+    out.error = `unknown engine: no vllm:, sglang:, trtllm_ or ${
+      ep.metricPrefix ?? "dynamo_frontend"
+    }_ metrics at :${ep.port}${ep.path} (${scrape.sampleCount} samples)`;
     return out;
   }
-  const snap = snapshotOf(scrape, engine, at);
+  const snap = snapshotOf(scrape, engine, at, ep.metricPrefix);
   for (const name of snap.histogramsWithoutBuckets) {
     out.notes.push(`histogram ${name} has no buckets: quantiles unavailable, mean only`);
   }

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { pauseRefusal } from "../../lib/grove/strategy.ts";
 import { ExitCode, GroveError } from "../../lib/errors.ts";
 import { rfc3339 } from "../../lib/grove/duration.ts";
 import type { Pod } from "../../lib/grove/types.ts";
@@ -129,6 +130,13 @@ export async function startProgressive(
       `continuing the ${existing.kind} rollout to ${existing.image} (batch ${existing.batch})`,
     );
     return await drive(kube, ns, existing, o);
+  }
+  // A progressive rollout switches the strategy to OnDelete, like a pause.
+  const refusal = pauseRefusal(objs.pcs);
+  if (refusal) {
+    throw new GroveError(`cannot drive a ${o.kind} rollout: ${refusal}`, {
+      hint: `update without a progressive rollout (kubectl grove update ${o.name} --image ...)`,
+    });
   }
   const domainKey = o.kind === "rack-by-rack"
     ? await domainKeyOf(kube, o.domainLevel ?? "rack", objs.nodes)

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { strategyInfo } from "../../lib/grove/strategy.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
 import { cliqueRole, isPodReady } from "../../lib/grove/relations.ts";
 import type { Event, Pod, PodClique, PodCliqueSet } from "../../lib/grove/types.ts";
@@ -76,8 +77,12 @@ export interface RolloutStatusReport {
   phase: RolloutPhase;
   /** One line for humans. */
   message: string;
-  /** Update strategy in effect. */
+  /** Update strategy in effect (as written; see {@link strategyKnown}). */
   strategy: string;
+  /** False for a strategy kubectl-grove does not know. */
+  strategyKnown: boolean;
+  /** Coherent: PodGangs of the current sub-step (GREP-393 `inFlightPodGangs`). */
+  inFlightPodGangs?: string[];
   /** Paused by kubectl-grove. */
   paused: boolean;
   /** When it was paused. */
@@ -292,6 +297,7 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
   }
 
   const strategy = strategyOf(pcs);
+  const sInfo = strategyInfo(pcs);
   const paused = isPaused(pcs);
   const up = pcs.status?.updateProgress;
   const gen = pcs.metadata.generation;
@@ -327,6 +333,10 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
     message = `paused: ${totals.updatedReady} of ${totals.desired} pods updated; ${
       progressiveNextStep(progressive, name)
     }`;
+  } else if (!sInfo.known) {
+    phase = "Progressing";
+    message =
+      `update strategy "${strategy}" is unknown to kubectl-grove: ${totals.updatedReady} of ${totals.desired} pods updated and ready (the operator's progress is not interpreted)`;
   } else if (strategy === "OnDelete") {
     phase = "WaitingForDeletes";
     message = `OnDelete: ${totals.old} pods on an old template are replaced only when deleted`;
@@ -377,6 +387,11 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
     phase,
     message,
     strategy,
+    strategyKnown: sInfo.known,
+    ...(() => {
+      const g = (up?.currentlyUpdating ?? []).flatMap((c) => c?.inFlightPodGangs ?? []);
+      return g.length ? { inFlightPodGangs: g } : {};
+    })(),
     paused,
     revision: { from: from?.revision ?? null, to: to?.revision ?? null },
     generation: gen,

@@ -25,7 +25,17 @@ import type {
 } from "../../lib/grove/types.ts";
 import { formatGoDuration } from "../../lib/grove/duration.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
-import { nodeGpuStates, nodeStateValue, resolveTopology } from "../../lib/topology/mod.ts";
+import {
+  draGpuIndex,
+  nodeGpuStates,
+  nodeStateValue,
+  podDraGpus,
+  resolveTopology,
+  type ResourceClaim,
+  type ResourceSlice,
+} from "../../lib/topology/mod.ts";
+import { strategyInfo } from "../../lib/grove/strategy.ts";
+import { packDomains } from "../../lib/grove/pack.ts";
 import { describeRounding, largestRemainder, type Share } from "./distribute.ts";
 import {
   analysePlacement,
@@ -56,6 +66,10 @@ export interface ScaleInput {
   bindings?: ClusterTopologyBinding[];
   /** Legacy ClusterTopology objects. */
   legacy?: ClusterTopology[];
+  /** DRA ResourceClaims (GPUs allocated through DRA). */
+  resourceClaims?: ResourceClaim[];
+  /** DRA ResourceSlices (GPU devices per node). */
+  resourceSlices?: ResourceSlice[];
 }
 
 /** What the user asked for. Exactly one of `roles`, `replicas`, `setReplicas`. */
@@ -332,7 +346,14 @@ function placementContext(input: ScaleInput, notes: string[]) {
     preferredName: tpl?.topologyConstraint?.topologyName,
   });
   const levels = topo.levels;
-  const model = nodeGpuStates(input.nodes, input.allPods, levels);
+  const dra = draGpuIndex(input.resourceClaims ?? [], input.resourceSlices ?? [], input.allPods);
+  const model = nodeGpuStates(input.nodes, input.allPods, levels, dra);
+  const viaDra = model.nodes.filter((n) => n.source === "dra" || n.source === "both").length;
+  if (viaDra) {
+    notes.push(
+      `GPU capacity of ${viaDra} node(s) from DRA ResourceSlices, allocation from ResourceClaims`,
+    );
+  }
   const nodeByName = new Map(model.nodes.map((n) => [n.name, n]));
   const keyOf = (domain: string | undefined, where: string) => {
     if (!domain) return undefined;
@@ -347,7 +368,7 @@ function placementContext(input: ScaleInput, notes: string[]) {
     return k;
   };
   const pcsReq = keyOf(
-    tpl?.topologyConstraint?.pack?.required ?? tpl?.topologyConstraint?.packDomain,
+    packDomains(tpl?.topologyConstraint)?.required,
     "the set",
   );
   const pcsPref = keyOf(tpl?.topologyConstraint?.pack?.preferred, "the set");
@@ -395,7 +416,19 @@ function placementContext(input: ScaleInput, notes: string[]) {
       scoreNow: scoreOf(gang),
     };
   };
-  return { topo, levels, model, keyOf, pcsReq, pcsPref, livePods, cliqueTc, groupTc, joinUnit };
+  return {
+    topo,
+    levels,
+    model,
+    dra,
+    keyOf,
+    pcsReq,
+    pcsPref,
+    livePods,
+    cliqueTc,
+    groupTc,
+    joinUnit,
+  };
 }
 
 /** What {@link placementContext} returns. */
@@ -458,7 +491,7 @@ function planSetReplicas(
             shapes: sh,
             requiredKey: narrowestKey(levels, [
               pcsReq,
-              keyOf(gtc?.pack?.required, `scaling group ${r.template}`),
+              keyOf(packDomains(gtc)?.required, `scaling group ${r.template}`),
             ]),
             preferredKey: keyOf(gtc?.pack?.preferred, `scaling group ${r.template}`) ?? pcsPref,
           });
@@ -470,7 +503,7 @@ function planSetReplicas(
   } else if (target < setReplicas) {
     const going = livePods.filter((p) => (podRef(p)?.replica ?? -1) >= target);
     t.removedPods.push(...going.map((p) => p.metadata.name).sort());
-    gpus = -going.reduce((s, p) => s + podGpus(p), 0);
+    gpus = -going.reduce((s, p) => s + podGpus(p) + podDraGpus(where.dra, p), 0);
   }
   t.gpuDelta = gpus;
   t.changes.push({
@@ -555,7 +588,7 @@ function planCliqueRole(
   let gpus = 0;
   const rtc = cliqueTc(role.template);
   const req = narrowestKey(levels, [
-    keyOf(rtc?.pack?.required ?? rtc?.packDomain, `clique ${role.template}`),
+    keyOf(packDomains(rtc)?.required, `clique ${role.template}`),
     pcsReq,
   ]);
   const pref = keyOf(rtc?.pack?.preferred, `clique ${role.template}`) ?? pcsPref;
@@ -652,7 +685,7 @@ function planGroupRole(
   let gpus = 0;
   const gtc = groupTc(role.template);
   const greq = keyOf(
-    gtc?.pack?.required ?? gtc?.packDomain,
+    packDomains(gtc)?.required,
     `scaling group ${role.template}`,
   );
   const gpref = keyOf(gtc?.pack?.preferred, `scaling group ${role.template}`) ?? pcsPref;
@@ -757,6 +790,16 @@ function finishPlan(
   }
   const changed = changes.some((c) => c.current !== c.target) ||
     writes.length > 0;
+  // GREP-393: during a Coherent update Grove rejects scale-out and scale-in PCS-wide.
+  const up = pcs.status?.updateProgress;
+  if (
+    changed && strategyInfo(pcs).type === "Coherent" && up?.updateStartedAt &&
+    !up.updateEndedAt
+  ) {
+    refusals.push(
+      `a Coherent update of ${name} is in flight (since ${up.updateStartedAt}): Grove rejects scaling the set, its cliques and scaling groups until it ends (kubectl grove rollout status ${name} -w)`,
+    );
+  }
   if (pcs.metadata.deletionTimestamp) {
     refusals.push(`podcliqueset "${name}" is being deleted`);
   }

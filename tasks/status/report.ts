@@ -12,6 +12,8 @@
  * @module
  */
 
+import { draTemplateNotes } from "../../lib/topology/dra.ts";
+import { strategyInfo } from "../../lib/grove/strategy.ts";
 import { ageOf } from "../../lib/grove/duration.ts";
 import { ConditionTypes, LabelKeys } from "../../lib/grove/labels.ts";
 import { expectedCliques } from "../../lib/grove/expansion.ts";
@@ -103,8 +105,18 @@ export interface LastErrorInfo {
 export interface UpdateInfo {
   /** True while an update runs (started, not ended, or `UpdateInProgress=True`). */
   inProgress: boolean;
-  /** Update strategy (`RollingRecreate` default, or `OnDelete`). */
+  /** Update strategy as written (`RollingRecreate` when unset; `OnDelete`, `Coherent`, or another value). */
   strategy: string;
+  /** False for a strategy kubectl-grove does not know (shown as unknown, never as RollingRecreate). */
+  strategyKnown: boolean;
+  /** Coherent/RollingRecreate per-component `rollingUpdate.maxUnavailable`, when set. */
+  maxUnavailable?: { component: string; kind: "clique" | "scalingGroup"; value: number }[];
+  /** Coherent: the components in scope of the update (standalone cliques, scaling groups). */
+  inScope?: string[];
+  /** Coherent: PodGangs of the current sub-step per updating replica. */
+  inFlightPodGangs?: string[];
+  /** Errors the operator reports per updating replica. */
+  replicaErrors?: string[];
   /** Start time. */
   startedAt?: string;
   /** End time (absent while in progress). */
@@ -458,7 +470,7 @@ function safeDelay(pcs: PodCliqueSet, notes: string[]): number | undefined {
 }
 
 function buildPcs(pcs: PodCliqueSet, objs: PcsObjects, now: number): PcsStatusInfo {
-  const notes: string[] = [];
+  const notes: string[] = [...draTemplateNotes(pcs as never)];
   const name = pcs.metadata.name;
   const st = pcs.status;
   const tpl = pcs.spec?.template;
@@ -795,9 +807,23 @@ function buildUpdate(pcs: PodCliqueSet, now: number): UpdateInfo {
   const tg = num(up?.totalPodCliqueScalingGroupsCount);
   const total = (tc ?? 0) + (tg ?? 0);
   const done = (uc ?? 0) + (ug ?? 0);
+  const si = strategyInfo(pcs);
+  const inScope = [
+    ...(up?.updatedStandalonePodCliques ?? []),
+    ...(up?.updatedPodCliqueScalingGroups ?? []),
+  ];
+  const inFlight = (up?.currentlyUpdating ?? []).flatMap((c) => c?.inFlightPodGangs ?? []);
+  const errs = (up?.currentlyUpdating ?? []).filter((c) => c?.errorMessage).map((c) =>
+    `replica ${c.replicaIndex}: ${c.errorMessage}`
+  );
   return {
     inProgress,
-    strategy: pcs.spec?.updateStrategy?.type ?? "RollingRecreate",
+    strategy: si.type,
+    strategyKnown: si.known,
+    ...(si.maxUnavailable.length ? { maxUnavailable: si.maxUnavailable } : {}),
+    ...(inScope.length ? { inScope } : {}),
+    ...(inFlight.length ? { inFlightPodGangs: inFlight } : {}),
+    ...(errs.length ? { replicaErrors: errs } : {}),
     ...optional("startedAt", started),
     ...optional("endedAt", ended),
     ...optional(

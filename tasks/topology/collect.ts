@@ -19,6 +19,7 @@ import type {
   PodGang,
 } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
+import type { ResourceClaim, ResourceSlice } from "../../lib/topology/dra.ts";
 import type { Kube, ListOptions } from "../../lib/kube/types.ts";
 
 /** The objects a topology report is built from. */
@@ -33,6 +34,10 @@ export interface TopologyObjects extends Pick<GroveObjects, "podCliqueSets" | "p
   bindings: ClusterTopologyBinding[];
   /** Legacy ClusterTopologies. */
   legacy: ClusterTopology[];
+  /** DRA ResourceClaims (same scope as the pods; empty when DRA is not served or not readable). */
+  resourceClaims?: ResourceClaim[];
+  /** DRA ResourceSlices (empty when DRA is not served or not readable). */
+  resourceSlices?: ResourceSlice[];
   /** True when listing nodes was forbidden. */
   nodesForbidden: boolean;
   /** `cluster` when pods of every namespace were listed, `namespace` otherwise. */
@@ -73,7 +78,7 @@ export async function collectTopology(
   const lo = topologyListOptions(opts, "cluster");
   const pcsOpts = lo.podcliquesets;
   const gangOpts = lo.podgangs;
-  const [pcs, gangs, pods, nodes, bindings, legacy] = await Promise.all([
+  const [pcs, gangs, pods, nodes, bindings, legacy, claims, slices] = await Promise.all([
     wantWorkloads
       ? listOptional<PodCliqueSet>(kube, Resources.podcliquesets, pcsOpts)
       : Promise.resolve(undefined),
@@ -84,6 +89,15 @@ export async function collectTopology(
     listOptional<Node>(kube, Resources.nodes),
     listOptional<ClusterTopologyBinding>(kube, Resources.clustertopologybindings),
     listOptional<ClusterTopology>(kube, Resources.clustertopologies),
+    // DRA (Kubernetes 1.34+): GPUs allocated through ResourceClaims, published in ResourceSlices.
+    listOptional<ResourceClaim>(kube, Resources.resourceclaims, {}).then((all) =>
+      all.failure === "forbidden" && (ns ?? kube.namespace) !== undefined
+        ? listOptional<ResourceClaim>(kube, Resources.resourceclaims, {
+          namespace: ns ?? kube.namespace,
+        })
+        : all
+    ),
+    listOptional<ResourceSlice>(kube, Resources.resourceslices),
   ]);
   if (pcs?.failure === "absent") throw groveMissing(kube, Resources.podcliquesets, pcs.error);
   if (pcs?.failure === "forbidden") throw pcs.error!;
@@ -113,6 +127,11 @@ export async function collectTopology(
       `pods of other namespaces: listing pods cluster-wide is forbidden, so GPUs used by other namespaces' pods are not counted (free GPUs may be overstated)`,
     );
   }
+  if (slices.failure === "forbidden" || claims.failure === "forbidden") {
+    missing.push(
+      "resource.k8s.io: listing ResourceSlices or ResourceClaims is forbidden, so GPUs allocated through DRA are not counted",
+    );
+  }
   if (bindings.failure === "forbidden" && legacy.failure !== undefined) {
     missing.push("clustertopologybindings.grove.io: forbidden; levels inferred from node labels");
   }
@@ -124,6 +143,8 @@ export async function collectTopology(
     nodes: nodes.items,
     bindings: bindings.items,
     legacy: legacy.items,
+    resourceClaims: claims.items,
+    resourceSlices: slices.items,
     nodesForbidden: nodes.failure === "forbidden",
     podsScope: pods.scope,
     missing,

@@ -7,6 +7,7 @@
  */
 
 import { selectGroveObjects } from "../../lib/grove/snapshot.ts";
+import type { ResourceClaim, ResourceSlice } from "../../lib/topology/dra.ts";
 import type { ClusterTopology, ClusterTopologyBinding, Node, Pod } from "../../lib/grove/types.ts";
 import type { KubeObject } from "../../lib/kube/types.ts";
 import type { CollectTopologyOptions, TopologyObjects } from "./collect.ts";
@@ -38,6 +39,8 @@ export function topologyObjectsFrom(
     nodes: of<Node>("Node"),
     bindings: of<ClusterTopologyBinding>("ClusterTopologyBinding"),
     legacy: of<ClusterTopology>("ClusterTopology"),
+    resourceClaims: of<ResourceClaim>("ResourceClaim"),
+    resourceSlices: of<ResourceSlice>("ResourceSlice"),
     nodesForbidden: false,
     podsScope: "cluster",
     missing: [],

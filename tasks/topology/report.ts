@@ -11,12 +11,16 @@ import { rfc3339 } from "../../lib/grove/duration.ts";
 import { AnnotationKeys, LabelKeys } from "../../lib/grove/labels.ts";
 import { isPodTerminated, podDisplayStatus, podGpus, podRef } from "../../lib/grove/relations.ts";
 import type {
+  ClusterTopologyBinding,
   Pod,
   PodCliqueSet,
   PodGang,
   TopologyLevel,
   TopologyPack,
 } from "../../lib/grove/types.ts";
+import { packDomains } from "../../lib/grove/pack.ts";
+import { draGpuIndex, podDraGpus } from "../../lib/topology/dra.ts";
+import type { GpuSource } from "../../lib/topology/model.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import {
   domainNameForKey,
@@ -56,6 +60,48 @@ export interface TopologyReportOptions {
   cluster?: boolean;
   /** A placement score below this is flagged (default 0.7). */
   lowScore?: number;
+}
+
+/** One scheduler backend topology a ClusterTopologyBinding is bound to. */
+export interface SchedulerBindingView {
+  /** Scheduler (e.g. `kai-scheduler`). */
+  schedulerName: string;
+  /** The scheduler's own topology object. */
+  topologyReference: string;
+  /** From `status.schedulerTopologyStatuses`: in sync; undefined when not reported. */
+  inSync?: boolean;
+  /** The status message. */
+  message?: string;
+}
+
+/** The scheduler bindings and drift condition of the binding in use. */
+function bindingView(
+  bindings: readonly ClusterTopologyBinding[],
+  name: string | undefined,
+): Pick<TopologyReport["topology"], "schedulerBindings" | "drift"> {
+  const b = name ? bindings.find((x) => x.metadata.name === name) : undefined;
+  if (!b) return { schedulerBindings: [] };
+  const statuses =
+    (b.status as { schedulerTopologyStatuses?: Record<string, unknown>[] } | undefined)
+      ?.schedulerTopologyStatuses ?? [];
+  const schedulerBindings = (b.spec?.schedulerTopologyBindings ?? []).map((x) => {
+    const st = statuses.find((y) =>
+      y.schedulerName === x.schedulerName && y.topologyReference === x.topologyReference
+    );
+    return {
+      schedulerName: x.schedulerName,
+      topologyReference: x.topologyReference,
+      ...(typeof st?.inSync === "boolean" ? { inSync: st.inSync } : {}),
+      ...(typeof st?.message === "string" && st.message ? { message: st.message } : {}),
+    };
+  });
+  const c = (b.status?.conditions ?? []).find((x) => x.type === "SchedulerTopologyDrift");
+  return {
+    schedulerBindings,
+    ...(c?.status === "True"
+      ? { drift: { reason: c.reason, message: c.message, since: c.lastTransitionTime } }
+      : {}),
+  };
 }
 
 /** A pack constraint resolved to node label keys and domain names. */
@@ -154,8 +200,10 @@ export interface NodeView {
   cordoned: boolean;
   /** Ready. */
   ready: boolean;
-  /** False when the node reports no `nvidia.com/gpu`. */
+  /** False when the node reports no `nvidia.com/gpu` and no DRA GPU devices. */
   hasGpuResource: boolean;
+  /** Where its GPU figures come from (`extended-resource`, `dra`, `both`, `none`). */
+  gpuSource?: GpuSource;
   /** False when the node could not be read (listing nodes forbidden): only the name is known. */
   readable: boolean;
   /** The selection's pods on this node. */
@@ -260,6 +308,13 @@ export interface TopologyReport {
     missingKeys: string[];
     /** False when nodes could not be listed: no domains, capacity or free GPUs. */
     nodesReadable: boolean;
+    /**
+     * The binding's `spec.schedulerTopologyBindings`: which scheduler
+     * backend topology it is bound to, with the status' sync verdict.
+     */
+    schedulerBindings: SchedulerBindingView[];
+    /** The binding's `SchedulerTopologyDrift` condition, when True. */
+    drift?: { reason?: string; message?: string; since?: string };
   };
   /** Workloads shown. */
   podCliqueSets: PcsPlacement[];
@@ -331,8 +386,7 @@ export function resolvePack(
     };
   }
   const tc = pcs?.spec?.template?.topologyConstraint;
-  const pack: TopologyPack | undefined = tc?.pack ??
-    (tc?.packDomain ? { required: tc.packDomain } : undefined);
+  const pack: TopologyPack | undefined = packDomains(tc);
   if (pack?.required || pack?.preferred) {
     return {
       requiredKey: keyForDomain(levels, pack.required),
@@ -372,6 +426,8 @@ interface ClusterModel {
   resolved: ReturnType<typeof resolveTopology> | undefined;
   levels: TopologyLevel[];
   model: ReturnType<typeof nodeGpuStates>;
+  /** GPUs of a pod: the extended resource plus DRA-allocated devices. */
+  podGpuCount: (p: Pod) => number;
   nodeByName: Map<string, NodeGpuState>;
   /** The value of label `key` of a node (the node's name for the host level). */
   valueOf: (node: string, key: string) => string | undefined;
@@ -400,7 +456,7 @@ export function buildTopologyReport(
   const notes = [...objects.missing];
   const pcsList = selectedPcs(objects, opts);
   const cm = clusterModel(objects, pcsList, notes);
-  const selection = selectionOf(objects, pcsList);
+  const selection = selectionOf(objects, pcsList, cm.podGpuCount);
   const { pcsOut, gangInfo, warnings } = placeGangs(
     cm,
     pcsList,
@@ -421,6 +477,10 @@ export function buildTopologyReport(
       levels,
       missingKeys: resolved?.missingKeys ?? [],
       nodesReadable: !objects.nodesForbidden,
+      ...bindingView(
+        objects.bindings,
+        resolved?.source === "ClusterTopologyBinding" ? resolved.name : undefined,
+      ),
     },
     podCliqueSets: pcsOut,
     domains,
@@ -461,17 +521,33 @@ function clusterModel(
     );
   }
   const levels = resolved?.levels ?? [];
-  const model = nodeGpuStates(objects.nodes, objects.pods, levels);
+  const dra = draGpuIndex(objects.resourceClaims ?? [], objects.resourceSlices ?? [], objects.pods);
+  const model = nodeGpuStates(objects.nodes, objects.pods, levels, dra);
+  const podGpuCount = (p: Pod) => podGpus(p) + podDraGpus(dra, p);
   const nodeByName = new Map(model.nodes.map((n) => [n.name, n]));
+  const viaDra = model.nodes.filter((n) => n.source === "dra" || n.source === "both").length;
+  if (viaDra) {
+    notes.push(
+      `GPUs of ${
+        plural(viaDra, "node")
+      } counted from DRA (ResourceSlices for capacity, ResourceClaims for allocation)${
+        model.nodes.some((n) => n.source === "extended-resource" || n.source === "both")
+          ? "; the others' from nvidia.com/gpu"
+          : ""
+      }`,
+    );
+  }
   if (objects.nodes.length && !model.nodes.some((n) => n.hasGpuResource)) {
     notes.push(
-      "no node reports an nvidia.com/gpu resource: is the NVIDIA device plugin (or GPU operator) running?",
+      "no node reports an nvidia.com/gpu resource or DRA GPU devices: is the NVIDIA device plugin, DRA driver or GPU operator running?",
     );
   } else {
     const noGpu = model.nodes.filter((n) => !n.hasGpuResource).length;
     if (noGpu) {
       notes.push(
-        `${plural(noGpu, "node")} without an nvidia.com/gpu resource (shown as "no GPUs")`,
+        `${
+          plural(noGpu, "node")
+        } without an nvidia.com/gpu resource or DRA GPU devices (shown as "no GPUs")`,
       );
     }
   }
@@ -481,11 +557,15 @@ function clusterModel(
     return key === HOST_KEY ? node : undefined;
   };
   const onKnownNode = (node: string) => objects.nodesForbidden || nodeByName.has(node);
-  return { objects, resolved, levels, model, nodeByName, valueOf, onKnownNode };
+  return { objects, resolved, levels, model, podGpuCount, nodeByName, valueOf, onKnownNode };
 }
 
 /** The pods of the selected PodCliqueSets, by gang and by node. */
-function selectionOf(objects: TopologyObjects, pcsList: PodCliqueSet[]): Selection {
+function selectionOf(
+  objects: TopologyObjects,
+  pcsList: PodCliqueSet[],
+  podGpuCount: (p: Pod) => number,
+): Selection {
   const pcsByKey = new Map(pcsList.map((p) => [pcsKey(p.metadata.namespace, p.metadata.name), p]));
   const selectionPods: PodPlacement[] = [];
   const podsByGang = new Map<string, PodPlacement[]>();
@@ -506,7 +586,7 @@ function selectionOf(objects: TopologyObjects, pcsList: PodCliqueSet[]): Selecti
       cliqueTemplate: ref.cliqueTemplate,
       role: tpl?.spec?.roleName ?? ref.cliqueTemplate,
       phase: podDisplayStatus(p as Pod),
-      gpus: podGpus(p),
+      gpus: podGpuCount(p),
       node: p.spec?.nodeName || undefined,
     };
     selectionPods.push(pp);
@@ -642,6 +722,7 @@ function domainViews(
       cordoned: n.cordoned,
       ready: n.ready,
       hasGpuResource: n.hasGpuResource,
+      gpuSource: n.source,
       readable: true,
       pods: selectionByNode.get(n.name) ?? [],
     };
@@ -727,7 +808,7 @@ function strayPods(
 function clusterCapacity(cm: ClusterModel, tree: DomainNode[]): ClusterCapacity {
   const { objects, model } = cm;
   const largestShape = objects.pods.reduce(
-    (m, p) => (isPodTerminated(p) ? m : Math.max(m, podGpus(p))),
+    (m, p) => (isPodTerminated(p) ? m : Math.max(m, cm.podGpuCount(p))),
     0,
   );
   const shapes = [...new Set([...FIT_SHAPES, ...(largestShape > 8 ? [largestShape] : [])])];

@@ -36,7 +36,9 @@ export type TuiKind =
   | "nodes"
   | "clustertopologybindings"
   | "clustertopologies"
-  | "controllerrevisions";
+  | "controllerrevisions"
+  | "resourceclaims"
+  | "resourceslices";
 
 /** The objects of every watched kind at one moment. */
 export interface TuiSnapshot {
@@ -109,6 +111,9 @@ function specs(scope: TuiScope): Spec[] {
       options: { namespace: ns, labelSelector: REVISION_SELECTOR },
       optional: "controllerrevisions (rollouts show no revision numbers)",
     },
+    // DRA (Kubernetes 1.34+): GPUs allocated through claims; absent on older clusters.
+    { key: "resourceclaims", options: {}, optional: "" },
+    { key: "resourceslices", options: {}, optional: "" },
   ];
 }
 

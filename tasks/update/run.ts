@@ -4,6 +4,8 @@
  * @module
  */
 
+import { GroveError } from "../../lib/errors.ts";
+import { pauseRefusal } from "../../lib/grove/strategy.ts";
 import type { Kube } from "../../lib/kube/types.ts";
 import { pausedPcs } from "../../lib/revisions/pause.ts";
 import { assertNotDeleting, getPcs } from "../../lib/change/pcs.ts";
@@ -62,6 +64,12 @@ export async function updateImage(kube: Kube, opts: UpdateImageOptions): Promise
   if (opts.preservePlacement) warnings.push(...await placementFit(kube, before, next));
   const imageChanged = targets.some((t) => t.from !== t.to);
   const now = opts.now ?? (() => new Date());
+  const refusal = imageChanged && opts.paused ? pauseRefusal(before) : undefined;
+  if (refusal) {
+    throw new GroveError(`cannot apply the update paused: ${refusal}`, {
+      hint: `update without --paused: the operator then rolls it out under its own strategy`,
+    });
+  }
   const desired = imageChanged && opts.paused ? (pausedPcs(next, now()) ?? next) : next;
   return await runChange(kube, {
     signal: opts.signal,

@@ -70,7 +70,8 @@ Deno.test({
       const lists = () =>
         sim.requestLog.count((e) => e.method === "GET" && !/watch=/.test(e.query));
       const listsAtStart = lists();
-      assert(listsAtStart <= 10, `${listsAtStart} lists at start`);
+      // 12 kinds (incl. the two DRA kinds), listed once
+      assert(listsAtStart <= 12, `${listsAtStart} lists at start`);
 
       // a gang score changes in the simulator: on screen within 2 s
       sim.store.update("podgangs", "inference", "llama-disagg-0", (o) => {
