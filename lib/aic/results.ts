@@ -577,7 +577,9 @@ export function parseResults(files: ResultFiles, opts: ParseResultsOptions = {})
   }
   for (const m of missed) {
     notes.push(
-      `${missText(m)}; only the ${m.mode === "disagg" ? "aggregated" : "disaggregated"} plan is written`,
+      `${missText(m)}; only the ${
+        m.mode === "disagg" ? "aggregated" : "disaggregated"
+      } plan is written`,
     );
   }
 

@@ -186,6 +186,7 @@ const CHILD_ENV = [
   "FAKE_AIC_VERSION",
   "FAKE_AIC_RUN",
   "FAKE_AIC_GPUS",
+  "FAKE_AIC_ARGS_FILE",
 ];
 
 /**
@@ -316,8 +317,9 @@ export function errorFromLog(lines: readonly string[]): string | undefined {
 
 /** The deprecation notice of aiconfigurator 0.12 (the distribution moves to `aisimulate`), if printed. */
 export function deprecationFromLog(log: string): string | undefined {
-  const m = /(`aiconfigurator[^`]*` is running from the deprecated AIConfigurator distribution[^\n]*?\.)\s/
-    .exec(log);
+  const m =
+    /(`aiconfigurator[^`]*` is running from the deprecated AIConfigurator distribution[^\n]*?\.)\s/
+      .exec(log);
   if (!m) return undefined;
   const install = /Install `([^`]+)`/.exec(log)?.[1];
   return `aiconfigurator says its distribution is deprecated${

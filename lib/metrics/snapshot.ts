@@ -17,6 +17,7 @@ import {
   mergeHistograms,
 } from "./histogram.ts";
 import type { ParsedScrape } from "./prom_parser.ts";
+import { workloadOf, type WorkloadSnapshot } from "./workload.ts";
 
 /** The latency histograms we report. */
 export type LatencyKey = "ttft" | "itl" | "e2e" | "queueTime";
@@ -44,6 +45,8 @@ export interface EngineSnapshot {
   promptTokens: number;
   /** Generation tokens counter. */
   generationTokens: number;
+  /** Request lengths and finished requests (what `replan` reads). */
+  workload?: WorkloadSnapshot;
 }
 
 /**
@@ -80,6 +83,7 @@ export function snapshotOf(scrape: ParsedScrape, engine: EngineKind, atMs: numbe
     kvUsage: maxSamples(scrape, m.kvUsage),
     promptTokens: sumSamples(scrape, m.promptTokens),
     generationTokens: sumSamples(scrape, m.generationTokens),
+    workload: workloadOf(scrape, engine),
   };
 }
 

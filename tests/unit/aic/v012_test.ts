@@ -85,7 +85,10 @@ Deno.test("0.12: nothing within the SLA gives the closest configurations, not an
   assertEquals(csv.length > 1, true);
   const log = lines("no-sla_tpot1", "stdout").join("\n");
   const e = await assertRejects(() => readResultsDir(dir, { log }), GroveError);
-  assertMatch(e.message, /found no configuration that meets the SLA \(TTFT <= 2000 ms, TPOT <= 1 ms\)/);
+  assertMatch(
+    e.message,
+    /found no configuration that meets the SLA \(TTFT <= 2000 ms, TPOT <= 1 ms\)/,
+  );
   assertMatch(e.message, /only the closest ones \(disagg TTFT 509.16 ms, TPOT 50.59 ms; agg/);
   assertMatch(e.hint!, /raise --tpot to at least/);
   // The 0.12 log line alone also names the limit.
@@ -105,7 +108,10 @@ Deno.test("0.12: one mode outside the SLA is dropped with a note, the other is k
     disaggCsv: read("disagg/best_config_topn.csv"),
   }, { totalGpus: 16, sla: { ttftMs: 2000, tpotMs: 28 } });
   assertEquals([r.agg !== undefined, r.disagg === undefined, r.best], [true, true, "agg"]);
-  assertMatch(r.notes.join("\n"), /disagg: no configuration met the SLA; the closest .* TPOT 29.55 ms/);
+  assertMatch(
+    r.notes.join("\n"),
+    /disagg: no configuration met the SLA; the closest .* TPOT 29.55 ms/,
+  );
 });
 
 Deno.test("0.12: a failure is an [E] log line without a traceback; the deprecation notice is noise", () => {
@@ -115,7 +121,10 @@ Deno.test("0.12: a failure is an [E] log line without a traceback; the deprecati
     "Backend vllm is not supported for system h999_sxm. Supported backends:",
   );
   assert(!all.some((l) => l.includes("Traceback")));
-  assertEquals(errorFromLog(["Traceback (most recent call last):", "ValueError: bad"]), "ValueError: bad");
+  assertEquals(
+    errorFromLog(["Traceback (most recent call last):", "ValueError: bad"]),
+    "ValueError: bad",
+  );
   assertEquals(errorFromLog(["all fine"]), undefined);
   assertMatch(
     deprecationFromLog(all.join("\n"))!,
