@@ -72,6 +72,7 @@ function engineArgs(i: WorkerCommandInput): string[] {
         "--data-parallel-size",
         String(plan.dp),
       ];
+      if (plan.ep && plan.ep > 1) a.push("--enable-expert-parallel");
       if (role === "prefill") a.push("--is-prefill-worker");
       if (i.nodes > 1) a.push("--distributed-executor-backend", "ray");
       return ["python3", "-m", "dynamo.vllm", ...a];
@@ -82,8 +83,10 @@ function engineArgs(i: WorkerCommandInput): string[] {
         model,
         "--served-model-name",
         model,
+        // SGLang's --tp-size is the worker's world size; attention DP splits it (AIC's
+        // tp1dp16 is --tp-size 16 --dp-size 16 --enable-dp-attention).
         "--tp-size",
-        String(plan.tp),
+        String(plan.tp * plan.dp),
         "--pp-size",
         String(plan.pp),
         "--dp-size",
@@ -91,6 +94,7 @@ function engineArgs(i: WorkerCommandInput): string[] {
         "--enable-metrics",
       ];
       if (plan.dp > 1) a.push("--enable-dp-attention");
+      if (plan.ep && plan.ep > 1) a.push("--ep-size", String(plan.ep));
       if (role !== "worker") {
         a.push("--disaggregation-mode", role, "--disaggregation-transfer-backend", "nixl");
       }
@@ -112,11 +116,15 @@ function engineArgs(i: WorkerCommandInput): string[] {
         model,
         "--served-model-name",
         model,
+        // TensorRT-LLM counts attention DP ranks in its tensor-parallel size (AIC's generated
+        // engine config for tp1dp16: tensor_parallel_size 16, enable_attention_dp True).
         "--tensor-parallel-size",
-        String(plan.tp),
+        String(plan.tp * plan.dp),
         "--pipeline-parallel-size",
         String(plan.pp),
       ];
+      if (plan.dp > 1) a.push("--enable-attention-dp");
+      if (plan.ep && plan.ep > 1) a.push("--expert-parallel-size", String(plan.ep));
       if (role !== "worker") a.push("--disaggregation-mode", role);
       return ["python3", "-m", "dynamo.trtllm", ...a];
     }
@@ -202,6 +210,15 @@ export function parallelFromArgs(words: string[]): { tp?: number; pp?: number; d
     const raw = eq > 0 ? t.slice(eq + 1) : tokens[k + 1]?.replace(/^['"]|['"]$/g, "");
     const n = Number(raw);
     if (Number.isInteger(n) && n > 0) out[key] = n;
+  }
+  // Attention DP inside the tensor-parallel world: SGLang --enable-dp-attention (tp/dp per
+  // attention group), TensorRT-LLM --enable-attention-dp (every rank its own attention).
+  const flags = new Set(tokens.map((t) => t.replace(/^['"]|['"]$/g, "")));
+  if (flags.has("--enable-dp-attention") && out.tp && out.dp && out.tp % out.dp === 0) {
+    out.tp = out.tp / out.dp;
+  } else if (flags.has("--enable-attention-dp") && out.tp && out.dp === undefined) {
+    out.dp = out.tp;
+    out.tp = 1;
   }
   return out;
 }

@@ -31,6 +31,8 @@ export interface RolePlan {
   pp: number;
   /** Data-parallel (attention DP) size. */
   dp: number;
+  /** MoE expert-parallel size (`moe_ep`), when above 1. */
+  ep?: number;
   /** GPUs one worker uses (tp x pp x dp). */
   gpusPerWorker: number;
   /** Batch size AIC modelled, when known. */
@@ -209,11 +211,13 @@ function role(
   const pp = numberCell(t, i, `${prefix}pp`);
   const dp = optionalNumberCell(t, i, `${prefix}dp`) ?? 1;
   const perReplica = prefix === "" ? 1 : numberCell(t, i, `${prefix}workers`);
+  const ep = optionalNumberCell(t, i, `${prefix}moe_ep`);
   return {
     workers: perReplica * replicas,
     tp,
     pp,
     dp,
+    ...(ep !== undefined && ep > 1 ? { ep } : {}),
     gpusPerWorker: tp * pp * dp,
     batchSize: optionalNumberCell(t, i, `${prefix}bs`),
   };
@@ -274,11 +278,13 @@ function genRole(g: GeneratorConfig, name: "prefill" | "decode" | "agg"): RolePl
   const pp = p.pipeline_parallel_size ?? 1;
   const dp = p.data_parallel_size ?? 1;
   const gpus = p.gpus_per_worker ?? g.workers[`${name}_gpus_per_worker`] ?? tp * pp * dp;
+  const ep = p.moe_expert_parallel_size;
   return {
     workers,
     tp,
     pp,
     dp,
+    ...(ep !== undefined && ep > 1 ? { ep } : {}),
     gpusPerWorker: gpus as number,
     batchSize: p.max_batch_size,
   };

@@ -197,3 +197,33 @@ Deno.test("0.12: a multi-node TensorRT-LLM worker is still refused, naming the n
   const e = assertThrows(() => buildManifest(r, "disagg", { name: "ds" }), GroveError);
   assertMatch(e.message, /needs 16 GPUs, which spans 2 nodes/);
 });
+
+Deno.test("0.12: MoE rows (tp1 dp16 ep16) become each engine's world-size flags and read back", async () => {
+  const { workerCommand, parallelFromArgs } = await import("../../../lib/aic/engines.ts");
+  const r = await readResultsDir(runDir("deepseek-v3_h100_trtllm_32gpu"), { totalGpus: 32 });
+  const plan = r.disagg!.prefill!;
+  assertEquals(plan.ep, 16);
+  const words = (backend: "sglang" | "vllm" | "trtllm") => {
+    const c = workerCommand({
+      backend,
+      model: r.model,
+      role: "prefill",
+      plan,
+      nodes: 1,
+      part: "single",
+    });
+    return [...c.command, ...c.args];
+  };
+  const sg = words("sglang").join(" ");
+  assertStringIncludes(sg, "--tp-size 16 --pp-size 1 --dp-size 16");
+  assertStringIncludes(sg, "--enable-dp-attention --ep-size 16");
+  const tr = words("trtllm").join(" ");
+  assertStringIncludes(tr, "--tensor-parallel-size 16");
+  assertStringIncludes(tr, "--enable-attention-dp --expert-parallel-size 16");
+  assertStringIncludes(words("vllm").join(" "), "--data-parallel-size 16 --enable-expert-parallel");
+  // plan diff reads the attention TP and DP back, not the world size.
+  for (const b of ["sglang", "trtllm", "vllm"] as const) {
+    const p = parallelFromArgs(words(b));
+    assertEquals([p.tp, p.dp], [1, 16], b);
+  }
+});
