@@ -33,22 +33,32 @@ if ! command -v "$PYTHON" >/dev/null 2>&1; then
 fi
 
 echo "== installing aiconfigurator ${AIC_VERSION} into ${VENV}"
-rm -rf "$VENV"
+# Keep the previous environment aside and put it back when the install fails (no network,
+# unknown version), so a failed upgrade leaves a working install. (A venv records its own
+# path, so it is moved back to the same place, never used from elsewhere.)
+OLD="${VENV}.previous"
+rm -rf "$OLD"
 mkdir -p .tools
+[ -d "$VENV" ] && mv "$VENV" "$OLD"
+restore() {
+  rm -rf "$VENV"
+  if [ -d "$OLD" ]; then mv "$OLD" "$VENV"; echo "install_aic: kept the previous install" >&2; fi
+  exit 1
+}
 if ! "$PYTHON" -m venv "$VENV"; then
   echo "install_aic: '${PYTHON} -m venv' failed (on Debian/Ubuntu: apt-get install python3-venv)" >&2
-  exit 1
+  restore
 fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip || true
 if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "aiconfigurator==${AIC_VERSION}"; then
   echo "install_aic: pip could not install aiconfigurator==${AIC_VERSION}" >&2
-  rm -rf "$VENV"
-  exit 1
+  restore
 fi
 got="$(installed_version || true)"
 if [ "$got" != "$AIC_VERSION" ] || [ ! -x "$BIN" ]; then
   echo "install_aic: expected aiconfigurator ${AIC_VERSION} at ${BIN}, found '${got}'" >&2
-  exit 1
+  restore
 fi
+rm -rf "$OLD"
 echo "aiconfigurator ${AIC_VERSION} installed in ${VENV}"
 echo "$(pwd)/$BIN"
