@@ -195,6 +195,28 @@ export type {
   RowStatus,
 } from "./tasks/compare/report.ts";
 export {
+  buildReplanReport,
+  type ChangeKind,
+  collectReplan,
+  type CollectReplanOptions,
+  type LengthStats,
+  type MoveCommand,
+  moveCommands,
+  type ObservedWorkload,
+  observeWorkload,
+  type Percentile,
+  type PodScrapes,
+  type ReplanInputs,
+  replanInputs,
+  type ReplanObjects,
+  type ReplanOverrides,
+  type ReplanReport,
+  type RoleCell,
+  type SlaCheck,
+} from "./tasks/replan/mod.ts";
+export type { EngineSnapshot, LatencyKey } from "./lib/metrics/snapshot.ts";
+export { workloadOf, type WorkloadSnapshot } from "./lib/metrics/workload.ts";
+export {
   type RoleLatency,
   type RoleProgress,
   type RolloutEvent,

@@ -19,6 +19,7 @@ import {
 } from "../../lib/aic/plan.ts";
 import { type Backend, BACKENDS, type ServingMode } from "../../lib/aic/results.ts";
 import { GroveError } from "../../lib/errors.ts";
+import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import type { EngineKind } from "../../lib/metrics/engines.ts";
 import {
   counterDelta,
@@ -29,7 +30,6 @@ import {
   mergeHistograms,
 } from "../../lib/metrics/histogram.ts";
 import type { EngineSnapshot } from "../../lib/metrics/snapshot.ts";
-import type { Histogram as H } from "../../lib/metrics/histogram.ts";
 
 /** Which statistic of the request lengths the search uses. */
 export type Percentile = "p50" | "p90" | "p99" | "mean";
@@ -119,7 +119,7 @@ function pick(s: LengthStats, p: Percentile): number | null {
   return v === null ? null : Math.max(1, Math.round(v));
 }
 
-type Pick = (w: NonNullable<EngineSnapshot["workload"]>) => H | undefined;
+type Pick = (w: NonNullable<EngineSnapshot["workload"]>) => Histogram | undefined;
 
 /** Sums one histogram over pods, as window deltas or lifetime values. */
 function sumHist(pods: PodScrapes[], get: Pick, window: boolean): Histogram | undefined {
@@ -318,10 +318,15 @@ export interface ReplanInputs {
 
 /** Overrides from flags. */
 export interface ReplanOverrides {
+  /** GPU budget (`--total-gpus`). */
   totalGpus?: number;
+  /** Input sequence length (`--isl`). */
   isl?: number;
+  /** Output sequence length (`--osl`). */
   osl?: number;
+  /** TTFT limit, ms (`--ttft`). */
   ttft?: number;
+  /** TPOT limit, ms (`--tpot`). */
   tpot?: number;
 }
 
@@ -554,6 +559,8 @@ function check(limit: number, v: number | null | undefined): SlaCheck["ttft"] {
 
 /** The `replan` report (`-o json` prints it). */
 export interface ReplanReport {
+  /** `kubectl-grove.io/v1alpha1`. */
+  apiVersion: string;
   /** Kind marker. */
   kind: "ReplanReport";
   /** PodCliqueSet. */
@@ -625,6 +632,7 @@ export function buildReplanReport(i: {
   const notes = [...(i.observed?.notes ?? []), ...(i.notes ?? []), ...move.notes];
   if (move.change === "none") notes.push("the set already runs the new plan's worker split");
   return {
+    apiVersion: REPORT_API_VERSION,
     kind: "ReplanReport",
     pcs: i.pcs,
     namespace: i.namespace,
