@@ -41,7 +41,11 @@ export function replanCommand(ctx: CliContext) {
     .option("--direct", "scrape pod IPs directly instead of through the API server's pod proxy")
     .option("--isl <tokens>", "use this input length instead of the observed one", parsePositive)
     .option("--osl <tokens>", "use this output length instead of the observed one", parsePositive)
-    .option("--total-gpus <n>", "GPU budget (default: the stored plan's)", parsePositive)
+    .option(
+      "--total-gpus <n>",
+      "GPU budget (default: the stored plan's GPUs or the GPUs the set holds, whichever is more)",
+      parsePositive,
+    )
     .option("--ttft <ms>", "TTFT limit in ms (default: the stored plan's SLA)", parseMs)
     .option("--tpot <ms>", "TPOT limit in ms (default: the stored plan's SLA)", parseMs)
     .option("--save-dir <dir>", "where aiconfigurator writes its results (default ./aic-replan)")

@@ -279,10 +279,29 @@ export function observeWorkload(
       }
     }
   }
-  if (window && seconds > 0 && requests !== null) {
-    out.requestRate = Math.round((requests / seconds) * 1000) / 1000;
-  } else if (!window) {
-    notes.push("one scrape (or too few requests in the window): no request rate; pass --window");
+  // Request rate over the window: from the chosen pods, else from any pods (serving workers
+  // first) whose counters moved, e.g. workers when the frontend's did not.
+  const rateFrom = (ps: PodScrapes[]) => {
+    const withWindow = ps.filter((p) => p.first && p.second.atMs > p.first.atMs);
+    if (!withWindow.length) return null;
+    const secs = Math.max(...withWindow.map((p) => (p.second.atMs - p.first!.atMs) / 1000));
+    const n = counterSum(withWindow, (s) => s.workload?.requests, true);
+    return n !== null && n > 0 && secs > 0 ? Math.round((n / secs) * 1000) / 1000 : null;
+  };
+  const serving = workers.filter((p) => !isPrefill(p.role));
+  out.requestRate = rateFrom(genPods.length ? genPods : chosen);
+  if (out.requestRate === null && chosen !== workers) {
+    out.requestRate = rateFrom(serving.length ? serving : workers);
+    if (out.requestRate !== null) {
+      notes.push(`request rate from the ${serving.length ? "serving " : ""}workers' counters`);
+    }
+  }
+  if (out.requestRate === null) {
+    notes.push(
+      windowed
+        ? "no requests finished in the window: no request rate"
+        : "one scrape: no request rate; pass --window",
+    );
   }
   const latPods = frontends.length ? frontends : genPods.length ? genPods : chosen;
   out.ttftMs = sumLatency(latPods, "ttft", window);

@@ -193,3 +193,28 @@ Deno.test("replan commands: counts only -> scale per set replica; layout change 
   assertEquals(r.change, "reshape");
   assertEquals(r.commands[0].command, "kubectl grove apply -f q.yaml -n ns");
 });
+
+Deno.test("replan workload: frontend lengths, request rate from the workers when the frontend's counters did not move", () => {
+  const fe = snap("dynamo-frontend_metrics.txt", "dynamo-frontend", 0);
+  const o = observeWorkload([
+    {
+      pod: "fe",
+      role: "frontend",
+      engine: "dynamo-frontend",
+      first: fe,
+      second: { ...fe, atMs: 30_000 },
+    },
+    {
+      pod: "d",
+      role: "decode",
+      engine: "vllm",
+      first: snap("vllm-0.11_v1_metrics_scrape1.txt", "vllm", 0),
+      second: snap("vllm-0.11_v1_metrics_scrape2.txt", "vllm", 30_000),
+    },
+  ], { percentile: "p50" });
+  assertEquals([o.source, o.basis], ["dynamo frontend (1 pod)", "lifetime"]);
+  assertMatch(o.notes.join("\n"), /only 0 requests finished in the 30s window/);
+  // vllm:request_success_total moved by 131 in 30 s.
+  assertEquals(o.requestRate, Math.round((131 / 30) * 1000) / 1000);
+  assertMatch(o.notes.join("\n"), /request rate from the serving workers' counters/);
+});
