@@ -11,13 +11,26 @@
  * @module
  */
 
-import { GroveError } from "../errors.ts";
 import type { Backend, RolePlan } from "./results.ts";
 
 /** The HTTP port of the frontend (OpenAI-compatible API). */
 export const FRONTEND_PORT = 8000;
 /** The port workers serve `/metrics` and health on (Dynamo system server). */
 export const WORKER_METRICS_PORT = 9090;
+/** Port of the SSH daemon on TensorRT-LLM follower pods (Dynamo's operator uses the same). */
+export const MPI_SSH_PORT = 2222;
+/** Where the SSH key pair Secret is mounted in multi-node TensorRT-LLM pods. */
+export const MPI_SSH_MOUNT = "/etc/mpi-ssh";
+
+/**
+ * The Secret a multi-node TensorRT-LLM set needs: an SSH key pair (keys
+ * `private.key`, `private.key.pub`) the leader's `mpirun` uses to start the
+ * ranks on the follower pods.
+ */
+export function mpiSshSecretName(pcs: string): string {
+  return `${pcs}-mpi-ssh`;
+}
+
 /** Dynamo release whose runtime images we default to. */
 export const DEFAULT_DYNAMO_VERSION = "1.3.0";
 
@@ -50,10 +63,19 @@ export interface WorkerCommandInput {
   part: NodePart;
   /** Name of the leader clique (multi-node), e.g. `prefill-ldr`. */
   leaderClique?: string;
+  /** Name of the follower clique (multi-node), e.g. `prefill-wkr`. */
+  followerClique?: string;
+  /** GPUs of one pod (multi-node: the worker's GPUs over its nodes). */
+  gpusPerPod?: number;
 }
 
 function leaderHost(clique: string): string {
-  return `$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-${clique}-0.$(GROVE_HEADLESS_SERVICE)`;
+  return podHost(clique, 0);
+}
+
+/** Pod `index` of a clique of the same scaling group replica, through the headless service. */
+function podHost(clique: string, index: number): string {
+  return `$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-${clique}-${index}.$(GROVE_HEADLESS_SERVICE)`;
 }
 
 function engineArgs(i: WorkerCommandInput): string[] {
@@ -139,25 +161,74 @@ function shQuote(w: string): string {
 }
 
 /**
+ * TensorRT-LLM across nodes: all ranks of a worker form one MPI world
+ * (TensorRT-LLM's requirement), as Dynamo's operator sets it up. The leader
+ * installs the key of the mounted SSH Secret and runs the engine under
+ * `mpirun` with one slot per GPU on each pod of the worker (itself and the
+ * follower pods, by their stable names through the headless service);
+ * followers run only an SSH daemon on {@link MPI_SSH_PORT} that accepts that
+ * key, with host keys generated in /tmp (no root needed).
+ */
+function trtllmMultiNode(i: WorkerCommandInput, words: string[]): EngineCommand {
+  const gpn = i.gpusPerPod ?? Math.ceil(i.plan.gpusPerWorker / i.nodes);
+  if (i.part === "follower") {
+    const d = "/tmp/mpi-sshd";
+    const script = [
+      `mkdir -p ${d} /run/sshd 2>/dev/null; mkdir -p ${d}`,
+      `ssh-keygen -q -t ed25519 -N '' -f ${d}/host_key`,
+      `cp ${MPI_SSH_MOUNT}/private.key.pub ${d}/authorized_keys`,
+      `chmod 600 ${d}/authorized_keys`,
+      `exec /usr/sbin/sshd -D -e -p ${MPI_SSH_PORT} -h ${d}/host_key -o AuthorizedKeysFile=${d}/authorized_keys -o StrictModes=no -o PidFile=${d}/sshd.pid`,
+    ].join(" && ");
+    return { command: ["sh", "-c"], args: [script] };
+  }
+  const hosts = [
+    `${podHost(i.leaderClique!, 0)}:${gpn}`,
+    ...Array.from({ length: i.nodes - 1 }, (_, k) => `${podHost(i.followerClique!, k)}:${gpn}`),
+  ].join(",");
+  const mpirun = [
+    "mpirun",
+    "--allow-run-as-root",
+    "--oversubscribe",
+    "-n",
+    String(i.plan.gpusPerWorker),
+    "-H",
+    hosts,
+    "--mca",
+    "pml",
+    "ob1",
+    "--mca",
+    "plm_rsh_args",
+    `"-p ${MPI_SSH_PORT} -i $HOME/.ssh/mpi_key -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"`,
+    "-x",
+    "OMPI_MCA_orte_keep_fqdn_hostnames",
+    "-x",
+    "DYN_NAMESPACE",
+    "-x",
+    "DYN_SYSTEM_ENABLED",
+    "-x",
+    "DYN_SYSTEM_PORT",
+    "trtllm-llmapi-launch",
+  ].join(" ");
+  const script = [
+    `mkdir -p $HOME/.ssh`,
+    `cp ${MPI_SSH_MOUNT}/private.key $HOME/.ssh/mpi_key`,
+    `chmod 600 $HOME/.ssh/mpi_key`,
+    `exec ${mpirun} ${words.map(shQuote).join(" ")}`,
+  ].join(" && ");
+  return { command: ["sh", "-c"], args: [script] };
+}
+
+/**
  * The container command of a worker pod. Single-node workers and leaders
  * run the engine directly; followers of a multi-node worker run the engine
  * with their node rank (SGLang) or join the leader's Ray cluster (vLLM).
- * TensorRT-LLM workers that span nodes need MPI launchers we do not
- * generate: that is an error with a way out.
+ * A TensorRT-LLM worker across nodes is one MPI world started by the
+ * leader's `mpirun` over SSH into the followers (see {@link mpiSshSecretName}).
  */
 export function workerCommand(i: WorkerCommandInput): EngineCommand {
-  if (i.nodes > 1 && i.backend === "trtllm") {
-    throw new GroveError(
-      `a trtllm ${
-        i.role === "worker" ? "" : `${i.role} `
-      }worker needs ${i.plan.gpusPerWorker} GPUs, which spans ${i.nodes} nodes: multi-node TensorRT-LLM workers are not generated`,
-      {
-        hint:
-          "raise --gpus-per-node if your nodes have more GPUs, choose --backend sglang or vllm, or deploy this configuration with Dynamo",
-      },
-    );
-  }
   const words = engineArgs(i);
+  if (i.nodes > 1 && i.backend === "trtllm") return trtllmMultiNode(i, words);
   if (i.nodes === 1) return { command: words.slice(0, 3), args: words.slice(3) };
   if (i.backend === "vllm") {
     const host = leaderHost(i.leaderClique!);

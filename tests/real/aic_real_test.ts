@@ -3,7 +3,7 @@
 // Wall times on the 2-core CI machines (aiconfigurator 0.12.0, search alone, idle machine):
 //   Qwen/Qwen3-32B on 16 x h100_sxm, sglang ......................... 13 s
 //   deepseek-ai/DeepSeek-V3 on 32 x h100_sxm, sglang (2-node workers) 156 s
-//   deepseek-ai/DeepSeek-V3 on 32 x h100_sxm, trtllm (2-node workers)  23 s
+//   deepseek-ai/DeepSeek-V3 on 32 x h100_sxm, trtllm (2-node MPI workers) 23 s
 //   replan qwen-disagg (Qwen3-32B-FP8, 40 x h200_sxm, vllm) ........... 22 s
 // The fast combination (Qwen3-32B-FP8 / h200_sxm / vllm, 13 s) runs in the default suite:
 // tests/e2e/aic_real_test.ts. Skipped with a message when .tools/aic is absent and CI is not
@@ -132,7 +132,7 @@ Deno.test(
 );
 
 Deno.test(
-  "real aiconfigurator: DeepSeek-V3 / h100_sxm / trtllm / 32 GPUs -> multi-node TensorRT-LLM refused clearly",
+  "real aiconfigurator: DeepSeek-V3 / h100_sxm / trtllm / 32 GPUs -> 2-node MPI workers as scaling groups",
   opts,
   async () => {
     await withSim(async (k, dir) => {
@@ -148,14 +148,27 @@ Deno.test(
         `${dir}/aic`,
         "--name",
         "ds",
+        "--validate",
+        "-o",
+        "json",
       ], realAicEnv());
       console.log(`DeepSeek-V3 / h100_sxm / trtllm / 32: ${r.seconds}s`);
-      assertEquals(r.code, 1, r.stdout);
-      assertMatch(
-        r.stderr,
-        /needs 16 GPUs, which spans 2 nodes: multi-node TensorRT-LLM workers are not generated/,
+      assertEquals(r.code, 0, r.stderr.split("\n").slice(-30).join("\n"));
+      const rep = JSON.parse(r.stdout);
+      assertEquals(rep.notes.filter((n: string) => n.includes("server accepted")).length, 2);
+      assert(
+        rep.next.some((c: string) => c.includes("kubectl create secret generic ds-disagg-mpi-ssh")),
       );
-      // The same results give SGLang manifests (the hint's way out), without a new search.
+      const pcs = yamlLoad(await Deno.readTextFile(`${dir}/aic/ds-disagg.yaml`)) as PodCliqueSet;
+      for (const g of pcs.spec!.template!.podCliqueScalingGroups!) {
+        const [ldr, wkr] = g.cliqueNames!;
+        assertMatch(
+          container(pcs, ldr),
+          /exec mpirun .* -n 16 -H .*:8,.*:8 .*trtllm-llmapi-launch python3 -m dynamo.trtllm/,
+        );
+        assertMatch(container(pcs, wkr), /sshd -D -e -p 2222/);
+      }
+      // The same results also give SGLang manifests without a new search.
       const saved = (await Array.fromAsync(Deno.readDir(`${dir}/aic/deepseek-ai`)))[0].name;
       const sg = await runCli([
         ...k,

@@ -192,10 +192,34 @@ Deno.test("0.12: the fake replays a recorded 0.12 run, and a failed one exits 1 
   }
 });
 
-Deno.test("0.12: a multi-node TensorRT-LLM worker is still refused, naming the node count", async () => {
-  const r = await readResultsDir(runDir("deepseek-v3_h100_trtllm_32gpu"), { totalGpus: 32 });
-  const e = assertThrows(() => buildManifest(r, "disagg", { name: "ds" }), GroveError);
-  assertMatch(e.message, /needs 16 GPUs, which spans 2 nodes/);
+Deno.test("0.12: DeepSeek-V3 on trtllm: 16-GPU workers become 2-node MPI scaling groups", async () => {
+  // AIC's own k8s_deploy.yaml says nodeCount 32 and gpu '256' for these workers; the layout
+  // comes from generator_config.yaml (gpus_per_worker 16, num_gpus_per_node 8) instead.
+  const dir = runDir("deepseek-v3_h100_trtllm_32gpu");
+  assertStringIncludes(
+    Deno.readTextFileSync(`${dir}/disagg/top1/k8s_deploy.yaml`),
+    "nodeCount: 32",
+  );
+  const r = await readResultsDir(dir, { totalGpus: 32 });
+  assertEquals(r.gpusPerNode, 8);
+  const m = buildManifest(r, "disagg", { name: "ds" });
+  const groups = m.spec!.template!.podCliqueScalingGroups!;
+  assertEquals(groups.map((g) => [g.name, g.replicas, g.cliqueNames]), [
+    ["prefill", 1, ["prefill-ldr", "prefill-wkr"]],
+    ["decode", 1, ["decode-ldr", "decode-wkr"]],
+  ]);
+  const ldr = m.spec!.template!.cliques!.find((c) => c.name === "prefill-ldr")!;
+  const gpus = ldr.spec!.podSpec!.containers[0].resources!.limits!["nvidia.com/gpu"];
+  assertEquals(gpus, "8");
+  const script = (ldr.spec!.podSpec!.containers[0].args as string[])[0];
+  assertMatch(
+    script,
+    /mpirun .* -n 16 -H .*prefill-ldr-0\.\$\(GROVE_HEADLESS_SERVICE\):8,.*prefill-wkr-0\.\$\(GROVE_HEADLESS_SERVICE\):8 /,
+  );
+  assertMatch(
+    script,
+    /--tensor-parallel-size 16 .*--enable-attention-dp --expert-parallel-size 16/,
+  );
 });
 
 Deno.test("0.12: MoE rows (tp1 dp16 ep16) become each engine's world-size flags and read back", async () => {
