@@ -96,7 +96,22 @@ function engineArgs(i: WorkerCommandInput): string[] {
       ];
       if (plan.ep && plan.ep > 1) a.push("--enable-expert-parallel");
       if (role === "prefill") a.push("--is-prefill-worker");
-      if (i.nodes > 1) a.push("--distributed-executor-backend", "ray");
+      if (i.nodes > 1 && vllmDataParallelNodes(i)) {
+        // Data-parallel ranks spread over the nodes: every node runs vLLM with its share of
+        // the ranks, coordinated by the leader (followers headless), as Dynamo's operator does.
+        const local = plan.dp / i.nodes;
+        a.push(
+          "--data-parallel-size-local",
+          String(local),
+          "--data-parallel-address",
+          leaderHost(i.leaderClique!),
+          "--data-parallel-rpc-port",
+          "13445",
+          "--data-parallel-start-rank",
+          i.part === "leader" ? "0" : `$(( (GROVE_PCLQ_POD_INDEX + 1) * ${local} ))`,
+        );
+        if (i.part === "follower") a.push("--headless");
+      } else if (i.nodes > 1) a.push("--distributed-executor-backend", "ray");
       return ["python3", "-m", "dynamo.vllm", ...a];
     }
     case "sglang": {
@@ -153,10 +168,21 @@ function engineArgs(i: WorkerCommandInput): string[] {
   }
 }
 
+/**
+ * vLLM across nodes by data parallelism: one tensor/pipeline group fits a
+ * node and the DP ranks divide evenly over the nodes (else Ray spreads one
+ * tensor/pipeline group over the nodes).
+ */
+function vllmDataParallelNodes(i: WorkerCommandInput): boolean {
+  const { tp, pp, dp } = i.plan;
+  const gpn = i.gpusPerPod ?? Math.ceil(i.plan.gpusPerWorker / i.nodes);
+  return dp > 1 && tp * pp <= gpn && dp % i.nodes === 0;
+}
+
 /** Quotes a word for `sh -c` when it holds anything but safe characters. */
 function shQuote(w: string): string {
   if (/^[\w@%+=:,./-]+$/.test(w)) return w;
-  if (/^\$\(\([A-Z_ +0-9]+\)\)$/.test(w)) return `"${w}"`;
+  if (/^\$\(\([A-Z_ +0-9()*]+\)\)$/.test(w)) return `"${w}"`;
   return `'${w.replaceAll("'", `'\\''`)}'`;
 }
 
@@ -230,6 +256,10 @@ export function workerCommand(i: WorkerCommandInput): EngineCommand {
   const words = engineArgs(i);
   if (i.nodes > 1 && i.backend === "trtllm") return trtllmMultiNode(i, words);
   if (i.nodes === 1) return { command: words.slice(0, 3), args: words.slice(3) };
+  if (i.backend === "vllm" && vllmDataParallelNodes(i)) {
+    if (i.part === "leader") return { command: words.slice(0, 3), args: words.slice(3) };
+    return { command: ["sh", "-c"], args: [`exec ${words.map(shQuote).join(" ")}`] };
+  }
   if (i.backend === "vllm") {
     const host = leaderHost(i.leaderClique!);
     if (i.part === "leader") {

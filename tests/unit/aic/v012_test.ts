@@ -251,3 +251,43 @@ Deno.test("0.12: MoE rows (tp1 dp16 ep16) become each engine's world-size flags 
     assertEquals([p.tp, p.dp], [1, 16], b);
   }
 });
+
+Deno.test("0.12: vLLM DP ranks over nodes: every node runs vLLM with its share, followers headless", async () => {
+  const { workerCommand } = await import("../../../lib/aic/engines.ts");
+  const r = await readResultsDir(runDir("deepseek-v3_h100_trtllm_32gpu"), { totalGpus: 32 });
+  const plan = r.disagg!.decode!; // tp1 dp16 ep16: 16 GPUs, 2 nodes of 8
+  const base = {
+    backend: "vllm" as const,
+    model: r.model,
+    role: "decode" as const,
+    plan,
+    nodes: 2,
+    leaderClique: "decode-ldr",
+    followerClique: "decode-wkr",
+    gpusPerPod: 8,
+  };
+  const ldr = workerCommand({ ...base, part: "leader" });
+  const l = [...ldr.command, ...ldr.args].join(" ");
+  assertStringIncludes(l, "--data-parallel-size 16 --enable-expert-parallel");
+  assertStringIncludes(
+    l,
+    "--data-parallel-size-local 8 --data-parallel-address $(GROVE_PCSG_NAME)",
+  );
+  assertStringIncludes(l, "--data-parallel-start-rank 0");
+  assert(!l.includes("ray"), l);
+  const f = workerCommand({ ...base, part: "follower" }).args[0];
+  assertStringIncludes(
+    f,
+    `--data-parallel-start-rank "$(( (GROVE_PCLQ_POD_INDEX + 1) * 8 ))" --headless`,
+  );
+  // The rank is shell arithmetic: pod 0 of the follower clique starts at rank 8.
+  const out = new Deno.Command("sh", {
+    args: ["-c", `echo ${f.match(/"\$\(\(.*?\)\)"/)![0]}`],
+    env: { GROVE_PCLQ_POD_INDEX: "0" },
+  }).outputSync();
+  assertEquals(new TextDecoder().decode(out.stdout).trim(), "8");
+  // TP across nodes still goes through Ray.
+  const tp16 = { ...plan, tp: 16, dp: 1, gpusPerWorker: 16 };
+  const ray = workerCommand({ ...base, plan: tp16, part: "leader" }).args[0];
+  assertMatch(ray, /ray start --head .* --distributed-executor-backend ray/);
+});
