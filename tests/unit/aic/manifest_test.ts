@@ -5,7 +5,7 @@ import {
   layoutRole,
   manifestYaml,
 } from "../../../lib/aic/manifest.ts";
-import { parallelFromArgs, workerCommand } from "../../../lib/aic/engines.ts";
+import { parallelFromArgs } from "../../../lib/aic/engines.ts";
 import { parsePlan, PLAN_JSON_ANNOTATION, planFromResults } from "../../../lib/aic/plan.ts";
 import { readResultsDir } from "../../../lib/aic/results.ts";
 import { yamlLoad } from "../../../lib/deps.ts";

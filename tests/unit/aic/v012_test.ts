@@ -17,7 +17,6 @@ import {
   assertMatch,
   assertRejects,
   assertStringIncludes,
-  assertThrows,
 } from "../../helpers/assert.ts";
 import { FAKE_AIC } from "./_fixtures.ts";
 
