@@ -172,6 +172,31 @@ function counterSum(
   return any ? total : null;
 }
 
+/**
+ * A percentile interpolated inside a wide bucket (upper bound over twice the
+ * lower) is a guess: say so, with the mean for comparison.
+ */
+function coarse(
+  what: string,
+  h: Histogram,
+  value: number | null,
+  s: LengthStats,
+  p: Percentile,
+  notes: string[],
+): void {
+  if (value === null || p === "mean") return;
+  const i = h.buckets.findIndex((b) => b.le >= value);
+  if (i < 0) return;
+  const lo = i === 0 ? 0 : h.buckets[i - 1].le;
+  const hi = h.buckets[i].le;
+  if (hi === Infinity || (lo > 0 && hi / lo <= 2)) return;
+  notes.push(
+    `the ${what} length ${p} (${value}) is interpolated inside the ${lo}-${hi} token bucket; the mean is ${
+      s.mean === null ? "unknown" : Math.round(s.mean)
+    } (--percentile mean, or --${what === "input" ? "isl" : "osl"} <tokens>)`,
+  );
+}
+
 const isPrefill = (role: string) => /prefill|^p(leader|worker|ldr|wkr)/i.test(role);
 
 /**
@@ -251,10 +276,12 @@ export function observeWorkload(
   if (prompt && prompt.count > 0) {
     out.prompt = lengthStats(prompt);
     out.isl = pick(out.prompt, o.percentile);
+    coarse("input", prompt, out.isl, out.prompt, o.percentile, notes);
   }
   if (gen && gen.count > 0) {
     out.generation = lengthStats(gen);
     out.osl = pick(out.generation, o.percentile);
+    coarse("output", gen, out.osl, out.generation, o.percentile, notes);
   }
   // Without histograms: mean lengths from the token and request counters.
   const requests = counterSum(

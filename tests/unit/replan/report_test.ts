@@ -62,8 +62,14 @@ Deno.test("replan workload: the Dynamo frontend's length histograms win; lifetim
   // Latencies from the frontend (the sample README: TTFT p99 1.776636 s, ITL p50 0.033414 s).
   assertEquals(o.ttftMs!.p99, 1776.64);
   assertEquals(o.tpotMs!.p50, 33.41);
+  // The frontend's buckets are coarse (3600-7400): the p50 is a guess, and the note says so.
+  assertMatch(
+    o.notes.join("\n"),
+    /the input length p50 \(\d+\) is interpolated inside the 3600-7400 token bucket; the mean is 3994/,
+  );
   const mean = observeWorkload(pods, { percentile: "mean" });
   assertEquals(mean.isl, 3994);
+  assertEquals(mean.notes.some((n) => n.includes("interpolated")), false);
 });
 
 Deno.test("replan workload: vLLM workers over a 30 s window give rates and window lengths", () => {
