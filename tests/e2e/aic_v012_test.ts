@@ -64,27 +64,32 @@ Deno.test(
   "e2e aic 0.12: a failed real run shows its [E] line, not the deprecation",
   opts,
   async () => {
-    const r = await runCli([
-      "generate",
-      "--model",
-      "Qwen/Qwen3-32B-FP8",
-      "--system",
-      "h999_sxm",
-      "--total-gpus",
-      "16",
-      "--backend",
-      "vllm",
-      "--save-dir",
-      "/tmp/never-written-aic012",
-    ], { env: { PATH, FAKE_AIC_RUN: "bad-system" } });
-    assertEquals(r.code, 1);
-    const err = r.stderr.split("\n").filter((l) => l.startsWith("error:"));
-    assertEquals(err, [
-      "error: aiconfigurator failed (exit code 1): Backend vllm is not supported for system h999_sxm. Supported backends:; its last lines:",
-    ]);
-    assert(
-      !r.stderr.split("\n").some((l) => l.startsWith("  | ") && l.includes("DeprecationWarning")),
-    );
+    const dir = await Deno.makeTempDir({ prefix: "aic012-fail-" });
+    try {
+      const r = await runCli([
+        "generate",
+        "--model",
+        "Qwen/Qwen3-32B-FP8",
+        "--system",
+        "h999_sxm",
+        "--total-gpus",
+        "16",
+        "--backend",
+        "vllm",
+        "--save-dir",
+        dir,
+      ], { env: { PATH, FAKE_AIC_RUN: "bad-system" } });
+      assertEquals(r.code, 1);
+      const err = r.stderr.split("\n").filter((l) => l.startsWith("error:"));
+      assertEquals(err, [
+        "error: aiconfigurator failed (exit code 1): Backend vllm is not supported for system h999_sxm. Supported backends:; its last lines:",
+      ]);
+      assert(
+        !r.stderr.split("\n").some((l) => l.startsWith("  | ") && l.includes("DeprecationWarning")),
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 );
 
@@ -92,31 +97,36 @@ Deno.test(
   "e2e aic 0.12: nothing within the SLA (closest configs listed) is refused with advice",
   opts,
   async () => {
-    const r = await runCli([
-      "generate",
-      "--model",
-      "Qwen/Qwen3-32B-FP8",
-      "--system",
-      "h200_sxm",
-      "--total-gpus",
-      "16",
-      "--backend",
-      "vllm",
-      "--tpot",
-      "1",
-      "--save-dir",
-      await Deno.makeTempDir({ prefix: "aic012-nosla-" }),
-    ], { env: { PATH, FAKE_AIC_RUN: "no-sla_tpot1" } });
-    assertEquals(r.code, 1, r.stdout);
-    assertStringIncludes(
-      r.stderr,
-      "found no configuration that meets the SLA (TTFT <= 2000 ms, TPOT <= 1 ms)",
-    );
-    assertMatch(
-      r.stderr,
-      /hint: the TPOT limit \(1 ms\) is below the fastest TPOT found \([\d.]+ ms\): raise --tpot to at least \d+/,
-    );
-    assertEquals(r.stdout, "");
+    const dir = await Deno.makeTempDir({ prefix: "aic012-nosla-" });
+    try {
+      const r = await runCli([
+        "generate",
+        "--model",
+        "Qwen/Qwen3-32B-FP8",
+        "--system",
+        "h200_sxm",
+        "--total-gpus",
+        "16",
+        "--backend",
+        "vllm",
+        "--tpot",
+        "1",
+        "--save-dir",
+        dir,
+      ], { env: { PATH, FAKE_AIC_RUN: "no-sla_tpot1" } });
+      assertEquals(r.code, 1, r.stdout);
+      assertStringIncludes(
+        r.stderr,
+        "found no configuration that meets the SLA (TTFT <= 2000 ms, TPOT <= 1 ms)",
+      );
+      assertMatch(
+        r.stderr,
+        /hint: the TPOT limit \(1 ms\) is below the fastest TPOT found \([\d.]+ ms\): raise --tpot to at least \d+/,
+      );
+      assertEquals(r.stdout, "");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 );
 
