@@ -24,6 +24,7 @@ import { diagCommand } from "./commands/diag.ts";
 import { metricsCommand } from "./commands/metrics.ts";
 import { compareCommand } from "./commands/compare.ts";
 import { generateCommand } from "./commands/generate.ts";
+import { replanCommand } from "./commands/replan.ts";
 import { planCommand } from "./commands/plan.ts";
 import { versionCommand } from "./commands/version.ts";
 import { statusCommand } from "./commands/status.ts";
@@ -54,6 +55,7 @@ const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   metricsCommand,
   compareCommand,
   generateCommand,
+  replanCommand,
   planCommand,
   versionCommand,
 ];
