@@ -35,6 +35,7 @@ import { restartCommand } from "./commands/restart.ts";
 import { scaleCommand } from "./commands/scale.ts";
 import { applyCommand } from "./commands/apply.ts";
 import { tuiCommand } from "./commands/tui.ts";
+import { dashboardCommand } from "./commands/dashboard.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
@@ -47,6 +48,7 @@ const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   scaleCommand,
   applyCommand,
   tuiCommand,
+  dashboardCommand,
   completionCommand,
   diagCommand,
   metricsCommand,
