@@ -171,7 +171,7 @@ export async function startDashboard(kube: Kube, o: DashboardOptions): Promise<D
     return isLoopback(name);
   };
 
-  const eventStream = (req: Request): Response => {
+  const eventStream = (): Response => {
     let unsubscribe = () => {};
     let ping: ReturnType<typeof setInterval> | undefined;
     let ctrl: ReadableStreamDefaultController<Uint8Array>;
@@ -204,7 +204,6 @@ export async function startDashboard(kube: Kube, o: DashboardOptions): Promise<D
       clearInterval(ping);
       streams.delete(ctrl);
     }
-    req.signal.addEventListener("abort", close, { once: true });
     return new Response(body, {
       headers: {
         "content-type": "text/event-stream",
@@ -216,7 +215,7 @@ export async function startDashboard(kube: Kube, o: DashboardOptions): Promise<D
 
   const api = async (req: Request, url: URL): Promise<Response> => {
     const path = url.pathname;
-    if (path === "/api/events") return eventStream(req);
+    if (path === "/api/events") return eventStream();
     if (path === "/api/state") return json({ ...hub.state, jobs: runner.jobs });
     if (path === "/api/topology") {
       // the whole cluster's capacity (every node, fits, fragmentation) and
