@@ -19,7 +19,7 @@ function DiffText({ text }) {
           : l.startsWith("@@")
           ? "hunk"
           : ""
-      }>${l}\n</span>`
+      }>${l + "\n"}</span>`
     )
   }</pre>`;
 }

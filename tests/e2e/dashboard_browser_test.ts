@@ -91,9 +91,41 @@ Deno.test({
         });
       });
 
-      await t.step("topology marks the split gang", async () => {
+      await t.step("set detail: hierarchy, Warning events first, logs incl. previous", async () => {
         await page.click('[data-testid="pcs-row"][data-name="llama-disagg"] a');
         await page.locator('[data-testid="set-name"]').waitFor();
+        assertEquals(await page.locator('[data-testid="gang-row"]').count(), 2);
+        assertEquals(await page.locator('[data-testid="pod-row"]').count(), 9);
+        const events = page.locator('[data-testid="events"] tbody tr');
+        await events.first().waitFor({ timeout: 5000 });
+        assertStringIncludes(await events.first().innerText(), "Warning");
+        await page.locator('[data-testid="pod-row"] a', { hasText: "prefill-g77jp" }).click();
+        const logs = page.locator('[data-testid="logs"] pre');
+        await page.waitForFunction(
+          // deno-lint-ignore no-explicit-any
+          () =>
+            /Loading model weights/.test(
+              (globalThis as any).document.querySelector('[data-testid="logs"] pre')?.textContent ??
+                "",
+            ),
+          undefined,
+          { timeout: 5000 },
+        );
+        assert(!(await logs.innerText()).includes("CUDA out of memory"));
+        await page.locator('[data-testid="logs"] input[type="checkbox"]').check();
+        await page.waitForFunction(
+          // deno-lint-ignore no-explicit-any
+          () =>
+            /CUDA out of memory/.test(
+              (globalThis as any).document.querySelector('[data-testid="logs"] pre')?.textContent ??
+                "",
+            ),
+          undefined,
+          { timeout: 5000 },
+        );
+      });
+
+      await t.step("topology marks the split gang", async () => {
         await page.click('[data-testid="tab-topology"]');
         const chip = page.locator('[data-testid="gang-chip"][data-gang="llama-disagg-0"]');
         await chip.waitFor({ timeout: 5000 });
