@@ -175,6 +175,7 @@ export class ActionRunner {
   /** Called when a job starts, progresses or ends. */
   onChange: () => void = () => {};
 
+  /** Over a connected client. */
   constructor(kube: Kube, s: ActionSettings) {
     this.#kube = kube;
     this.#s = s;

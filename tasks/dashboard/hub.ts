@@ -56,6 +56,7 @@ export class DashboardHub {
   /** States built so far (for tests and the bench). */
   builds = 0;
 
+  /** Over a connected client. */
   constructor(kube: Kube, o: HubOptions) {
     this.#kube = kube;
     this.#o = o;

@@ -144,6 +144,7 @@ export class MetricsSampler {
   readonly #sets = new Map<string, SetSampler>();
   readonly #stop = new AbortController();
 
+  /** Over a connected client. */
   constructor(kube: Kube, o: SamplerOptions) {
     this.#kube = kube;
     this.#o = o;

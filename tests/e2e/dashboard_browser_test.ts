@@ -102,24 +102,14 @@ Deno.test({
         await page.locator('[data-testid="pod-row"] a', { hasText: "prefill-g77jp" }).click();
         const logs = page.locator('[data-testid="logs"] pre');
         await page.waitForFunction(
-          // deno-lint-ignore no-explicit-any
-          () =>
-            /Loading model weights/.test(
-              (globalThis as any).document.querySelector('[data-testid="logs"] pre')?.textContent ??
-                "",
-            ),
+          `/Loading model weights/.test(document.querySelector('[data-testid="logs"] pre')?.textContent ?? "")`,
           undefined,
           { timeout: 5000 },
         );
         assert(!(await logs.innerText()).includes("CUDA out of memory"));
         await page.locator('[data-testid="logs"] input[type="checkbox"]').check();
         await page.waitForFunction(
-          // deno-lint-ignore no-explicit-any
-          () =>
-            /CUDA out of memory/.test(
-              (globalThis as any).document.querySelector('[data-testid="logs"] pre')?.textContent ??
-                "",
-            ),
+          `/CUDA out of memory/.test(document.querySelector('[data-testid="logs"] pre')?.textContent ?? "")`,
           undefined,
           { timeout: 5000 },
         );
