@@ -27,6 +27,18 @@ async function until<T>(f: () => T | undefined, ms: number, what: string): Promi
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 }
 
+/** Polls a text (the page's CSP forbids evaluating strings) until it matches. */
+async function waitText(read: () => Promise<string>, re: RegExp, ms: number): Promise<string> {
+  const end = Date.now() + ms;
+  let text = "";
+  while (Date.now() < end) {
+    text = await read();
+    if (re.test(text)) return text;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${re}; text:\n${text}`);
+}
+
 Deno.test({
   name:
     "dashboard e2e (chromium): overview, live change < 2 s, split gang, pause/resume, 401, read-only",
@@ -101,18 +113,10 @@ Deno.test({
         assertStringIncludes(await events.first().innerText(), "Warning");
         await page.locator('[data-testid="pod-row"] a', { hasText: "prefill-g77jp" }).click();
         const logs = page.locator('[data-testid="logs"] pre');
-        await page.waitForFunction(
-          `/Loading model weights/.test(document.querySelector('[data-testid="logs"] pre')?.textContent ?? "")`,
-          undefined,
-          { timeout: 5000 },
-        );
+        await waitText(() => logs.innerText(), /Loading model weights/, 5000);
         assert(!(await logs.innerText()).includes("CUDA out of memory"));
         await page.locator('[data-testid="logs"] input[type="checkbox"]').check();
-        await page.waitForFunction(
-          `/CUDA out of memory/.test(document.querySelector('[data-testid="logs"] pre')?.textContent ?? "")`,
-          undefined,
-          { timeout: 5000 },
-        );
+        await waitText(() => logs.innerText(), /CUDA out of memory/, 5000);
       });
 
       await t.step("topology marks the split gang", async () => {
