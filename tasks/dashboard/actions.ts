@@ -164,6 +164,8 @@ export interface ActionSettings {
   scrape: { timeoutMs: number; fallbackPort?: number };
   /** Stops running jobs when the dashboard stops. */
   signal?: AbortSignal;
+  /** Poll interval of restart and progressive steps, ms (default: theirs, 2 s). */
+  pollMs?: number;
 }
 
 /** Runs actions and keeps their jobs. */
@@ -293,6 +295,7 @@ export class ActionRunner {
             namespace: r.namespace,
             role: r.role,
             signal: this.#s.signal,
+            intervalMs: this.#s.pollMs,
             onBatch: (i, plan) => {
               job.message = `batch ${i + 1}/${plan.batches.length} ready`;
               this.onChange();
@@ -356,6 +359,7 @@ export class ActionRunner {
       historyLimit: this.#s.historyLimit,
       scrape: this.#s.scrape,
       signal: this.#s.signal,
+      intervalMs: this.#s.pollMs,
     };
     return this.#start(r, command, async (job) => {
       const progress = (line: string) => {

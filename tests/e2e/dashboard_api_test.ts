@@ -279,3 +279,82 @@ Deno.test("dashboard cli: --address 0.0.0.0 warns; SIGTERM stops with exit 0", o
     assertStringIncludes(dash.stderr(), "warning: listening on 0.0.0.0");
   }
 });
+
+Deno.test(
+  "dashboard api: canary promoted and a role restarted as jobs, on the operator simulation",
+  opts,
+  async () => {
+    const { simOperator } = await import("../../lib/sim/operator.ts");
+    const { synthMetricsHandler } = await import("../../lib/sim/metrics_synth.ts");
+    const { runCli } = await import("../helpers/cli.ts");
+    const sim = await startSimCluster({
+      scenario: "healthy",
+      operator: simOperator({ stepMs: 20, readyDelayMs: 40 }),
+      proxyHandler: synthMetricsHandler(),
+    });
+    const env = { KUBECONFIG: sim.kubeconfigPath };
+    const canary = await runCli([
+      "rollout",
+      "canary",
+      "qwen-disagg",
+      "--image",
+      "vllm:new",
+      "--role",
+      "prefill",
+      "--pods",
+      "1",
+      "--interval",
+      "20ms",
+      "--yes",
+    ], { env });
+    assertEquals(canary.code, 0, canary.stderr);
+    const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+    const d = await startDashboard(kube, {
+      scope: SCOPE,
+      port: 0,
+      ...SETTINGS,
+      actions: { ...SETTINGS.actions, pollMs: 20 },
+    });
+    const headers = { authorization: `Bearer ${d.token}`, "content-type": "application/json" };
+    const post = (body: unknown) =>
+      fetch(`${d.origin}/api/actions`, { method: "POST", headers, body: JSON.stringify(body) })
+        .then((r) => r.json());
+    const state = () => fetch(`${d.origin}/api/state`, { headers }).then((r) => r.json());
+    const job = async (id: number) => {
+      const end = Date.now() + 20_000;
+      while (Date.now() < end) {
+        const j = (await state()).jobs.find((x: { id: number }) => x.id === id);
+        if (j.state !== "running") return j;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`job ${id} still running`);
+    };
+    const target = { namespace: "inference", name: "qwen-disagg" };
+    try {
+      const row = (await state()).overview.find((r: { name: string }) => r.name === "qwen-disagg");
+      assertEquals([row.paused, row.progressive], [true, "canary Canary"]);
+      const preview = await post({ action: "promote", ...target, dryRun: true });
+      assertEquals(preview.outcome, "preview");
+      assertStringIncludes(preview.preview, "canary to vllm:new, Canary");
+      assertEquals(
+        preview.question,
+        "Promote the rollout of podcliqueset inference/qwen-disagg to every pod?",
+      );
+      const started = await post({ action: "promote", ...target });
+      assertEquals(started.outcome, "started");
+      const done = await job(started.job.id);
+      assertEquals([done.state, done.message], ["done", "promote: complete"], done.detail);
+      const live = sim.store.get("podcliquesets", "inference", "qwen-disagg") as PodCliqueSet;
+      assertEquals(strategyOf(live), "RollingRecreate");
+
+      const r = await post({ action: "restart", ...target, role: "frontend" });
+      assertEquals(r.outcome, "started");
+      const rj = await job(r.job.id);
+      assertEquals(rj.state, "done", rj.message);
+      assertMatch(rj.message, /^\d+ pods restarted in \d+ batches$/);
+    } finally {
+      await d.close();
+      await sim.stop();
+    }
+  },
+);
