@@ -26,8 +26,29 @@ const COLUMNS = [
     (r) => (r.breaches.length ? remaining(r.breaches[0].deadline) : Infinity),
   ],
   ["update", "Update", (r) => (r.updating ? 0 : r.paused ? 1 : 2)],
+  ["sla", "SLA", (r, sla) => slaRank(sla[`${r.namespace}/${r.name}`])],
   ["gpus", "GPUs", (r) => r.gpus],
 ];
+
+function slaRank(v) {
+  if (!v) return 3;
+  return v.ttft === "breach" || v.tpot === "breach" ? 0 : v.ttft || v.tpot ? 1 : 2;
+}
+
+function SlaCell({ v, r }) {
+  if (!v) {
+    return html`
+      <a class="dim" href=${setLink("metrics", r.namespace, r.name)}
+        title="measured while the Metrics view of this set is open in any tab">measure</a>
+    `;
+  }
+  const bad = [v.ttft === "breach" && "TTFT", v.tpot === "breach" && "TPOT"].filter(Boolean);
+  return html`<${Badge} tone=${
+    bad.length ? "bad" : "ok"
+  } testid="sla" title=${`SLA from the ${v.source}; measured ${v.at}`}>${
+    bad.length ? `breach ${bad.join("+")}` : "ok"
+  }<//>`;
+}
 
 function UpdateCell({ r }) {
   const parts = [];
@@ -52,9 +73,10 @@ export function Overview() {
       .toLowerCase().includes(f)
   );
   const col = COLUMNS.find((c) => c[0] === sort.key) ?? COLUMNS[0];
+  const sla = s.state?.sla ?? {};
   shown.sort((a, b) => {
-    const x = col[2](a);
-    const y = col[2](b);
+    const x = col[2](a, sla);
+    const y = col[2](b, sla);
     const c = typeof x === "string" ? x.localeCompare(y) : x - y;
     return c * sort.dir || `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`);
   });
@@ -106,6 +128,7 @@ export function Overview() {
                       }</span>`
                       : html`<span class="dim">none</span>`}</td>
                     <td><${UpdateCell} r=${r} /></td>
+            <td><${SlaCell} v=${sla[`${r.namespace}/${r.name}`]} r=${r} /></td>
                     <td class="num">${r.gpus}</td>
                   </tr>
       `

@@ -106,6 +106,18 @@ export function sampleOf(r: MetricsReport, t: number): MetricsSample {
   };
 }
 
+/** A set's SLA verdict from its latest scrape round. */
+export interface SlaVerdict {
+  /** TTFT p99 against the SLA. */
+  ttft: "ok" | "breach" | null;
+  /** TPOT (inter-token) p99 against the SLA. */
+  tpot: "ok" | "breach" | null;
+  /** When measured (RFC 3339). */
+  at: string;
+  /** Where the SLA comes from. */
+  source: string;
+}
+
 /** Options of {@link MetricsSampler}. */
 export interface SamplerOptions {
   /** Between rounds, ms (default 5000). */
@@ -143,6 +155,8 @@ export class MetricsSampler {
   readonly #o: SamplerOptions;
   readonly #sets = new Map<string, SetSampler>();
   readonly #stop = new AbortController();
+  /** Called after each round. */
+  onRound: () => void = () => {};
 
   /** Over a connected client. */
   constructor(kube: Kube, o: SamplerOptions) {
@@ -199,6 +213,7 @@ export class MetricsSampler {
     } finally {
       s.running = false;
     }
+    this.onRound();
     if (!this.#stop.signal.aborted) {
       s.timer = setTimeout(() => void this.#round(k, s), this.#interval);
     }
@@ -259,6 +274,26 @@ export class MetricsSampler {
     s.series.sla = report.sla;
     s.series.plan = report.plan;
     s.series.samples = [...s.series.samples, sampleOf(report, at)].slice(-(this.#o.keep ?? 120));
+  }
+
+  /**
+   * The SLA verdict of every set measured so far (the latest round's TTFT
+   * and TPOT p99 against the plan's SLA), by `namespace/name`; sets without
+   * an SLA are left out.
+   */
+  slaVerdicts(): Record<string, SlaVerdict> {
+    const out: Record<string, SlaVerdict> = {};
+    for (const [k, s] of this.#sets) {
+      const r = s.series.latest;
+      if (!r || r.sla.source === "none") continue;
+      out[k] = {
+        ttft: r.total.sla.ttft,
+        tpot: r.total.sla.tpot,
+        at: r.generatedAt,
+        source: r.sla.source,
+      };
+    }
+    return out;
   }
 
   /** Sets being sampled. */

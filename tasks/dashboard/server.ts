@@ -154,8 +154,16 @@ export async function startDashboard(kube: Kube, o: DashboardOptions): Promise<D
     snapshot: () => hub.snapshot,
   });
   const runner = new ActionRunner(kube, { ...o.actions, signal: stop.signal });
-  hub.extras = () => ({ jobs: runner.jobs });
+  hub.extras = () => ({ jobs: runner.jobs, sla: sampler.slaVerdicts() });
   runner.onChange = () => hub.publish();
+  // a changed SLA verdict reaches every tab's Overview
+  let verdicts = "{}";
+  sampler.onRound = () => {
+    const v = JSON.stringify(sampler.slaVerdicts(), (k, x) => (k === "at" ? undefined : x));
+    if (v === verdicts) return;
+    verdicts = v;
+    hub.publish();
+  };
   // countdowns tick in the browser; the state is rebuilt once a minute so
   // reports that depend on the clock (ages, expired deadlines) stay true
   const refresh = setInterval(() => hub.publish(), 60_000);
@@ -216,7 +224,7 @@ export async function startDashboard(kube: Kube, o: DashboardOptions): Promise<D
   const api = async (req: Request, url: URL): Promise<Response> => {
     const path = url.pathname;
     if (path === "/api/events") return eventStream();
-    if (path === "/api/state") return json({ ...hub.state, jobs: runner.jobs });
+    if (path === "/api/state") return json({ ...hub.state, ...hub.extras() });
     if (path === "/api/topology") {
       // the whole cluster's capacity (every node, fits, fragmentation) and
       // the workloads in scope (gangs, their pods per node, split placement)

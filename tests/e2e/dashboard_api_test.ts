@@ -221,7 +221,17 @@ Deno.test("dashboard api: actions preview, perform, refuse with reasons", opts, 
 });
 
 Deno.test("dashboard api: metrics series from repeated scrapes", opts, async () => {
-  const sim = await startSimCluster({ scenario: "fragmented", synthesizeMetrics: true });
+  const plan = { sla: { ttft_ms: 1000, tpot_ms: 500 }, expected: { ttft_ms: 400 } };
+  const sim = await startSimCluster({
+    scenario: "fragmented",
+    synthesizeMetrics: true,
+    objects: [{
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "llama-disagg-aic-plan", namespace: "inference" },
+      data: { "plan.json": JSON.stringify(plan) },
+    }],
+  });
   const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
   const d = await startDashboard(kube, {
     scope: SCOPE,
@@ -250,6 +260,18 @@ Deno.test("dashboard api: metrics series from repeated scrapes", opts, async () 
       ),
     );
     assertEquals(m.latest.kind, "MetricsReport");
+    // the plan's SLA and lines, and the verdict in every tab's Overview
+    assertEquals([m.sla.ttftMs, m.sla.tpotMs, m.sla.source], [1000, 500, "plan"]);
+    assertEquals(m.plan.ttftMs, 400);
+    const st = await fetch(`${d.origin}/api/state`, {
+      headers: { authorization: `Bearer ${d.token}` },
+    }).then((r) => r.json());
+    const v = st.sla["inference/llama-disagg"];
+    assertEquals(
+      [v.source, v.ttft, v.tpot],
+      ["plan", "breach", "ok"],
+      JSON.stringify(m.latest.total),
+    );
   } finally {
     await d.close();
     await sim.stop();
