@@ -103,6 +103,20 @@ Deno.test({
         });
       });
 
+      await t.step("overview: filter and sort", async () => {
+        const rows = page.locator('[data-testid="pcs-row"]');
+        await page.fill('[data-testid="filter"]', "no-such-set");
+        await rows.first().waitFor({ state: "detached", timeout: 2000 });
+        await page.fill('[data-testid="filter"]', "unhealthy");
+        await rows.first().waitFor({ timeout: 2000 });
+        assertEquals(await rows.count(), 1);
+        await page.fill('[data-testid="filter"]', "");
+        await page.click('th:has-text("Min score")');
+        assertEquals(await page.locator('th[aria-sort="ascending"]').innerText(), "Min score ▲");
+        await page.click('th:has-text("Min score")');
+        assertEquals(await page.locator('th[aria-sort="descending"]').innerText(), "Min score ▼");
+      });
+
       await t.step("set detail: hierarchy, Warning events first, logs incl. previous", async () => {
         await page.click('[data-testid="pcs-row"][data-name="llama-disagg"] a');
         await page.locator('[data-testid="set-name"]').waitFor();
