@@ -23,6 +23,7 @@ import { connect } from "../lib/kube/connect.ts";
 import { Resources } from "../lib/kube/resources.ts";
 import type { KubeObject } from "../lib/kube/types.ts";
 import { ASSET_BYTES, ASSETS } from "../tasks/dashboard/assets.gen.ts";
+import { V8_FLAGS } from "../scripts/permissions.ts";
 import { findChromium, launchBrowser, startDashboardProcess } from "../tests/helpers/browser.ts";
 
 /** What {@link benchDashboard} measured. */
@@ -91,7 +92,13 @@ export async function benchDashboard(
   const soakSeconds = o.soakSeconds ?? 60;
   const changeRuns = o.changeRuns ?? 10;
   const sets = sim.store.list("podcliquesets") as KubeObject[];
-  const dash = await startDashboardProcess(sim.kubeconfigPath, ["-A", "--port", "0"]);
+  // run as the executable runs: same V8 flags
+  const dash = await startDashboardProcess(
+    sim.kubeconfigPath,
+    ["-A", "--port", "0"],
+    {},
+    V8_FLAGS,
+  );
   const browser = await launchBrowser();
   const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
   try {

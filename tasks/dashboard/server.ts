@@ -10,7 +10,7 @@
  * @module
  */
 
-import { GroveError, UsageError } from "../../lib/errors.ts";
+import { ApiError, ConnectionError, GroveError, UsageError } from "../../lib/errors.ts";
 import type { ControllerRevision } from "../../lib/revisions/revision.ts";
 import { readRevision } from "../../lib/revisions/revision.ts";
 import { RevisionLabels } from "../../lib/revisions/keys.ts";
@@ -87,13 +87,24 @@ function json(body: unknown, status = 200): Response {
   });
 }
 
+/**
+ * The HTTP status for an error of a task: the API server's own status
+ * (forbidden, not found, conflict, invalid), 502 when the cluster could not
+ * be asked (or rejected our credentials: 401 here means the dashboard's
+ * token), 404 for a named object that does not exist, else 409 (a
+ * precondition of the action does not hold).
+ */
+function statusOf(e: GroveError): number {
+  const api = e instanceof ApiError ? e : e.cause instanceof ApiError ? e.cause : undefined;
+  if (api) return api.status >= 400 && api.status < 600 && api.status !== 401 ? api.status : 502;
+  if (e instanceof ConnectionError) return 502;
+  return / not found\b/.test(e.message) ? 404 : 409;
+}
+
 function failure(e: unknown): Response {
   if (e instanceof HttpError) return json({ error: e.message, hint: e.hint }, e.status);
   if (e instanceof UsageError) return json({ error: e.message, hint: e.hint }, 400);
-  if (e instanceof GroveError) {
-    const status = /not found/.test(e.message) ? 404 : /forbidden/i.test(e.message) ? 403 : 409;
-    return json({ error: e.message, hint: e.hint }, status);
-  }
+  if (e instanceof GroveError) return json({ error: e.message, hint: e.hint }, statusOf(e));
   return json({ error: errorText(e) }, 502);
 }
 
@@ -110,6 +121,9 @@ const SECURITY_HEADERS = {
   "content-security-policy":
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
 };
+
+/** Frames queued for one tab before it is dropped. */
+const MAX_QUEUED_FRAMES = 16;
 
 const gzipCache = new Map<string, Promise<ArrayBuffer>>();
 
@@ -190,6 +204,13 @@ export async function startDashboard(kube: Kube, o: DashboardOptions): Promise<D
         c.enqueue(enc.encode("retry: 2000\n\n"));
         unsubscribe = hub.subscribe((frame) => {
           try {
+            // a tab that does not read (suspended, stuck) is dropped rather than
+            // buffered without bound; its EventSource reconnects to the latest state
+            if ((c.desiredSize ?? 0) < -MAX_QUEUED_FRAMES) {
+              close();
+              c.close();
+              return;
+            }
             c.enqueue(enc.encode(frame));
           } catch {
             close();

@@ -78,14 +78,27 @@ export interface DashboardProcess {
   stop(): Promise<number>;
 }
 
-/** Starts `kubectl grove --kubeconfig <kc> dashboard <args>` and waits for its URL. */
+/**
+ * Starts `kubectl grove --kubeconfig <kc> dashboard <args>` and waits for
+ * its URL; `denoFlags` go to `deno run` (the bench passes the executable's V8 flags).
+ */
 export async function startDashboardProcess(
   kubeconfig: string,
   args: string[],
   env: Record<string, string> = {},
+  denoFlags: string[] = [],
 ): Promise<DashboardProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "cli/main.ts", "--kubeconfig", kubeconfig, "dashboard", ...args],
+    args: [
+      "run",
+      "-A",
+      ...denoFlags,
+      "cli/main.ts",
+      "--kubeconfig",
+      kubeconfig,
+      "dashboard",
+      ...args,
+    ],
     cwd: ROOT,
     // the parent's environment (deno's cache and TLS settings), without a config file
     env: { KUBECTL_GROVE_CONFIG: "", NO_COLOR: "1", ...env },
