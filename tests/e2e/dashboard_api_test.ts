@@ -9,6 +9,7 @@ import { connect } from "../../lib/kube/connect.ts";
 import { strategyOf } from "../../lib/revisions/pause.ts";
 import type { PodCliqueSet } from "../../lib/grove/types.ts";
 import { startDashboard } from "../../tasks/dashboard/server.ts";
+import { UsageError } from "../../lib/errors.ts";
 import { ASSETS } from "../../tasks/dashboard/assets.gen.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
@@ -380,3 +381,24 @@ Deno.test(
     }
   },
 );
+
+Deno.test("dashboard api: a port in use is a usage error naming the port", opts, async () => {
+  const sim = await startSimCluster({ scenario: "fragmented" });
+  const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+  const d = await startDashboard(kube, { scope: SCOPE, port: 0, ...SETTINGS });
+  try {
+    const port = Number(new URL(d.origin).port);
+    let err: unknown;
+    try {
+      await startDashboard(kube, { scope: SCOPE, port, ...SETTINGS });
+    } catch (e) {
+      err = e;
+    }
+    assert(err instanceof UsageError, String(err));
+    assertEquals(err.message, `port ${port} on 127.0.0.1 is in use`);
+    assertStringIncludes(err.hint ?? "", "--port");
+  } finally {
+    await d.close();
+    await sim.stop();
+  }
+});
