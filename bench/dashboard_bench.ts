@@ -48,7 +48,7 @@ export interface DashboardBenchResult {
   rssEndMiB: number;
   /** Highest RSS sample during the soak, MiB. */
   rssMaxMiB: number;
-  /** Growth over the second half of the soak (end minus mid), MiB. */
+  /** Mean RSS of the soak's second half minus that of its first half, MiB. */
   rssGrowthSecondHalfMiB: number;
   /** RSS every 5 s during the soak, MiB. */
   rssSamplesMiB: number[];
@@ -167,7 +167,8 @@ export async function benchDashboard(
       await second.evaluate(() => (globalThis as any).__count()),
     );
     const rssEndMiB = samples[samples.length - 1];
-    const mid = samples[Math.floor((samples.length - 1) / 2)];
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const half = Math.floor(samples.length / 2);
     let gz = 0;
     for (const a of Object.values(ASSETS)) gz += await gzipSize(a.body);
     return {
@@ -181,7 +182,7 @@ export async function benchDashboard(
       rssStartMiB,
       rssEndMiB,
       rssMaxMiB: Math.max(...samples),
-      rssGrowthSecondHalfMiB: rssEndMiB - mid,
+      rssGrowthSecondHalfMiB: mean(samples.slice(half)) - mean(samples.slice(0, half)),
       rssSamplesMiB: samples.map((x) => Math.round(x)),
       soakChanges: changes,
       soakStatesPerTab: statesPerTab,
