@@ -244,7 +244,7 @@ try {
     });
     rows.push({
       what:
-        `dashboard: server RSS growth, 2nd half of a ${d.soakSeconds} s soak, 2 tabs (MiB; end ${
+        `dashboard: server RSS, mean of 2nd half - 1st half of a ${d.soakSeconds} s soak, 2 tabs (MiB; end ${
           d.rssEndMiB.toFixed(0)
         }, max ${d.rssMaxMiB.toFixed(0)})`,
       ms: d.rssGrowthSecondHalfMiB,
