@@ -4,7 +4,8 @@
  * chromium. Overview, Set detail, Topology, Metrics and Plan vs actual use
  * the `fragmented` scenario (with a stored plan and synthesized engine
  * metrics); Rollouts uses the `rollout` scenario (revisions 1 and 2, a
- * rollout in progress) with the pause preview open.
+ * rollout in progress) with the pause preview open; the Overview at scale
+ * uses the `large` scenario (60 sets, every namespace).
  *
  * ```
  * deno run -A scripts/dashboard_screenshots.ts   # writes docs/dashboard-*.png
@@ -59,7 +60,6 @@ try {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       await page.goto(dash.url);
       await page.locator('[data-testid="pcs-row"]').first().waitFor();
-      await page.screenshot({ path: `${DOCS}dashboard-overview.png` });
       await page.click('[data-testid="pcs-row"] a');
       await page.locator('[data-testid="events"]').waitFor({ timeout: 10_000 });
       await page.locator('[data-testid="pod-row"] a', { hasText: "prefill-g77jp" }).click();
@@ -80,6 +80,10 @@ try {
       await page.click('[data-testid="compare-run"]');
       await page.locator('[data-testid="compare-report"]').waitFor({ timeout: 30_000 });
       await page.screenshot({ path: `${DOCS}dashboard-compare.png`, fullPage: true });
+      // the Overview last: the SLA verdict is known once the Metrics view has scraped
+      await page.click('[data-testid="tab-overview"]');
+      await page.locator('[data-testid="sla"]').first().waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: `${DOCS}dashboard-overview-sla.png` });
     } finally {
       await dash.stop();
       await sim.stop();
@@ -108,6 +112,21 @@ try {
       await page.click('[data-testid="action-pause"]');
       await page.locator('[data-testid="confirm"]').waitFor();
       await page.screenshot({ path: `${DOCS}dashboard-rollouts-confirm.png` });
+    } finally {
+      await dash.stop();
+      await sim.stop();
+    }
+  }
+  {
+    // the Overview at scale: the large scenario, every namespace, sorted by the soonest breach
+    const sim = await startSimCluster({ scenario: "large" });
+    const dash = await startDashboardProcess(sim.kubeconfigPath, ["-A", "--port", "0"]);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(dash.url);
+      await page.locator('[data-testid="pcs-row"]').first().waitFor();
+      await page.click('th:has-text("Min score")');
+      await page.screenshot({ path: `${DOCS}dashboard-overview.png` });
     } finally {
       await dash.stop();
       await sim.stop();
