@@ -14,6 +14,7 @@ import {
   type SourceEvent,
   type TuiScope,
   type TuiSnapshot,
+  watchTrouble,
   watchTuiObjects,
 } from "../tui/source.ts";
 import { buildDashboardState, type DashboardState } from "./state.ts";
@@ -50,6 +51,8 @@ export class DashboardHub {
   #frame = "";
   #state?: DashboardState;
   #pump?: Promise<void>;
+  #trouble?: { since: number; reason: string };
+  #troubleTimer?: ReturnType<typeof setInterval>;
   #cache = new Map<string, { seq: number; value: unknown }>();
   /** Extra top-level fields merged into every state (action jobs). */
   extras: () => Record<string, unknown> = () => ({});
@@ -71,6 +74,9 @@ export class DashboardHub {
     const first = await source.next();
     if (first.done) return;
     this.#onEvent(first.value);
+    // a watch stream reconnecting (seen in the client's request log) makes
+    // the data stale at once, before the source gives up and lists again
+    this.#troubleTimer = setInterval(() => this.checkWatches(), 1000);
     this.#pump = (async () => {
       try {
         for await (const ev of { [Symbol.asyncIterator]: () => source }) this.#onEvent(ev);
@@ -95,6 +101,14 @@ export class DashboardHub {
     this.publish();
   }
 
+  /** Marks the data stale while a watch stream reconnects (and fresh again after). */
+  checkWatches(): void {
+    const reason = watchTrouble(this.#kube.requests.slice(-300));
+    if (reason === this.#trouble?.reason) return;
+    this.#trouble = reason ? { since: (this.#o.now ?? Date.now)(), reason } : undefined;
+    this.publish();
+  }
+
   /** Rebuilds the state from the latest snapshot and pushes it to every tab. */
   publish(): void {
     if (!this.#snapshot) return;
@@ -104,7 +118,7 @@ export class DashboardHub {
       cluster: { context: this.#kube.contextName, server: this.#kube.server },
       readOnly: this.#o.readOnly,
       now,
-      stale: this.#stale,
+      stale: this.#stale ?? (this.#trouble && { ...this.#trouble, retryInMs: 0 }),
     });
     this.builds++;
     this.#frame = sseFrame(
@@ -161,6 +175,7 @@ export class DashboardHub {
   /** Stops the watches and forgets the tabs. */
   async close(): Promise<void> {
     this.#stop.abort();
+    clearInterval(this.#troubleTimer);
     this.#subs.clear();
     await this.#pump;
   }

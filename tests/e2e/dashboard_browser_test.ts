@@ -213,6 +213,16 @@ Deno.test({
         assertEquals(strategy(), "RollingRecreate");
       });
 
+      await t.step("the API server goes away: the page says the data is stale", async () => {
+        await sim.stop();
+        await waitText(
+          () => page.locator('[data-testid="connection"]').innerText(),
+          /^stale$/,
+          5000,
+        );
+        assertStringIncludes(await page.locator(".error").first().innerText(), "data is stale");
+      });
+
       assertEquals(errors, [], "no script errors in the page");
     } finally {
       await browser.close();
