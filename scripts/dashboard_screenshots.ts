@@ -60,7 +60,7 @@ try {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       await page.goto(dash.url);
       await page.locator('[data-testid="pcs-row"]').first().waitFor();
-      await page.click('[data-testid="pcs-row"] a');
+      await page.click('[data-testid="pcs-link"]');
       await page.locator('[data-testid="events"]').waitFor({ timeout: 10_000 });
       await page.locator('[data-testid="pod-row"] a', { hasText: "prefill-g77jp" }).click();
       await page.locator('[data-testid="logs"] input[type="checkbox"]').check();
@@ -101,7 +101,7 @@ try {
       const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
       await page.goto(dash.url);
       await page.locator('[data-testid="pcs-row"]').first().waitFor();
-      await page.click('[data-testid="pcs-row"] a');
+      await page.click('[data-testid="pcs-link"]');
       await page.click('[data-testid="tab-rollouts"]');
       await page.locator('[data-testid="revisions"]').waitFor();
       await page.selectOption('[data-testid="diff-a"]', "1");

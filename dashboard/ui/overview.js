@@ -107,7 +107,11 @@ export function Overview() {
     shown.map((r) =>
       html`
         <tr data-testid="pcs-row" data-name=${r.name} data-namespace=${r.namespace}>
-          <td><a href=${setLink("set", r.namespace, r.name)}><span class="dim">${r
+          <td><a href=${setLink(
+            "set",
+            r.namespace,
+            r.name,
+          )} data-testid="pcs-link"><span class="dim">${r
             .namespace}/</span><b>${r.name}</b></a></td>
           <td>
             <${Badge} tone=${stateTone(r.state)}>${r.state}<//></td>

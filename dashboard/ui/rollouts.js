@@ -222,10 +222,9 @@ export function Rollouts({ ns, name }) {
       ${
         rollout.progressive
           ? html`
-            <p>
-              <${Badge} tone="warn">progressive<//> <span class="mono small">${JSON.stringify(
-                rollout.progressive,
-              ).slice(0, 400)}</span></p>
+            <p data-testid="progressive">
+              <${Badge} tone="warn">progressive<//> ${s.state.progressive?.[`${ns}/${name}`] ??
+                ""}</p>
           `
           : null
       }

@@ -14,6 +14,7 @@ import type { KubeObject } from "../../lib/kube/types.ts";
 import { isPaused } from "../../lib/revisions/pause.ts";
 import type { HealthReport } from "../health/report.ts";
 import type { RolloutStatusReport } from "../rollout/status_report.ts";
+import { describeProgressive } from "../progressive/state.ts";
 import type { StatusReport } from "../status/report.ts";
 import { tuiHealth, tuiRollouts, tuiStatus } from "../tui/reports.ts";
 import type { TuiScope, TuiSnapshot } from "../tui/source.ts";
@@ -102,6 +103,8 @@ export interface DashboardState {
   health?: HealthReport;
   /** `kubectl grove rollout status` of every set updating or paused. */
   rollouts?: RolloutStatusReport[];
+  /** A progressive rollout's state in `rollout status` words, by `namespace/name`. */
+  progressive: Record<string, string>;
   /** Why a report could not be built. */
   errors: Record<string, string>;
 }
@@ -172,6 +175,12 @@ export function buildDashboardState(snap: TuiSnapshot, c: StateContext): Dashboa
     status: status.report,
     health: health.report,
     rollouts: rollouts?.report,
+    progressive: Object.fromEntries(
+      (rollouts?.report ?? []).filter((r) => r.progressive !== undefined).map((r) => [
+        `${r.namespace}/${r.name}`,
+        describeProgressive(r.progressive),
+      ]),
+    ),
     errors,
   };
 }

@@ -356,6 +356,10 @@ Deno.test(
     try {
       const row = (await state()).overview.find((r: { name: string }) => r.name === "qwen-disagg");
       assertEquals([row.paused, row.progressive], [true, "canary Canary"]);
+      assertStringIncludes(
+        (await state()).progressive["inference/qwen-disagg"],
+        "canary to vllm:new, Canary",
+      );
       const preview = await post({ action: "promote", ...target, dryRun: true });
       assertEquals(preview.outcome, "preview");
       assertStringIncludes(preview.preview, "canary to vllm:new, Canary");

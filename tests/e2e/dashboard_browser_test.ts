@@ -118,7 +118,9 @@ Deno.test({
       });
 
       await t.step("set detail: hierarchy, Warning events first, logs incl. previous", async () => {
-        await page.click('[data-testid="pcs-row"][data-name="llama-disagg"] a');
+        await page.click(
+          '[data-testid="pcs-row"][data-name="llama-disagg"] [data-testid="pcs-link"]',
+        );
         await page.locator('[data-testid="set-name"]').waitFor();
         assertEquals(await page.locator('[data-testid="gang-row"]').count(), 2);
         assertEquals(await page.locator('[data-testid="pod-row"]').count(), 9);
@@ -276,6 +278,77 @@ Deno.test({
     } finally {
       await browser.close();
       await dash.stop();
+      await sim.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "dashboard e2e (chromium): a canary promoted from the Rollouts view runs as a job",
+  ignore: !RUN,
+  ...opts,
+  fn: async () => {
+    const { simOperator } = await import("../../lib/sim/operator.ts");
+    const { synthMetricsHandler } = await import("../../lib/sim/metrics_synth.ts");
+    const { runCli } = await import("../helpers/cli.ts");
+    const { startDashboard } = await import("../../tasks/dashboard/server.ts");
+    const sim = await startSimCluster({
+      scenario: "healthy",
+      operator: simOperator({ stepMs: 20, readyDelayMs: 40 }),
+      proxyHandler: synthMetricsHandler(),
+    });
+    const canary = await runCli([
+      "rollout",
+      "canary",
+      "qwen-disagg",
+      "--image",
+      "vllm:new",
+      "--role",
+      "prefill",
+      "--pods",
+      "1",
+      "--interval",
+      "20ms",
+      "--yes",
+    ], { env: { KUBECONFIG: sim.kubeconfigPath } });
+    assertEquals(canary.code, 0, canary.stderr);
+    const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+    const scrape = { timeoutMs: 2000 };
+    const d = await startDashboard(kube, {
+      scope: { namespace: "inference", allNamespaces: false },
+      port: 0,
+      scrape,
+      actions: { createdBy: "test@sim", historyLimit: 10, scrape, pollMs: 20 },
+    });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(d.url);
+      await page.locator(
+        '[data-testid="pcs-row"][data-name="qwen-disagg"] [data-testid="pcs-link"]',
+      ).click();
+      await page.click('[data-testid="tab-rollouts"]');
+      assertStringIncludes(
+        await page.locator('[data-testid="progressive"]').innerText(),
+        "canary to vllm:new, Canary",
+      );
+      await page.click('[data-testid="action-promote"]');
+      const dialog = page.locator('[data-testid="confirm"]');
+      await dialog.waitFor({ timeout: 5000 });
+      assertStringIncludes(await dialog.innerText(), "Promote the rollout of podcliqueset");
+      assertStringIncludes(await dialog.innerText(), "kubectl grove rollout promote qwen-disagg");
+      await page.click('[data-testid="confirm-yes"]');
+      const jobs = page.locator('[data-testid="jobs"]');
+      await waitText(() => jobs.innerText(), /done\s+kubectl grove rollout promote/, 20_000);
+      assertStringIncludes(await jobs.innerText(), "promote: complete");
+      const live = sim.store.get("podcliquesets", "inference", "qwen-disagg") as PodCliqueSet;
+      assertEquals(strategyOf(live), "RollingRecreate");
+      assertEquals(errors, []);
+    } finally {
+      await browser.close();
+      await d.close();
       await sim.stop();
     }
   },
