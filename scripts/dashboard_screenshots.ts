@@ -127,6 +127,12 @@ try {
       await page.locator('[data-testid="pcs-row"]').first().waitFor();
       await page.click('th:has-text("Min score")');
       await page.screenshot({ path: `${DOCS}dashboard-overview.png` });
+      // a fragmented gang on a 520-node cluster: only the domains the set uses
+      await page.locator('[data-testid="pcs-row"][data-name="disagg-57"] [data-testid="pcs-link"]')
+        .click();
+      await page.click('[data-testid="tab-topology"]');
+      await page.locator('[data-testid="heatmap"]').waitFor();
+      await page.screenshot({ path: `${DOCS}dashboard-topology-large.png` });
     } finally {
       await dash.stop();
       await sim.stop();

@@ -25,7 +25,7 @@ function nodeCells(node, selPods, gangColor, pcs) {
   let mine = 0;
   for (const p of selPods) {
     if (!p.gpus) continue;
-    const isSet = p.pcs === pcs;
+    const isSet = p.pcs === pcs?.name && p.namespace === pcs?.ns;
     push(
       p.gpus,
       isSet ? "mine" : "scope",
@@ -44,7 +44,7 @@ function Node({ node, selPods, gangColor, pcs, fitN }) {
   const unavailable = node.cordoned || !node.ready;
   const cells = nodeCells(node, selPods, gangColor, pcs);
   const fits = fitN > 0 && !unavailable && node.free >= fitN;
-  const hasMine = selPods.some((p) => p.pcs === pcs);
+  const hasMine = selPods.some((p) => p.pcs === pcs?.name && p.namespace === pcs?.ns);
   return html`
     <div class=${`node ${unavailable ? "unavailable" : ""} ${fits ? "fits" : ""} ${
       hasMine ? "has-mine" : ""
@@ -111,6 +111,7 @@ function Domain({ d, podsByNode, gangColor, pcs, fitN, splitDomains }) {
 export function Topology({ ns, name }) {
   const res = useFetch("/api/topology", { minMs: 1000 });
   const [fitN, setFitN] = useState(8);
+  const [onlyMine, setOnlyMine] = useState(undefined);
   if (res.error && !res.data) return html`<${ErrorBox} error=${res.error} />`;
   if (!res.data) return html`<p class="dim">loading...</p>`;
   const { cluster, workload } = res.data;
@@ -124,10 +125,10 @@ export function Topology({ ns, name }) {
   const gangs = set?.gangs ?? [];
   const gangColor = (g) =>
     GANG_COLORS[Math.max(0, gangs.findIndex((x) => x.name === g)) % GANG_COLORS.length];
-  // domains a split gang spans, at every level
+  // domains a split or fragmented gang spans, at every level
   const splitDomains = new Set();
   for (const g of gangs) {
-    if (g.placement !== "split") continue;
+    if (!g.placement || g.placement === "optimal") continue;
     const zone = g.spans.find((s) => s.level === cluster.topology.levels[0]?.domain)?.domains ?? [];
     for (const sp of g.spans) {
       if (sp.domains.length < 2) continue;
@@ -138,6 +139,19 @@ export function Topology({ ns, name }) {
     }
   }
   const cap = cluster.cluster;
+  const mine = (n) =>
+    (podsByNode.get(n.name) ?? []).some((p) => p.pcs === name && p.namespace === ns);
+  // on a large cluster, start with the domains this set uses
+  const showOnlyMine = set && (onlyMine ?? (cap?.gpuNodes ?? 0) > 64);
+  const prune = (d) => {
+    const children = d.children.map(prune).filter(Boolean);
+    const nodes = d.nodes.filter(mine);
+    return children.length || nodes.length ? { ...d, children, nodes } : null;
+  };
+  const unscheduled = workload.unscheduledPods.filter((p) =>
+    !set || p.pcs === name && p.namespace === ns
+  );
+  const domains = showOnlyMine ? cluster.domains.map(prune).filter(Boolean) : cluster.domains;
   const fitDomains = (cap?.domains ?? []).filter((d) => d.largestFreeBlock >= fitN);
   const warnings = workload.warnings.filter((w) =>
     !set || w.namespace === ns && w.gang.startsWith(name)
@@ -168,8 +182,8 @@ export function Topology({ ns, name }) {
             g.shapes.join("+")
           }, ${g.scheduledPods}/${g.pods} scheduled</span>
           ${
-            g.placement === "split"
-              ? html`<${Badge} tone="bad" testid="split-gang">SPLIT across ${
+            g.placement && g.placement !== "optimal"
+              ? html`<${Badge} tone="bad" testid="split-gang">${g.placement.toUpperCase()} across ${
                 g.spans.find((s) => s.domains.length > 1)?.domains.join(", ")
               }<//>`
               : null
@@ -181,7 +195,13 @@ export function Topology({ ns, name }) {
   }
     <div class="legend"><span class="cell mine"></span> this set (by gang) <span class="cell scope"></span> other sets in scope
       <span class="cell other"></span> other pods <span class="cell free"></span> free <span class="node-legend unavailable">cordoned / NotReady</span>
-      <span class="node-legend fits">fits an N-GPU pod</span></div>
+      <span class="node-legend fits">fits an N-GPU pod</span>
+      ${
+    set
+      ? html`<label><input type="checkbox" checked=${showOnlyMine} data-testid="only-mine"
+          onChange=${(e) => setOnlyMine(e.target.checked)} /> only domains this set uses</label>`
+      : null
+  }</div>
     ${
     warnings.map((w) =>
       html`<div class="warning" data-testid="topology-warning"><b>${w.message}</b><div>${w.recommendation}</div></div>`
@@ -189,9 +209,11 @@ export function Topology({ ns, name }) {
   }
     <div class="topo-layout">
       <div class="heatmap" data-testid="heatmap">${
-    cluster.domains.map((d) =>
+    domains.map((d) =>
       html`
-        <${Domain} d=${d} podsByNode=${podsByNode} gangColor=${gangColor} pcs=${set ? name : null}
+        <${Domain} d=${d} podsByNode=${podsByNode} gangColor=${gangColor} pcs=${set
+          ? { ns, name }
+          : null}
           fitN=${fitN} splitDomains=${splitDomains} />
       `
     )
@@ -205,7 +227,9 @@ export function Topology({ ns, name }) {
       ? html`${
         fitDomains.filter((d) => d.level !== cluster.topology.levels[0]?.domain).length ||
         fitDomains.length
-      } domain(s) have a free block of ${fitN}: ${fitDomains.map((d) => d.id).join(", ")}`
+      } domain(s) have a free block of ${fitN}: ${
+        fitDomains.slice(0, 12).map((d) => d.id).join(", ")
+      }${fitDomains.length > 12 ? ` and ${fitDomains.length - 12} more` : ""}`
       : html`<span class="bad">no node has ${fitN} free GPUs</span>`
   }</p>
         ${
@@ -236,10 +260,10 @@ export function Topology({ ns, name }) {
       : null
   }
         ${
-    workload.unscheduledPods.length
+    unscheduled.length
       ? html`
         <h3>Unscheduled pods</h3>
-        <ul>${workload.unscheduledPods.filter((p) => !set || p.pcs === name).map((p) =>
+        <ul>${unscheduled.map((p) =>
           html`<li class="mono">${p.name} <span class="dim">${p.gpus} GPU</span></li>`
         )}</ul>
       `
