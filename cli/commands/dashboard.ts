@@ -12,6 +12,19 @@ function parsePort(v: string): number {
   return n;
 }
 
+function parseAddress(v: string): string {
+  const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(v);
+  const ok = v === "localhost" ||
+    (ipv4 !== null && ipv4.slice(1).every((x) => Number(x) <= 255)) ||
+    (/^[0-9a-fA-F:]+$/.test(v) && v.includes(":"));
+  if (!ok) {
+    throw new InvalidArgumentError(
+      "must be an IP address of this machine (127.0.0.1, ::1, 0.0.0.0 for every interface) or localhost",
+    );
+  }
+  return v;
+}
+
 /** The `dashboard` command. */
 export function dashboardCommand(ctx: CliContext) {
   return new Command("dashboard")
@@ -21,6 +34,7 @@ export function dashboardCommand(ctx: CliContext) {
     .option(
       "--address <ip>",
       "address to listen on (loopback unless you say otherwise)",
+      parseAddress,
       "127.0.0.1",
     )
     .addOption(

@@ -386,7 +386,7 @@ Deno.test(
   },
 );
 
-Deno.test("dashboard api: a port in use is a usage error naming the port", opts, async () => {
+Deno.test("dashboard api: a port in use or a foreign address is a usage error", opts, async () => {
   const sim = await startSimCluster({ scenario: "fragmented" });
   const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
   const d = await startDashboard(kube, { scope: SCOPE, port: 0, ...SETTINGS });
@@ -401,6 +401,15 @@ Deno.test("dashboard api: a port in use is a usage error naming the port", opts,
     assert(err instanceof UsageError, String(err));
     assertEquals(err.message, `port ${port} on 127.0.0.1 is in use`);
     assertStringIncludes(err.hint ?? "", "--port");
+    // an address this machine does not have (binding fails locally; nothing is sent)
+    err = undefined;
+    try {
+      await startDashboard(kube, { scope: SCOPE, address: "192.0.2.1", port: 0, ...SETTINGS });
+    } catch (e) {
+      err = e;
+    }
+    assert(err instanceof UsageError, String(err));
+    assertEquals(err.message, "cannot listen on 192.0.2.1: no such address on this machine");
   } finally {
     await d.close();
     await sim.stop();
