@@ -139,3 +139,18 @@ Deno.test("dashboard: SSE frames and loopback addresses", () => {
   for (const a of ["127.0.0.1", "127.1.2.3", "localhost", "::1"]) assert(isLoopback(a), a);
   for (const a of ["0.0.0.0", "10.0.0.1", "::", "example.com"]) assert(!isLoopback(a), a);
 });
+
+Deno.test("dashboard cli: bad --port and --address are usage errors (exit 2)", async () => {
+  const { runCli } = await import("../../helpers/cli.ts");
+  for (
+    const [args, re] of [
+      [["--port", "70000"], /argument '70000' is invalid\. must be a port number/],
+      [["--port", "http"], /argument 'http' is invalid/],
+      [["--address", "example.com"], /must be an IP address of this machine/],
+    ] as const
+  ) {
+    const r = await runCli(["dashboard", ...args]);
+    assertEquals(r.code, 2, r.stderr);
+    assert(re.test(r.stderr), r.stderr);
+  }
+});
