@@ -80,7 +80,7 @@ export function Overview() {
     const c = typeof x === "string" ? x.localeCompare(y) : x - y;
     return c * sort.dir || `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`);
   });
-  const summary = s.state?.health?.summary;
+  const summary = s.state?.healthSummary;
   return html`<section>
     <div class="toolbar">
       <input type="search" placeholder="filter: name, namespace, state, paused, updating" value=${filter}

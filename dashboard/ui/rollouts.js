@@ -202,9 +202,9 @@ export function Rollouts({ ns, name }) {
   const q = `namespace=${encodeURIComponent(ns)}&name=${encodeURIComponent(name)}`;
   const hist = useFetch(`/api/history?${q}`);
   const rollout = s.state?.rollouts?.find((r) => r.namespace === ns && r.name === name);
-  const status = s.state?.status?.podCliqueSets.find((p) => p.namespace === ns && p.name === name);
+
   const row = s.state?.overview.find((r) => r.namespace === ns && r.name === name);
-  const roles = [...new Set((status?.cliques ?? []).map((c) => c.role))].sort();
+  const roles = row?.roles ?? [];
   const readOnly = s.state?.readOnly;
   const h = hist.data;
   return html`<section>

@@ -17,7 +17,7 @@ import {
   watchTrouble,
   watchTuiObjects,
 } from "../tui/source.ts";
-import { buildDashboardState, type DashboardState } from "./state.ts";
+import { buildDashboardState, type DashboardState, wireState } from "./state.ts";
 
 /** Options of {@link DashboardHub}. */
 export interface HubOptions {
@@ -123,7 +123,7 @@ export class DashboardHub {
     this.builds++;
     this.#frame = sseFrame(
       "state",
-      JSON.stringify({ ...this.#state, ...this.extras() }),
+      JSON.stringify({ ...wireState(this.#state), ...this.extras() }),
       this.#snapshot.sequence,
     );
     for (const s of this.#subs) s(this.#frame);

@@ -26,7 +26,7 @@ import { ActionRunner, type ActionSettings, errorText, parseActionRequest } from
 import { ASSETS } from "./assets.gen.ts";
 import { DashboardHub } from "./hub.ts";
 import { MetricsSampler } from "./metrics.ts";
-import { eventRows, podRows } from "./state.ts";
+import { eventRows, podRows, wireState } from "./state.ts";
 import { checkToken, newToken, TOKEN_COOKIE, tokenFromRequest } from "./token.ts";
 
 /** Options of {@link startDashboard}. */
@@ -245,7 +245,10 @@ export async function startDashboard(kube: Kube, o: DashboardOptions): Promise<D
   const api = async (req: Request, url: URL): Promise<Response> => {
     const path = url.pathname;
     if (path === "/api/events") return eventStream();
-    if (path === "/api/state") return json({ ...hub.state, ...hub.extras() });
+    if (path === "/api/state") {
+      if (!hub.state) throw new HttpError(503, "no data yet");
+      return json({ ...wireState(hub.state), ...hub.extras() });
+    }
     if (path === "/api/topology") {
       // the whole cluster's capacity (every node, fits, fragmentation) and
       // the workloads in scope (gangs, their pods per node, split placement)

@@ -65,6 +65,8 @@ export interface OverviewRow {
   progressive?: string;
   /** GPUs requested by its pods. */
   gpus: number;
+  /** Roles of its cliques (restart by role). */
+  roles: string[];
 }
 
 /** A watched kind the user may not read, or a stream that went stale. */
@@ -97,10 +99,12 @@ export interface DashboardState {
   freshness: Freshness;
   /** One row per PodCliqueSet. */
   overview: OverviewRow[];
-  /** `kubectl grove status --all`. */
+  /** `kubectl grove status --all` (kept by the server for the views; not sent to tabs). */
   status?: StatusReport;
-  /** `kubectl grove health --all`. */
+  /** `kubectl grove health --all` (kept by the server; not sent to tabs). */
   health?: HealthReport;
+  /** Health totals (gangs healthy, degraded, unhealthy). */
+  healthSummary?: HealthReport["summary"];
   /** `kubectl grove rollout status` of every set updating or paused. */
   rollouts?: RolloutStatusReport[];
   /** A progressive rollout's state in `rollout status` words, by `namespace/name`. */
@@ -121,6 +125,16 @@ export interface StateContext {
   now: number;
   /** Set while the watch reconnects. */
   stale?: { since: number; reason: string; retryInMs: number };
+}
+
+/**
+ * What tabs receive: the state without the full status and health reports
+ * (views that need them ask the server, which builds them from the same
+ * snapshot), so each change sends a fraction of the bytes.
+ */
+export function wireState(s: DashboardState): Omit<DashboardState, "status" | "health"> {
+  const { status: _status, health: _health, ...wire } = s;
+  return wire;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -174,6 +188,7 @@ export function buildDashboardState(snap: TuiSnapshot, c: StateContext): Dashboa
       : [],
     status: status.report,
     health: health.report,
+    healthSummary: health.report?.summary,
     rollouts: rollouts?.report,
     progressive: Object.fromEntries(
       (rollouts?.report ?? []).filter((r) => r.progressive !== undefined).map((r) => [
@@ -257,6 +272,7 @@ export function overviewRows(
         }
         : {}),
       gpus: gpus.get(k) ?? 0,
+      roles: [...new Set(s.cliques.map((c) => c.role))].sort(),
     });
   }
   rows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
