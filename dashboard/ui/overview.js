@@ -54,7 +54,13 @@ function UpdateCell({ r }) {
   const parts = [];
   if (r.progressive) parts.push(html`<${Badge} tone="warn">${r.progressive}<//>`);
   if (r.paused) parts.push(html`<${Badge} tone="warn" testid="paused">paused<//>`);
-  if (r.updating) parts.push(html`<${Badge} tone="warn">rolling<//>`);
+  if (r.updating) {
+    parts.push(
+      html`<${Badge} tone="warn">rolling${
+        r.rollout ? ` ${r.rollout.updatedReady}/${r.rollout.desired}` : ""
+      }<//>`,
+    );
+  }
   if (!parts.length) parts.push(html`<span class="dim">${r.strategy}</span>`);
   return html`<span>${parts}</span>`;
 }

@@ -63,6 +63,8 @@ export interface OverviewRow {
   strategy: string;
   /** Phase of a progressive rollout, when one runs. */
   progressive?: string;
+  /** Pods on the new template and ready / desired, while updating or paused. */
+  rollout?: { updatedReady: number; desired: number };
   /** GPUs requested by its pods. */
   gpus: number;
   /** Roles of its cliques (restart by role). */
@@ -273,6 +275,9 @@ export function overviewRows(
         : {}),
       gpus: gpus.get(k) ?? 0,
       roles: [...new Set(s.cliques.map((c) => c.role))].sort(),
+      ...(ro
+        ? { rollout: { updatedReady: ro.totals.updatedReady, desired: ro.totals.desired } }
+        : {}),
     });
   }
   rows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));

@@ -154,3 +154,15 @@ Deno.test("dashboard cli: bad --port and --address are usage errors (exit 2)", a
     assert(re.test(r.stderr), r.stderr);
   }
 });
+
+Deno.test("dashboard state: a rollout in progress shows its progress and roles", async () => {
+  const { snapshot, now } = await scenarioSnapshot("rollout");
+  const s = buildDashboardState(snapshot, { scope: SCOPE, cluster: CLUSTER, readOnly: false, now });
+  const r = s.overview.find((x) => x.name === "chat-disagg")!;
+  assertEquals([r.updating, r.paused], [true, false]);
+  assertEquals(r.rollout, { updatedReady: 3, desired: 7 });
+  assertEquals(r.roles, ["decode-leader", "decode-worker", "frontend", "prefill"]);
+  assertEquals(s.rollouts?.map((x) => x.name), ["chat-disagg"]);
+  assertEquals(s.progressive, {});
+  assertEquals(s.healthSummary?.podCliqueSets, 1);
+});
