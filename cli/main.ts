@@ -37,6 +37,7 @@ import { scaleCommand } from "./commands/scale.ts";
 import { applyCommand } from "./commands/apply.ts";
 import { tuiCommand } from "./commands/tui.ts";
 import { recommendCommand } from "./commands/recommend.ts";
+import { dashboardCommand } from "./commands/dashboard.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
@@ -50,6 +51,7 @@ const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   scaleCommand,
   applyCommand,
   tuiCommand,
+  dashboardCommand,
   completionCommand,
   diagCommand,
   metricsCommand,
