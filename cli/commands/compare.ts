@@ -1,7 +1,7 @@
 /** `kubectl grove compare`: the stored plan against live engine metrics. @module */
 
 import { Command, Option } from "../../lib/deps.ts";
-import { examples, outputOption } from "../common.ts";
+import { examples, outputOption, parsePcsName } from "../common.ts";
 import type { CliContext } from "../context.ts";
 import { parseSlaMs, parseWindowMs } from "./metrics.ts";
 
@@ -11,7 +11,7 @@ export function compareCommand(ctx: CliContext) {
     .description(
       "compare the stored AIConfigurator plan with live metrics: throughput/GPU, TTFT/TPOT p99, placement, workers; diagnosis and next steps",
     )
-    .argument("<pcs>", "PodCliqueSet name")
+    .argument("<pcs>", "PodCliqueSet name", parsePcsName)
     .addOption(
       new Option(
         "--window <duration>",

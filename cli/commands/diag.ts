@@ -1,7 +1,7 @@
 /** `kubectl grove diag`: a complete, secret-free diagnostics bundle that replays offline. @module */
 
 import { Command, Option } from "../../lib/deps.ts";
-import { examples } from "../common.ts";
+import { examples, parsePcsName } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
 /** The `diag` command. */
@@ -10,7 +10,7 @@ export function diagCommand(ctx: CliContext) {
     .description(
       "collect a diagnostics bundle (resources, pods, nodes, events, operator logs, reports) with no secrets",
     )
-    .argument("[pcs]", "only this PodCliqueSet (default: the whole namespace)")
+    .argument("[pcs]", "only this PodCliqueSet (default: the whole namespace)", parsePcsName)
     .option(
       "-o, --output-dir <dir>",
       "bundle directory to create (default: ./grove-diagnostics-<timestamp>)",

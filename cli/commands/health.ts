@@ -1,7 +1,7 @@
 /** `kubectl grove health`: gang health, issues and termination countdowns; exit code 3 when not healthy. @module */
 
 import { Command, Option } from "../../lib/deps.ts";
-import { examples, outputOption } from "../common.ts";
+import { examples, outputOption, parsePcsName } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
 /** The `health` command. */
@@ -10,7 +10,7 @@ export function healthCommand(ctx: CliContext) {
     .description(
       "check every PodGang of a PodCliqueSet: phase, placement score, each clique's ready pods against minAvailable, pending and crash-looping pods, and the countdown to gang termination",
     )
-    .argument("[podcliqueset]", "the PodCliqueSet to check")
+    .argument("[podcliqueset]", "the PodCliqueSet to check", parsePcsName)
     .option("--all", "every PodCliqueSet of the namespace (with -A: of every namespace)")
     .option("-w, --watch", "keep checking: countdowns tick every second, API changes refresh")
     .addOption(

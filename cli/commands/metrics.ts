@@ -1,7 +1,7 @@
 /** `kubectl grove metrics`: live engine metrics of a PodCliqueSet. @module */
 
 import { Command, InvalidArgumentError, Option } from "../../lib/deps.ts";
-import { examples, outputOption, parseDurationMs, parsePositive } from "../common.ts";
+import { examples, outputOption, parseDurationMs, parsePcsName, parsePositive } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
 /** Parses an SLA flag: `300` (ms), `300ms`, `0.3s`. */
@@ -31,7 +31,7 @@ export function metricsCommand(ctx: CliContext) {
     .description(
       "scrape the inference engines of a PodCliqueSet: throughput, TTFT/TPOT/E2E percentiles, queue, KV-cache usage per role",
     )
-    .argument("<pcs>", "PodCliqueSet name")
+    .argument("<pcs>", "PodCliqueSet name", parsePcsName)
     .addOption(
       new Option(
         "--window <duration>",

@@ -1,7 +1,7 @@
 /** `kubectl grove plan`: keep AIConfigurator plans beside their PodCliqueSets and compare. @module */
 
 import { Command, Option } from "../../lib/deps.ts";
-import { examples, outputOption, parsePositive } from "../common.ts";
+import { examples, outputOption, parsePcsName, parsePositive } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
 const FORMAT = `
@@ -28,7 +28,7 @@ export function planCommand(ctx: CliContext) {
       .description(
         "store the plan of a PodCliqueSet from a manifest, a plan.json or a results directory",
       )
-      .argument("<pcs>", "PodCliqueSet name (it may not exist yet)")
+      .argument("<pcs>", "PodCliqueSet name (it may not exist yet)", parsePcsName)
       .requiredOption(
         "-f, --filename <path>",
         "manifest from generate, plan.json, or aiconfigurator results directory",
@@ -66,7 +66,7 @@ export function planCommand(ctx: CliContext) {
   plan.addCommand(
     new Command("show")
       .description("show the stored plan of a PodCliqueSet")
-      .argument("<pcs>", "PodCliqueSet name")
+      .argument("<pcs>", "PodCliqueSet name", parsePcsName)
       .addOption(outputOption(["table", "json", "yaml"]))
       .addHelpText(
         "after",
@@ -86,7 +86,7 @@ export function planCommand(ctx: CliContext) {
       .description(
         "compare the stored plan with the deployed PodCliqueSet: roles, workers, TP/PP/DP, GPUs",
       )
-      .argument("<pcs>", "PodCliqueSet name")
+      .argument("<pcs>", "PodCliqueSet name", parsePcsName)
       .addOption(outputOption(["table", "json", "yaml"]))
       .addHelpText(
         "after",

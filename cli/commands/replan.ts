@@ -1,7 +1,7 @@
 /** `kubectl grove replan`: re-run AIConfigurator with the workload a set really serves. @module */
 
 import { Command, InvalidArgumentError, Option } from "../../lib/deps.ts";
-import { examples, outputOption, parsePositive } from "../common.ts";
+import { examples, outputOption, parsePcsName, parsePositive } from "../common.ts";
 import type { CliContext } from "../context.ts";
 import { parseMs } from "./generate.ts";
 import { parseWindowMs } from "./metrics.ts";
@@ -24,7 +24,11 @@ export function replanCommand(ctx: CliContext) {
     .description(
       "read the workload a PodCliqueSet serves (ISL/OSL, request rate, TTFT/TPOT) from its engines, run AIConfigurator again with it, and show stored plan, new plan and running set side by side with the commands that move the set",
     )
-    .argument("<pcs>", "PodCliqueSet name (it needs a stored plan: kubectl grove plan store)")
+    .argument(
+      "<pcs>",
+      "PodCliqueSet name (it needs a stored plan: kubectl grove plan store)",
+      parsePcsName,
+    )
     .addOption(
       new Option("--percentile <p>", "statistic of the request lengths used as ISL/OSL")
         .argParser(parsePercentile)

@@ -1,7 +1,7 @@
 /** `kubectl grove restart`: rolling restart of a PodCliqueSet's pods that never goes below minAvailable. @module */
 
 import { Command, Option } from "../../lib/deps.ts";
-import { examples, parseDurationMs, parsePositive } from "../common.ts";
+import { examples, parseDurationMs, parsePcsName, parsePositive } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
 /** The `restart` command. */
@@ -10,7 +10,7 @@ export function restartCommand(ctx: CliContext) {
     .description(
       "rolling restart: delete pods in batches that never take a clique below minAvailable, waiting for readiness between batches",
     )
-    .argument("<pcs>", "PodCliqueSet name")
+    .argument("<pcs>", "PodCliqueSet name", parsePcsName)
     .option("--role <role>", "only pods of this role")
     .option("--batch-size <n>", "pods deleted at once", parsePositive, 1)
     .option("--force", "delete all selected pods at once (after confirmation)")

@@ -2,7 +2,7 @@
 
 import { Command, Option } from "../../lib/deps.ts";
 import type { OutputFormat } from "../../lib/render/output.ts";
-import { examples, outputOption, parseDurationMs, parsePositive } from "../common.ts";
+import { examples, outputOption, parseDurationMs, parsePcsName, parsePositive } from "../common.ts";
 import type { CliContext } from "../context.ts";
 import { addProgressiveCommands } from "./rollout_progressive.ts";
 
@@ -11,7 +11,7 @@ function statusCommand(ctx: CliContext) {
     .description(
       "follow a rollout until it completes: revision from -> to, strategy, per-role progress, placement score, recent events, time left",
     )
-    .argument("<pcs>", "PodCliqueSet name")
+    .argument("<pcs>", "PodCliqueSet name", parsePcsName)
     .option("-w, --watch", "redraw the whole status on every change (default: one line per change)")
     .option("--no-wait", "print the status once and exit (0, or 3 when failed)")
     .addOption(
@@ -69,7 +69,7 @@ function statusCommand(ctx: CliContext) {
 function historyCommand(ctx: CliContext) {
   return new Command("history")
     .description("list the revisions kubectl-grove recorded, with what each changed")
-    .argument("<pcs>", "PodCliqueSet name")
+    .argument("<pcs>", "PodCliqueSet name", parsePcsName)
     .option("--revision <n>", "show one revision in full (template included)", parsePositive)
     .addOption(outputOption(["table", "wide", "json", "yaml"]))
     .addHelpText(
@@ -89,7 +89,7 @@ function historyCommand(ctx: CliContext) {
 function diffCommand(ctx: CliContext) {
   return new Command("diff")
     .description("unified YAML diff from a revision to the live template (or another revision)")
-    .argument("<pcs>", "PodCliqueSet name")
+    .argument("<pcs>", "PodCliqueSet name", parsePcsName)
     .requiredOption(
       "--revision <n>",
       "the revision to compare with the live template",
@@ -123,7 +123,7 @@ function undoCommand(ctx: CliContext) {
     .description(
       "restore a revision's template (default: the previous one); recorded as the newest revision",
     )
-    .argument("<pcs>", "PodCliqueSet name")
+    .argument("<pcs>", "PodCliqueSet name", parsePcsName)
     .option("--to-revision <n>", "the revision to restore", parsePositive)
     .option("--dry-run", "show the diff and validate with the server; change nothing")
     .option("-m, --message <cause>", "change cause to record")
@@ -155,7 +155,7 @@ function pauseCommand(ctx: CliContext, pausing: boolean) {
         ? "pause a rollout: strategy OnDelete (pods already replaced stay), previous strategy kept in an annotation"
         : "resume a paused rollout: restore the strategy it had",
     )
-    .argument("<pcs>", "PodCliqueSet name")
+    .argument("<pcs>", "PodCliqueSet name", parsePcsName)
     .option("--dry-run", "validate with the server; change nothing")
     .option("-y, --yes", "do not ask for confirmation")
     .addHelpText("after", examples([`kubectl grove rollout ${name} my-llm --yes`]))

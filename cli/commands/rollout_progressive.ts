@@ -2,7 +2,14 @@
 
 import { Command, Option } from "../../lib/deps.ts";
 import type { OutputFormat } from "../../lib/render/output.ts";
-import { examples, outputOption, parseDurationMs, parsePositive } from "../common.ts";
+import {
+  examples,
+  outputOption,
+  parseDurationMs,
+  parseImage,
+  parsePcsName,
+  parsePositive,
+} from "../common.ts";
 import type { CliContext } from "../context.ts";
 
 function parseScore(v: string): number {
@@ -57,8 +64,8 @@ function canaryCommand(ctx: CliContext) {
       .description(
         "switch to OnDelete, change the image (revision recorded), recreate N pods on it (never below minAvailable), then show canary against stable",
       )
-      .argument("<pcs>", "PodCliqueSet name")
-      .requiredOption("--image <image>", "the new image reference")
+      .argument("<pcs>", "PodCliqueSet name", parsePcsName)
+      .requiredOption("--image <image>", "the new image reference", parseImage)
       .option("--pods <n>", "canary size: pods (or scaling-group replicas)", parsePositive, 1)
       .option("--role <role>", "only this role (roleName or clique name)")
       .option("--container <name>", "only this container")
@@ -104,8 +111,8 @@ function startCommand(ctx: CliContext) {
       .description(
         "metrics-gated rollout: replace pods batch by batch; after each batch scrape the new pods for the gate window; a failed gate stops and rolls back (exit 3)",
       )
-      .argument("<pcs>", "PodCliqueSet name")
-      .requiredOption("--image <image>", "the new image reference")
+      .argument("<pcs>", "PodCliqueSet name", parsePcsName)
+      .requiredOption("--image <image>", "the new image reference", parseImage)
       .option("--role <role>", "only this role (roleName or clique name)")
       .option("--container <name>", "only this container")
       .option("--gate-ttft-p99 <duration>", "max TTFT p99 of the new pods (e.g. 500ms)", parseGate)
@@ -167,7 +174,7 @@ function stepCommand(ctx: CliContext, step: "promote" | "abort") {
         ? "finish a canary (or stopped) rollout: replace the remaining pods batch by batch, then restore the previous update strategy"
         : "roll a progressive rollout back: restore the previous template (recorded as a revision) and recreate the new pods",
     )
-    .argument("<pcs>", "PodCliqueSet name");
+    .argument("<pcs>", "PodCliqueSet name", parsePcsName);
   if (step === "promote") {
     c.option(
       "--handoff",

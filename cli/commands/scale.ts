@@ -1,7 +1,7 @@
 /** `kubectl grove scale`: role-aware scaling with GPU impact and placement analysis. @module */
 
 import { Command, InvalidArgumentError, Option } from "../../lib/deps.ts";
-import { examples, outputOption, parseCount, parseDurationMs } from "../common.ts";
+import { examples, outputOption, parseCount, parseDurationMs, parsePcsName } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -21,7 +21,7 @@ export function scaleCommand(ctx: CliContext) {
       "scale a PodCliqueSet by role (--<role>=N), all workers in proportion (--replicas=N) or whole set replicas (--set-replicas=N), with a preview of GPUs and placement",
     )
     .usage("<pcs> [--<role>=N ...] [--replicas=N | --set-replicas=N] [flags]")
-    .argument("[pcs]", "PodCliqueSet name")
+    .argument("[pcs]", "PodCliqueSet name", parsePcsName)
     .allowUnknownOption(true)
     .allowExcessArguments(true)
     .option(

@@ -1,7 +1,7 @@
 /** `kubectl grove status`: PodCliqueSet overview with clique progress, gangs and PlacementScore. @module */
 
 import { Command, Option } from "../../lib/deps.ts";
-import { examples, outputOption } from "../common.ts";
+import { examples, outputOption, parsePcsName } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
 /** The `status` command. */
@@ -10,7 +10,11 @@ export function statusCommand(ctx: CliContext) {
     .description(
       "show a PodCliqueSet: set replicas, update progress, each clique's ready pods against minAvailable, PodGang phases and placement scores",
     )
-    .argument("[podcliqueset]", "the PodCliqueSet (omit it, or pass --all, for every one)")
+    .argument(
+      "[podcliqueset]",
+      "the PodCliqueSet (omit it, or pass --all, for every one)",
+      parsePcsName,
+    )
     .option("--all", "every PodCliqueSet of the namespace (with -A: of every namespace)")
     .option("-w, --watch", "keep watching and print the status again after every change")
     .addOption(outputOption(["table", "wide", "json", "yaml"]))

@@ -1,7 +1,7 @@
 /** `kubectl grove topology`: placement against the cluster topology, free GPUs and fragmentation. @module */
 
 import { Command, InvalidArgumentError, Option } from "../../lib/deps.ts";
-import { examples, outputOption } from "../common.ts";
+import { examples, outputOption, parsePcsName } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
 function parseScore(v: string): number {
@@ -18,7 +18,11 @@ export function topologyCommand(ctx: CliContext) {
     .description(
       "show where a PodCliqueSet's pods landed in the cluster topology (zone -> rack -> host), GPU use per node, gang placement scores and pack constraints, with recommendations; --cluster for free GPUs and fragmentation",
     )
-    .argument("[podcliqueset]", "the PodCliqueSet (omit it for every one in the namespace)")
+    .argument(
+      "[podcliqueset]",
+      "the PodCliqueSet (omit it for every one in the namespace)",
+      parsePcsName,
+    )
     .option(
       "--cluster",
       "whole cluster: free GPUs per domain, pods of 1/2/4/8 GPUs that still fit, fragmentation",

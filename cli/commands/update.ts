@@ -2,7 +2,7 @@
 
 import { Command, Option } from "../../lib/deps.ts";
 import type { OutputFormat } from "../../lib/render/output.ts";
-import { examples, outputOption, parseDurationMs } from "../common.ts";
+import { examples, outputOption, parseDurationMs, parseImage, parsePcsName } from "../common.ts";
 import type { CliContext } from "../context.ts";
 import { addRackByRackOptions } from "./rollout_progressive.ts";
 
@@ -13,9 +13,9 @@ export function updateCommand(ctx: CliContext) {
       .description(
         "change the image of a PodCliqueSet's containers: preview (fields, affected pods, duration), server dry-run, confirmation, write with a precondition, revision recorded",
       )
-      .argument("<pcs>", "PodCliqueSet name"),
+      .argument("<pcs>", "PodCliqueSet name", parsePcsName),
   )
-    .requiredOption("--image <image>", "the new image reference")
+    .requiredOption("--image <image>", "the new image reference", parseImage)
     .option("--role <role>", "only cliques of this role (roleName or clique name)")
     .option(
       "--container <name>",

@@ -70,3 +70,64 @@ Deno.test("a count flag that must be >= 1 says so for negative, zero and non-num
     }
   }
 });
+
+Deno.test("one name rule for every command: empty, a/b, ../x and 300 characters are usage errors (exit 2)", async () => {
+  const { runCli } = await import("../../helpers/cli.ts");
+  const argvs = (name: string) => [
+    ["rollout", "history", name],
+    ["update", name, "--image", "vllm/vllm-openai:v1"],
+    ["restart", name, "--dry-run"],
+    ["metrics", name],
+    ["status", name],
+    ["health", name],
+    ["topology", name],
+    ["scale", name, "--decode=3", "--dry-run"],
+    ["diag", name],
+    ["compare", name],
+  ];
+  for (const name of ["", "a/b", "../x", "x".repeat(300)]) {
+    for (const argv of argvs(name)) {
+      const r = await runCli(argv);
+      if (r.code !== 2) throw new Error(`${argv.join(" ")}: exit ${r.code}: ${r.stderr}`);
+      const want = name === ""
+        ? "It is empty: a name is at most 253 characters"
+        : "A name is at most 253 characters of lower-case letters";
+      if (!r.stderr.includes(want)) throw new Error(`${argv.join(" ")}: ${r.stderr}`);
+      if (/\n\s+at /.test(r.stderr)) throw new Error(`stack trace: ${r.stderr}`);
+    }
+  }
+});
+
+Deno.test("update --image is checked by the image reference grammar before anything is sent", async () => {
+  const { runCli } = await import("../../helpers/cli.ts");
+  const cases: Array<[string, string]> = [
+    ["vllm/vllm-openai:bad tag", "white space"],
+    ["repo:", "the tag after ':' is empty"],
+    ["@sha256:zz", "not a valid image reference"],
+    ["x@sha256:zz", 'the digest "sha256:zz"'],
+    ["", "--image is empty"],
+  ];
+  for (const [image, want] of cases) {
+    // no kubeconfig at all: a request would fail differently
+    const r = await runCli(["--kubeconfig", "/no/such", "update", "qwen", "--image", image]);
+    if (r.code !== 2 || !r.stderr.includes(want)) {
+      throw new Error(`--image ${JSON.stringify(image)}: exit ${r.code}: ${r.stderr}`);
+    }
+  }
+});
+
+Deno.test("duration flags are bounded and say the bound", async () => {
+  const { runCli } = await import("../../helpers/cli.ts");
+  for (
+    const argv of [
+      ["metrics", "qwen", "--window", "99999999999h"],
+      ["restart", "qwen", "--interval", "200h", "--dry-run"],
+      ["diag", "--since", "9000h"],
+    ]
+  ) {
+    const r = await runCli(["--kubeconfig", "/no/such", ...argv]);
+    if (r.code !== 2 || !r.stderr.includes("at most 7d (168h)")) {
+      throw new Error(`${argv.join(" ")}: exit ${r.code}: ${r.stderr}`);
+    }
+  }
+});
