@@ -37,6 +37,7 @@ import {
 import { strategyInfo } from "../../lib/grove/strategy.ts";
 import { packDomains } from "../../lib/grove/pack.ts";
 import { describeRounding, largestRemainder, type Share } from "./distribute.ts";
+import { ceilingRefusals, checkHardLimits, resourceRefusals } from "./ceiling.ts";
 import {
   analysePlacement,
   keyForDomain,
@@ -231,6 +232,7 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
   checkRequest(name, req);
   const roles = scalableRoles(pcs, input.cliques, input.groups);
   const { mode, rounding, targets } = planTargets(name, roles, req);
+  checkHardLimits(name, targets, req.setReplicas, req.replicas);
   const tally: Tally = {
     changes: [],
     writes: [],
@@ -248,6 +250,29 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
     for (const [role, target] of targets) planRole(input, role, target, where, tally);
     // The template writes of several roles go into one PCS write.
   }
+  // a ceiling whatever the resources, and CPU/memory of the new pods (GPUs are placed above)
+  const setNow = pcs.spec?.replicas ?? 0;
+  tally.refusals.push(
+    ...ceilingRefusals(
+      targets,
+      mode === "set" ? { current: setNow, target: req.setReplicas! } : undefined,
+    ),
+    ...resourceRefusals(
+      pcs,
+      mode === "set"
+        ? roles.map((role) => ({
+          role,
+          pods: Math.max(0, req.setReplicas! - setNow) * role.templateReplicas * role.podsPerUnit,
+        }))
+        : [...targets].map(([role, target]) => ({
+          role,
+          pods: role.objects.reduce((n, o) => n + Math.max(0, target - o.replicas), 0) *
+            role.podsPerUnit,
+        })),
+      input.nodes,
+      input.allPods,
+    ),
+  );
   return finishPlan(input, mode, rounding, where, tally);
 }
 
