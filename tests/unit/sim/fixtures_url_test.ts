@@ -72,7 +72,7 @@ Deno.test("loadScenario over HTTP: an unknown name lists the index's scenarios; 
         e.message,
         /scenario "nope" not found: no http:\/\/127\.0\.0\.1:\d+\/fixtures\/nope\/meta\.json/,
       );
-      assert.match(e.hint!, /aggregated, fragmented, healthy, large, rollout/);
+      assert.match(e.hint!, /aggregated, coherent, dra, fragmented, healthy, large, mn-disagg/);
       return true;
     });
     await assert.rejects(
