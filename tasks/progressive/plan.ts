@@ -19,7 +19,13 @@ import {
   isPodReady,
   podRef,
 } from "../../lib/grove/relations.ts";
-import type { Node, Pod, PodClique, PodCliqueScalingGroup } from "../../lib/grove/types.ts";
+import type {
+  Node,
+  Pod,
+  PodClique,
+  PodCliqueScalingGroup,
+  PodSpec,
+} from "../../lib/grove/types.ts";
 import { cliqueRoles } from "../../lib/grove/roles.ts";
 import { nodeDomainValue } from "../../lib/topology/levels.ts";
 
@@ -57,6 +63,11 @@ export interface Unit {
   keepsPlacement: boolean;
   /** Oldest pod creation (RFC 3339). */
   createdAt: string;
+  /**
+   * The place it fills, stable across replacements: `<pcsg>-<j>` for a group replica,
+   * `<pclq>/<pod index>` for a clique's pod (the pod name when Grove gives no index).
+   */
+  slot: string;
 }
 
 /** An availability constraint: how many of its members may be down at once. */
@@ -89,6 +100,13 @@ export interface UnitsInput {
   stableHashes: Record<string, string[]>;
   /** `forward`: units with stable pods; `back`: units with new pods. */
   direction: "forward" | "back";
+  /**
+   * With `back`: the pod specs of the template being restored, per clique template name. A pod
+   * whose containers already run that content (images, commands, args, env) is on the target
+   * even when its pod-template-hash is not one of the stable ones (an operator upgrade can change
+   * how hashes are computed), so it is never deleted again.
+   */
+  targetSpecs?: Record<string, PodSpec | undefined>;
   /** Node label key of the domain level (default: none, domain `<none>`). */
   domainKey?: string;
 }
@@ -100,6 +118,41 @@ export function isStablePod(pod: Pod, stableHashes: Record<string, string[]>): b
   const clique = pod.metadata.labels?.[LabelKeys.podClique] ?? "";
   const hash = pod.metadata.labels?.[LabelKeys.podTemplateHash];
   return hash !== undefined && (stableHashes[clique] ?? []).includes(hash);
+}
+
+/**
+ * True when the pod's containers run what `spec` describes: the same containers with the same
+ * images, commands and args, and every env variable of the template with its value (the
+ * operator adds variables of its own). False without a spec.
+ *
+ * @example
+ * ```ts
+ * import { runsSpec } from "./plan.ts";
+ * const spec = { containers: [{ name: "vllm", image: "vllm:1", env: [{ name: "A", value: "1" }] }] };
+ * runsSpec({ metadata: { name: "p" }, spec: { containers: [
+ *   { name: "vllm", image: "vllm:1", env: [{ name: "A", value: "1" }, { name: "GROVE_PCS_NAME", value: "x" }] },
+ * ] } }, spec); // true
+ * ```
+ */
+export function runsSpec(pod: Pod, spec: PodSpec | undefined): boolean {
+  if (!spec) return false;
+  const have = pod.spec?.containers ?? [];
+  const want = spec.containers ?? [];
+  if (have.length !== want.length) return false;
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+  return want.every((w) => {
+    const h = have.find((c) => c.name === w.name);
+    if (!h || h.image !== w.image || !same(h.command, w.command) || !same(h.args, w.args)) {
+      return false;
+    }
+    type EnvVar = { name: string; value?: string; valueFrom?: unknown };
+    const env = (c: unknown) => ((c as { env?: EnvVar[] }).env ?? []);
+    return env(w).every((e) =>
+      env(h).some((x) =>
+        x.name === e.name && same(x.value, e.value) && same(x.valueFrom, e.valueFrom)
+      )
+    );
+  });
 }
 
 /** The pod-template-hashes of the pods of each clique now (the stable set before a change). */
@@ -172,6 +225,7 @@ export function pendingUnits(i: UnitsInput): Unit[] {
     if (!ref.cliqueTemplate || !i.changed.includes(ref.cliqueTemplate)) continue;
     const stable = isStablePod(pod, i.stableHashes);
     if (i.direction === "forward" ? !stable : stable) continue;
+    if (i.direction === "back" && runsSpec(pod, i.targetSpecs?.[ref.cliqueTemplate])) continue;
     const q = roleOfClique.get(ref.clique);
     let id: string;
     let role: string;
@@ -224,6 +278,7 @@ export function pendingUnits(i: UnitsInput): Unit[] {
         ready: up.ready,
         keepsPlacement: keeps,
         createdAt: pod.metadata.creationTimestamp ?? "",
+        slot: ref.scalingGroup ? id : `${ref.clique}/${ref.podIndex ?? pod.metadata.name}`,
       });
     }
   }

@@ -6,6 +6,7 @@
  */
 
 import { GroveError } from "../../lib/errors.ts";
+import { LabelKeys } from "../../lib/grove/labels.ts";
 import { rfc3339 } from "../../lib/grove/duration.ts";
 import type { Kube } from "../../lib/kube/types.ts";
 import { resumedPcs } from "../../lib/revisions/pause.ts";
@@ -18,6 +19,9 @@ import { type Lease, waitOpts } from "./lease.ts";
 import { constraintsOf, pendingUnits, planBatches } from "./plan.ts";
 import { advance, type ProgressiveState, withState } from "./state.ts";
 import { type ProgressiveCommonOptions, type ProgressiveResult, result } from "./types.ts";
+
+/** Replacements of one slot after which a rollback stops (its pods still do not match). */
+export const MAX_SLOT_REPLACEMENTS = 3;
 
 /**
  * Rolls back: restores the template from before the rollout (recorded as a
@@ -41,6 +45,8 @@ export async function rollBack(
     { phase: "RollingBack", message: cause, driver: lease.stamp() },
     new Date(),
   );
+  // the template from before the rollout (the live one when it is already back)
+  let restored = pcs.spec.template;
   if (templateHash(pcs.spec.template) !== s.fromHash) {
     const { revisions } = await listRevisions(kube, ns, name);
     const rev = [...revisions].reverse().find((r) => r.hash === s.fromHash && r.template);
@@ -53,6 +59,7 @@ export async function rollBack(
         },
       );
     }
+    restored = rev.template;
     const next = structuredClone(pcs);
     next.spec.template = structuredClone(rev.template);
     const res = await runChange(kube, {
@@ -69,6 +76,13 @@ export async function rollBack(
   } else if (s.phase !== "RollingBack") {
     pcs = await saveState(kube, pcs, state);
   }
+  // the content being restored, per clique template: pods that run it are never deleted again
+  const targetSpecs = Object.fromEntries(
+    (restored.cliques ?? []).map((c) => [c.name, c.spec?.podSpec]),
+  );
+  // a slot replaced this often whose new pods still do not match: the operator brings back
+  // pods we do not recognise; stop instead of deleting forever
+  const replacedBySlot = new Map<string, number>();
   let batches = 0;
   for (;;) {
     if (o.signal?.aborted) {
@@ -89,12 +103,30 @@ export async function rollBack(
       changed: s.cliques,
       stableHashes: s.stableHashes,
       direction: "back",
+      targetSpecs,
     });
     if (!units.length) break;
+    const stuck = units.filter((u) => (replacedBySlot.get(u.slot) ?? 0) >= MAX_SLOT_REPLACEMENTS);
+    if (stuck.length) {
+      const pod = stuck[0].pods[0];
+      const live = objs.pods.find((p) => p.metadata.name === pod?.name);
+      throw new GroveError(
+        `rolling back podcliqueset "${name}" stopped: ${stuck.map((u) => u.slot).join(", ")} ${
+          stuck.length === 1 ? "was" : "were"
+        } replaced ${MAX_SLOT_REPLACEMENTS} times and the operator still brings back pods that run neither the restored template nor a known pod-template-hash (pod ${pod?.name}, hash ${
+          live?.metadata.labels?.[LabelKeys.podTemplateHash] ?? "none"
+        }); nothing more is deleted`,
+        {
+          hint:
+            `compare the pod with the template (kubectl grove rollout diff ${name}), check the operator's version and logs, and finish by hand (kubectl grove restart ${name} --role ...)`,
+        },
+      );
+    }
     const constraints = constraintsOf(objs.podCliques, objs.scalingGroups);
     const batch =
       planBatches(units, constraints, o.batchSize ?? Math.max(s.batchSize, units.length))[0];
     o.progress?.(`rolling back: replacing ${batch.map((u) => u.id).join(", ")}`);
+    for (const u of batch) replacedBySlot.set(u.slot, (replacedBySlot.get(u.slot) ?? 0) + 1);
     const done = await replaceBatch(kube, ns, name, batch, constraints, waitOpts(o, lease));
     if (!done) continue;
     batches++;

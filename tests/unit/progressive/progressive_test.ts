@@ -60,6 +60,7 @@ const unit = (id: string, constraint: string, domain = "r1", ready = true): Unit
   ready,
   keepsPlacement: true,
   createdAt: "",
+  slot: id,
 });
 const C = (key: string, replicas: number, min: number): Constraint => ({
   key,
@@ -127,4 +128,34 @@ Deno.test("gates: measured against threshold; nothing measured fails", () => {
   assertEquals([bad[0].pass, bad[0].measuredMs! > 400], [false, true]);
   const none = evaluateGates({ tpotP99Ms: 20, windowMs: 1000 }, { p: win(0.5, 10) });
   assertEquals([none[0].gate, none[0].pass, none[0].measuredMs], ["tpot-p99", false, null]);
+});
+
+Deno.test("runsSpec: images, commands, args and the template's env decide; the operator's extra env does not", async () => {
+  const { runsSpec } = await import("../../../tasks/progressive/plan.ts");
+  const spec = {
+    containers: [{
+      name: "vllm",
+      image: "vllm:1",
+      args: ["--tp", "4"],
+      env: [{ name: "A", value: "1" }],
+    }],
+  };
+  const pod = (c: Record<string, unknown>) =>
+    ({ metadata: { name: "p" }, spec: { containers: [{ name: "vllm", ...c }] } }) as never;
+  const base = { image: "vllm:1", args: ["--tp", "4"], env: [{ name: "A", value: "1" }] };
+  if (
+    !runsSpec(pod({ ...base, env: [...base.env, { name: "GROVE_PCS_NAME", value: "x" }] }), spec)
+  ) {
+    throw new Error("extra operator env must not matter");
+  }
+  for (
+    const bad of [{ image: "vllm:2" }, { args: ["--tp", "8"] }, {
+      env: [{ name: "A", value: "2" }],
+    }]
+  ) {
+    if (runsSpec(pod({ ...base, ...bad }), spec)) {
+      throw new Error(`must differ: ${JSON.stringify(bad)}`);
+    }
+  }
+  if (runsSpec(pod(base), undefined)) throw new Error("no spec: not on target");
 });
