@@ -1,0 +1,178 @@
+// The real tier: kubectl-grove against a real kube-apiserver (with etcd,
+// kube-scheduler and kube-controller-manager), scenario "healthy" loaded
+// through the API and the operator's children created by the operator
+// simulation running as a controller. Built and run by scripts/test_real.sh.
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
+import { Resources } from "../../lib/kube/resources.ts";
+import { bed, cli, haveKubectl, kubectl, opts, podsOf, waitFor } from "./helpers.ts";
+
+const NS = "inference";
+
+Deno.test("real: healthy scenario against kube-apiserver", opts, async (t) => {
+  const b = await bed({ scenario: "healthy" });
+  try {
+    await t.step("the scheduler binds every pod and the kubelet makes it Ready", async () => {
+      for (const pcs of ["qwen-disagg", "sglang-chat"]) {
+        await waitFor(`all pods of ${pcs} Ready`, async () => {
+          const { pods, ready } = await podsOf(b, NS, pcs);
+          return pods.length > 0 && ready.length === pods.length;
+        }, 90_000);
+      }
+      const { pods } = await podsOf(b, NS, "qwen-disagg");
+      // 2 frontend + 2 prefill + 2 group replicas x (decode-leader + decode-worker)
+      assertEquals(pods.length, 8);
+      for (const p of pods) {
+        assert(p.spec?.nodeName, `${p.metadata.name} has no node`);
+        assertMatch(p.status?.podIP ?? "", /^198\.1[89]\./);
+      }
+      // GPU pods went to GPU nodes with room: no node holds more GPUs than it has
+      const nodes = (await b.kube.list(Resources.nodes)).items;
+      const all = (await b.kube.list(Resources.pods)).items;
+      for (const n of nodes) {
+        const cap = Number(n.status?.allocatable?.["nvidia.com/gpu"] ?? 0);
+        const used = all.filter((p) => p.spec?.nodeName === n.metadata.name).reduce(
+          (s, p) =>
+            s + (p.spec?.containers ?? []).reduce(
+              (a: number, c: { resources?: { requests?: Record<string, string> } }) =>
+                a + Number(c.resources?.requests?.["nvidia.com/gpu"] ?? 0),
+              0,
+            ),
+          0,
+        );
+        assert(used <= cap, `${n.metadata.name}: ${used} GPUs requested, ${cap} allocatable`);
+      }
+    });
+
+    await t.step("status: one set and --all", async () => {
+      await waitFor("PCS status available", async () => {
+        const r = await cli(b, ["status", "qwen-disagg", "-n", NS, "-o", "json"]);
+        const j = JSON.parse(r.stdout);
+        return j.podCliqueSets?.[0]?.state === "Ready";
+      }, 30_000);
+      const r = await cli(b, ["status", "qwen-disagg", "-n", NS]);
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(r.stdout, /^Name: +qwen-disagg$/m);
+      assertMatch(r.stdout, /8\/8 pods ready/);
+      const all = await cli(b, ["status", "--all", "-A"]);
+      assertEquals(all.code, 0, all.stderr);
+      assertMatch(all.stdout, /inference +qwen-disagg +Ready/);
+      assertMatch(all.stdout, /inference +sglang-chat +Ready/);
+    });
+
+    await t.step("health --all", async () => {
+      const r = await cli(b, ["health", "--all", "-n", NS]);
+      assertStringIncludes(r.stdout, "qwen-disagg-0");
+      assert(r.code === 0 || r.code === 3, `exit ${r.code}: ${r.stderr}`);
+    });
+
+    await t.step("topology: pods by zone, rack and host", async () => {
+      const r = await cli(b, ["topology", "qwen-disagg", "-n", NS, "-o", "json"]);
+      assertEquals(r.code, 0, r.stderr);
+      const j = JSON.parse(r.stdout);
+      assert(JSON.stringify(j).includes("us-east-1"), "no zone in the topology report");
+      const c = await cli(b, ["topology", "--cluster"]);
+      assertEquals(c.code, 0, c.stderr);
+    });
+
+    await t.step("metrics through the API server's pod proxy", async () => {
+      const r = await cli(b, ["metrics", "qwen-disagg", "-n", NS, "--window", "2s", "-o", "json"]);
+      assertEquals(r.code, 0, r.stderr + r.stdout);
+      const j = JSON.parse(r.stdout);
+      assert(JSON.stringify(j).includes("vllm"), "no vLLM engine detected");
+    });
+
+    if (haveKubectl()) {
+      await t.step("kubectl: discovery, tables, logs through the kubelet", async () => {
+        const ar = await kubectl(b, ["api-resources", "--api-group=grove.io", "-o", "name"]);
+        assertEquals(ar.code, 0, ar.stderr);
+        assertStringIncludes(ar.stdout, "podcliquesets.grove.io");
+        const g = await kubectl(b, ["get", "pcs", "-n", NS]);
+        assertEquals(g.code, 0, g.stderr);
+        assertMatch(g.stdout, /^qwen-disagg\s/m);
+        const { pods } = await podsOf(b, NS, "sglang-chat");
+        const l = await kubectl(b, ["logs", "-n", NS, pods[0].metadata.name, "--tail", "5"]);
+        assertEquals(l.code, 0, l.stderr);
+        assert(l.stdout.length > 0, "empty log");
+      });
+    }
+
+    await t.step("RBAC: the namespaced user and the viewer", async () => {
+      const ns = await cli(b, ["status", "--all", "-n", NS], "testbed-ns-user");
+      // ns-user may edit only its own namespace: inference is forbidden
+      assert(ns.code !== 0, "ns-user read another namespace");
+      const own = await cli(b, ["status", "--all", "-n", b.userNamespace], "testbed-ns-user");
+      assertEquals(own.code, 0, own.stderr);
+      const v = await cli(b, ["status", "--all", "-A"], "testbed-viewer");
+      assertEquals(v.code, 0, v.stderr);
+      const s = await cli(b, ["scale", "sglang-chat", "-n", NS, "--set-replicas=2", "--yes"], "testbed-viewer");
+      assert(s.code !== 0, "the viewer could scale");
+    });
+
+    await t.step("scale a standalone clique; new pods are scheduled and Ready", async () => {
+      const r = await cli(b, ["scale", "qwen-disagg", "-n", NS, "--prefill=3", "--yes", "--timeout", "60s"]);
+      assertEquals(r.code, 0, r.stderr + r.stdout);
+      await waitFor("9 Ready pods", async () => {
+        const { pods, ready } = await podsOf(b, NS, "qwen-disagg");
+        return pods.length === 9 && ready.length === 9;
+      });
+    });
+
+    await t.step("update an image, rollout status, history, undo", async () => {
+      const u = await cli(b, [
+        "update",
+        "sglang-chat",
+        "-n",
+        NS,
+        "--image",
+        "nvcr.io/nvidia/ai-dynamo/sglang-runtime:0.6.2",
+        "-m",
+        "real tier",
+        "--yes",
+      ]);
+      assertEquals(u.code, 0, u.stderr + u.stdout);
+      const s = await cli(b, ["rollout", "status", "sglang-chat", "-n", NS, "--timeout", "90s"]);
+      assertEquals(s.code, 0, s.stderr + s.stdout);
+      await waitFor("the new image on every pod", async () => {
+        const { pods, ready } = await podsOf(b, NS, "sglang-chat");
+        return ready.length === pods.length &&
+          pods.every((p) => p.spec?.containers?.[0]?.image?.endsWith(":0.6.2"));
+      });
+      const h = await cli(b, ["rollout", "history", "sglang-chat", "-n", NS]);
+      assertEquals(h.code, 0, h.stderr);
+      assertStringIncludes(h.stdout, "real tier");
+      const un = await cli(b, ["rollout", "undo", "sglang-chat", "-n", NS, "--yes"]);
+      assertEquals(un.code, 0, un.stderr + un.stdout);
+      await waitFor("the old image back", async () => {
+        const { pods, ready } = await podsOf(b, NS, "sglang-chat");
+        return ready.length === pods.length && pods.length > 0 &&
+          pods.every((p) => p.spec?.containers?.[0]?.image?.endsWith(":0.6.1"));
+      }, 90_000);
+    });
+
+    await t.step("rollout pause and resume", async () => {
+      const p = await cli(b, ["rollout", "pause", "qwen-disagg", "-n", NS, "--yes"]);
+      assertEquals(p.code, 0, p.stderr + p.stdout);
+      const pcs = await b.kube.get(Resources.podcliquesets, "qwen-disagg", NS);
+      assertEquals(pcs.spec?.updateStrategy?.type, "OnDelete");
+      const r = await cli(b, ["rollout", "resume", "qwen-disagg", "-n", NS, "--yes"]);
+      assertEquals(r.code, 0, r.stderr + r.stdout);
+      const after = await b.kube.get(Resources.podcliquesets, "qwen-disagg", NS);
+      assert(after.spec?.updateStrategy?.type !== "OnDelete", "still paused");
+    });
+
+    await t.step("diag bundle and replay", async () => {
+      const dir = await Deno.makeTempDir();
+      const out = `${dir}/bundle`;
+      const d = await cli(b, ["diag", "-n", NS, "--output", out]);
+      assert(d.code === 0 || d.code === 5, `diag exit ${d.code}: ${d.stderr}`);
+      const rp = await cli(b, ["--replay", out, "status", "--all", "-n", NS]);
+      assertEquals(rp.code, 0, rp.stderr);
+      assertStringIncludes(rp.stdout, "qwen-disagg");
+      await Deno.remove(dir, { recursive: true });
+    });
+
+    assertEquals(b.store.errors, [], "writes the API server refused");
+  } finally {
+    await b.stop();
+  }
+});
