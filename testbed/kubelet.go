@@ -300,6 +300,7 @@ func (k *kubeletSim) nodeChanged(ctx context.Context, o any) {
 		return
 	}
 	ip := k.nodeAddress(n.Name)
+	k.untaint(ctx, n)
 	hasIP := false
 	for _, a := range n.Status.Addresses {
 		if a.Type == corev1.NodeInternalIP && a.Address == ip {
@@ -356,6 +357,36 @@ func (k *kubeletSim) nodeChanged(ctx context.Context, o any) {
 	}
 	if _, err := k.cs.CoreV1().Nodes().UpdateStatus(ctx, nn, metav1.UpdateOptions{FieldManager: "testbed-kubelet"}); err != nil && !apierrors.IsConflict(err) && !apierrors.IsNotFound(err) {
 		fmt.Fprintf(os.Stderr, "testbed kubelet: node %s status: %v\n", n.Name, err)
+	}
+}
+
+// untaint removes the not-ready taint that admission (TaintNodesByCondition)
+// puts on every new node, once the node reports Ready=True: the node
+// lifecycle controller does that in a cluster, and it is not run here (it
+// would want kubelet heartbeats).
+func (k *kubeletSim) untaint(ctx context.Context, n *corev1.Node) {
+	ready := false
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady && c.Status == corev1.ConditionTrue {
+			ready = true
+		}
+	}
+	if !ready {
+		return
+	}
+	var keep []corev1.Taint
+	for _, t := range n.Spec.Taints {
+		if t.Key != corev1.TaintNodeNotReady {
+			keep = append(keep, t)
+		}
+	}
+	if len(keep) == len(n.Spec.Taints) {
+		return
+	}
+	nn := n.DeepCopy()
+	nn.Spec.Taints = keep
+	if _, err := k.cs.CoreV1().Nodes().Update(ctx, nn, metav1.UpdateOptions{FieldManager: "testbed-kubelet"}); err != nil && !apierrors.IsConflict(err) && !apierrors.IsNotFound(err) {
+		fmt.Fprintf(os.Stderr, "testbed kubelet: node %s taints: %v\n", n.Name, err)
 	}
 }
 

@@ -271,11 +271,25 @@ egressSelections:
 	if err := bootstrap(ctx, cs, o.userNS); err != nil {
 		return fmt.Errorf("bootstrap objects: %w", err)
 	}
+	// Grove's pods name the KAI scheduler (schedulerName: kai-scheduler), which
+	// the module proxy does not serve: kube-scheduler answers to that name too.
+	schedCfg := filepath.Join(dir, "scheduler.yaml")
+	if err := os.WriteFile(schedCfg, []byte(fmt.Sprintf(`apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+clientConnection:
+  kubeconfig: %s
+leaderElection:
+  leaderElect: false
+profiles:
+- schedulerName: default-scheduler
+- schedulerName: kai-scheduler
+`, filepath.Join(dir, "scheduler.kubeconfig"))), 0o600); err != nil {
+		return err
+	}
 	if err := spawn("scheduler",
-		"--kubeconfig="+filepath.Join(dir, "scheduler.kubeconfig"),
+		"--config="+schedCfg,
 		"--authentication-kubeconfig="+filepath.Join(dir, "scheduler.kubeconfig"),
 		"--authorization-kubeconfig="+filepath.Join(dir, "scheduler.kubeconfig"),
-		"--leader-elect=false",
 		"--bind-address=127.0.0.1",
 		"--secure-port=0",
 		"--v=1",

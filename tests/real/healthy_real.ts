@@ -163,7 +163,7 @@ Deno.test("real: healthy scenario against kube-apiserver", opts, async (t) => {
     await t.step("diag bundle and replay", async () => {
       const dir = await Deno.makeTempDir();
       const out = `${dir}/bundle`;
-      const d = await cli(b, ["diag", "-n", NS, "--output", out]);
+      const d = await cli(b, ["diag", "-n", NS, "-o", out, "--metrics"]);
       assert(d.code === 0 || d.code === 5, `diag exit ${d.code}: ${d.stderr}`);
       const rp = await cli(b, ["--replay", out, "status", "--all", "-n", NS]);
       assertEquals(rp.code, 0, rp.stderr);
