@@ -10,7 +10,9 @@ import { buildTestbed, startTestbed } from "../testbed/ts/bed.ts";
 
 const arg = Deno.args[0] ?? "healthy";
 if (arg === "-h" || arg === "--help") {
-  console.log("usage: deno task testbed [scenario|none|--build]   (scenarios: healthy, fragmented, rollout, ...)");
+  console.log(
+    "usage: deno task testbed [scenario|none|--build]   (scenarios: healthy, fragmented, rollout, ...)",
+  );
   Deno.exit(0);
 }
 const log = (l: string) => console.error(`testbed: ${l}`);
@@ -19,7 +21,9 @@ try {
   log(`build took ${(ms / 1000).toFixed(1)} s`);
   if (arg === "--build") Deno.exit(0);
   const bed = await startTestbed({ scenario: arg === "none" ? undefined : arg, log });
-  log(`ready in ${bed.timings.startMs} ms; contexts: testbed (admin), testbed-viewer, testbed-ns-user (namespace ${bed.userNamespace})`);
+  log(
+    `ready in ${bed.timings.startMs} ms; contexts: testbed (admin), testbed-viewer, testbed-ns-user (namespace ${bed.userNamespace})`,
+  );
   console.log(`export KUBECONFIG=${bed.kubeconfig}`);
   const stop = async () => {
     log("stopping");

@@ -18,7 +18,7 @@ import type { KubeObject } from "../../lib/kube/types.ts";
 import { yamlLoadAll } from "../../lib/deps.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
 import { loadScenario, type Scenario } from "../../lib/sim/fixtures.ts";
-import { startOperator, type OperatorOptions, type SimOperator } from "../../lib/sim/operator.ts";
+import { type OperatorOptions, type SimOperator, startOperator } from "../../lib/sim/operator.ts";
 import type { SimStore } from "../../lib/sim/store.ts";
 import { synthMetricsHandler } from "../../lib/sim/metrics_synth.ts";
 import { filterLog } from "../../lib/sim/pod_io.ts";
@@ -54,6 +54,12 @@ export interface Testbed {
   server: string;
   /** The namespace `ns-user` may edit. */
   userNamespace: string;
+  /** The cluster CA certificate, PEM. */
+  caCert: string;
+  /** Bearer tokens of the static token file's users. */
+  tokens: { admin: string; viewer: string; nsUser: string };
+  /** The state directory (component logs: apiserver.log, scheduler.log, ...). */
+  dir: string;
   /** An admin client. */
   kube: KubeClient;
   /** The scenario loaded, if any. */
@@ -150,7 +156,17 @@ async function installCrds(kube: KubeClient): Promise<void> {
 function clean(o: KubeObject): KubeObject {
   const c = structuredClone(o);
   const md = c.metadata as unknown as Record<string, unknown>;
-  for (const k of ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "ownerReferences", "deletionTimestamp"]) {
+  for (
+    const k of [
+      "uid",
+      "resourceVersion",
+      "creationTimestamp",
+      "generation",
+      "managedFields",
+      "ownerReferences",
+      "deletionTimestamp",
+    ]
+  ) {
     delete md[k];
   }
   return c;
@@ -160,14 +176,27 @@ const byKind = (kind: string) => Object.values(Resources).find((r) => r.kind ===
 
 /** Creates a scenario's objects that exist before an operator acts. */
 async function loadObjects(kube: KubeClient, s: Scenario, log: (l: string) => void) {
-  const order = ["Namespace", "Node", "ClusterTopologyBinding", "ClusterTopology", "PodCliqueSet", "Pod"];
+  const order = [
+    "Namespace",
+    "Node",
+    "ClusterTopologyBinding",
+    "ClusterTopology",
+    "PodCliqueSet",
+    "Pod",
+  ];
   let n = 0;
-  const declared = new Set(s.objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
+  const declared = new Set(
+    s.objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name),
+  );
   for (const o of s.objects) {
     const ns = o.metadata.namespace;
     if (ns && !declared.has(ns) && !["default", "kube-system", "kube-public"].includes(ns)) {
       declared.add(ns);
-      await kube.create(Resources.namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } })
+      await kube.create(Resources.namespaces, {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: ns },
+      })
         .catch((e) => {
           if ((e as { status?: number }).status !== 409) throw e;
         });
@@ -176,7 +205,9 @@ async function loadObjects(kube: KubeClient, s: Scenario, log: (l: string) => vo
   for (const kind of order) {
     for (const o of s.objects.filter((x) => x.kind === kind)) {
       if (kind === "Pod" && o.metadata.labels?.[LabelKeys.partOf]) continue; // the operator's
-      if (kind === "Namespace" && ["default", "kube-system", "kube-public"].includes(o.metadata.name)) continue;
+      if (
+        kind === "Namespace" && ["default", "kube-system", "kube-public"].includes(o.metadata.name)
+      ) continue;
       const r = byKind(kind);
       if (!r) continue;
       const body = clean(o);
@@ -200,7 +231,9 @@ async function loadObjects(kube: KubeClient, s: Scenario, log: (l: string) => vo
     if (kind === "Namespace") {
       // pods need the namespace's default service account (the controller-manager creates it)
       const sa = { ...Resources.pods, kind: "ServiceAccount", plural: "serviceaccounts" };
-      const nss = new Set(s.objects.map((o) => o.metadata.namespace).filter((x): x is string => !!x));
+      const nss = new Set(
+        s.objects.map((o) => o.metadata.namespace).filter((x): x is string => !!x),
+      );
       for (const ns of nss) {
         const deadline = Date.now() + 60_000;
         for (;;) {
@@ -242,7 +275,9 @@ function contentServer(store: () => MirrorStore | undefined, s?: Scenario) {
         const pod = st?.get(Resources.pods, ns, name);
         const recorded = s?.logs.get(`${ns}/${name}/${container}`);
         const started = pod?.status?.startTime ?? new Date().toISOString();
-        const image = (pod?.spec?.containers ?? []).find((c: { name: string }) => c.name === container)
+        const image = (pod?.spec?.containers ?? []).find((c: { name: string }) =>
+          c.name === container
+        )
           ?.image ?? "unknown";
         const text = recorded ??
           `${started} INFO starting container ${container} (image ${image})\n` +
@@ -264,7 +299,11 @@ function contentServer(store: () => MirrorStore | undefined, s?: Scenario) {
       return new Response("not found", { status: 404 });
     },
   );
-  return { url: `http://127.0.0.1:${server.addr.port}`, stop: () => ac.abort(), done: server.finished };
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    stop: () => ac.abort(),
+    done: server.finished,
+  };
 }
 
 /**
@@ -290,7 +329,15 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
   const scenario = opts.scenario ? await loadScenario(opts.scenario) : undefined;
   let store: MirrorStore | undefined;
   const content = contentServer(() => store, scenario);
-  const args = ["up", "--dir", dir, "--content", content.url, "--ready-delay", opts.readyDelay ?? "300ms"];
+  const args = [
+    "up",
+    "--dir",
+    dir,
+    "--content",
+    content.url,
+    "--ready-delay",
+    opts.readyDelay ?? "300ms",
+  ];
   if (opts.badImage) args.push("--bad-image", opts.badImage);
   const child = new Deno.Command(BINARY, { args, stdout: "piped", stderr: "piped" }).spawn();
   const reader = child.stdout.getReader();
@@ -303,7 +350,13 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
     }
   })();
   const line = await readLine(reader, { s: "" });
-  let info: { kubeconfig: string; server: string; userNamespace: string; apiReadyMs: number; startMs: number };
+  let info: {
+    kubeconfig: string;
+    server: string;
+    userNamespace: string;
+    apiReadyMs: number;
+    startMs: number;
+  };
   try {
     info = JSON.parse(line ?? "");
   } catch {
@@ -337,6 +390,13 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
     kubeconfig: info.kubeconfig,
     server: info.server,
     userNamespace: info.userNamespace,
+    caCert: await Deno.readTextFile(`${dir}/pki/ca.crt`),
+    tokens: {
+      admin: "testbed-admin-token",
+      viewer: "testbed-viewer-token",
+      nsUser: "testbed-ns-token",
+    },
+    dir,
     kube,
     scenario,
     store,

@@ -121,7 +121,9 @@ export class MirrorStore {
               seen.add(keyOf(o.metadata.namespace, o.metadata.name));
               this.#apply(r, "MODIFIED", o);
             }
-            for (const [k, o] of [...this.#bucket(r)]) if (!seen.has(k)) this.#apply(r, "DELETED", o);
+            for (const [k, o] of [...this.#bucket(r)]) {
+              if (!seen.has(k)) this.#apply(r, "DELETED", o);
+            }
           } else {
             rv = ev.object.metadata.resourceVersion ?? rv;
             this.#apply(r, ev.type, ev.object);
@@ -208,9 +210,7 @@ export class MirrorStore {
     const all = [...this.#bucket(r).entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) =>
       e[1]
     );
-    return namespace && r.namespaced
-      ? all.filter((o) => o.metadata.namespace === namespace)
-      : all;
+    return namespace && r.namespaced ? all.filter((o) => o.metadata.namespace === namespace) : all;
   }
 
   get(r: ResourceDescriptor, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -285,11 +285,17 @@ export class MirrorStore {
       spec: o.spec,
     });
     const main = mergeDiff(meta(cur), meta(next));
-    const status = r === R.pods ? undefined : mergeDiff({ status: cur.status }, { status: next.status });
+    const status = r === R.pods
+      ? undefined
+      : mergeDiff({ status: cur.status }, { status: next.status });
     const ns = r.namespaced ? md.namespace : undefined;
     if (main !== undefined) {
       this.#send("update", r, md.name, async () => {
-        this.#apply(r, "MODIFIED", await this.#kube.patch(r, md.name, main, "merge", { namespace: ns }));
+        this.#apply(
+          r,
+          "MODIFIED",
+          await this.#kube.patch(r, md.name, main, "merge", { namespace: ns }),
+        );
       });
     }
     if (status !== undefined && r.subresources?.includes("status")) {
@@ -297,7 +303,10 @@ export class MirrorStore {
         this.#apply(
           r,
           "MODIFIED",
-          await this.#kube.patch(r, md.name, status, "merge", { namespace: ns, subresource: "status" }),
+          await this.#kube.patch(r, md.name, status, "merge", {
+            namespace: ns,
+            subresource: "status",
+          }),
         );
       });
     }

@@ -104,12 +104,25 @@ Deno.test("real: healthy scenario against kube-apiserver", opts, async (t) => {
       assertEquals(own.code, 0, own.stderr);
       const v = await cli(b, ["status", "--all", "-A"], "testbed-viewer");
       assertEquals(v.code, 0, v.stderr);
-      const s = await cli(b, ["scale", "sglang-chat", "-n", NS, "--set-replicas=2", "--yes"], "testbed-viewer");
+      const s = await cli(
+        b,
+        ["scale", "sglang-chat", "-n", NS, "--set-replicas=2", "--yes"],
+        "testbed-viewer",
+      );
       assert(s.code !== 0, "the viewer could scale");
     });
 
     await t.step("scale a standalone clique; new pods are scheduled and Ready", async () => {
-      const r = await cli(b, ["scale", "qwen-disagg", "-n", NS, "--prefill=3", "--yes", "--timeout", "60s"]);
+      const r = await cli(b, [
+        "scale",
+        "qwen-disagg",
+        "-n",
+        NS,
+        "--prefill=3",
+        "--yes",
+        "--timeout",
+        "60s",
+      ]);
       assertEquals(r.code, 0, r.stderr + r.stdout);
       await waitFor("9 Ready pods", async () => {
         const { pods, ready } = await podsOf(b, NS, "qwen-disagg");

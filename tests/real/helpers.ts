@@ -6,7 +6,7 @@
  */
 
 import { startTestbed, type Testbed, type TestbedOptions } from "../../testbed/ts/bed.ts";
-import { runCli, type CliResult } from "../helpers/cli.ts";
+import { type CliResult, runCli } from "../helpers/cli.ts";
 import type { KubeObject } from "../../lib/kube/types.ts";
 import type { ResourceDescriptor } from "../../lib/kube/resources.ts";
 
@@ -35,7 +35,11 @@ export async function waitFor<T>(
       last = e;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ""}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${
+          last ? ` (last error: ${last})` : ""
+        }`,
+      );
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
@@ -65,7 +69,11 @@ export async function kubectl(
 /** True when kubectl is on PATH. */
 export function haveKubectl(): boolean {
   try {
-    return new Deno.Command("kubectl", { args: ["version", "--client"], stdout: "null", stderr: "null" })
+    return new Deno.Command("kubectl", {
+      args: ["version", "--client"],
+      stdout: "null",
+      stderr: "null",
+    })
       .outputSync().success;
   } catch {
     return false;
@@ -73,7 +81,11 @@ export function haveKubectl(): boolean {
 }
 
 /** Lists objects of a resource in a namespace through the admin client. */
-export async function list(b: Testbed, r: ResourceDescriptor, namespace?: string): Promise<KubeObject[]> {
+export async function list(
+  b: Testbed,
+  r: ResourceDescriptor,
+  namespace?: string,
+): Promise<KubeObject[]> {
   return (await b.kube.list(r, { namespace })).items;
 }
 
