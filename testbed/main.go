@@ -97,9 +97,9 @@ func freePort() (int, error) {
 }
 
 type upOptions struct {
-	dir, content, userNS, badImage string
-	port                           int
-	readyDelay                     time.Duration
+	dir, content, userNS, badImage, crds string
+	port                                 int
+	readyDelay                           time.Duration
 }
 
 func up(args []string) error {
@@ -110,6 +110,7 @@ func up(args []string) error {
 	fs.StringVar(&o.content, "content", "", "base URL of the pod content server (logs, pod HTTP); empty: built-in answers")
 	fs.StringVar(&o.userNS, "user-namespace", "grove-team", "namespace the namespaced user may edit")
 	fs.StringVar(&o.badImage, "bad-image", "", "regular expression: pods with a matching image stay in ImagePullBackOff")
+	fs.StringVar(&o.crds, "crds", "", "directory of CustomResourceDefinition YAML files to install before the controllers start")
 	fs.DurationVar(&o.readyDelay, "ready-delay", 500*time.Millisecond, "time a bound pod takes to become Ready")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -271,6 +272,12 @@ egressSelections:
 	if err := bootstrap(ctx, cs, o.userNS); err != nil {
 		return fmt.Errorf("bootstrap objects: %w", err)
 	}
+	crdCount := 0
+	if o.crds != "" {
+		if crdCount, err = installCRDs(ctx, admin, o.crds); err != nil {
+			return fmt.Errorf("installing CRDs: %w", err)
+		}
+	}
 	// Grove's pods name the KAI scheduler (schedulerName: kai-scheduler), which
 	// the module proxy does not serve: kube-scheduler answers to that name too.
 	schedCfg := filepath.Join(dir, "scheduler.yaml")
@@ -328,6 +335,7 @@ profiles:
 		"apiReadyMs":     apiReady.Milliseconds(),
 		"startMs":        time.Since(start).Milliseconds(),
 		"userNamespace":  o.userNS,
+		"crds":           crdCount,
 		"egressSocket":   egressSock,
 		"controlPlaneV":  "v1.34.4",
 		"componentsLogs": dir,

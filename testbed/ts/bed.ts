@@ -1,7 +1,7 @@
 /**
  * The real test bed: builds (when needed) and starts the `testbed` Go binary
  * (etcd, kube-apiserver, kube-scheduler, kube-controller-manager and the
- * kubelet simulation), installs Grove's CRDs, loads a scenario's nodes,
+ * kubelet simulation; it installs Grove's CRDs before the controllers start), loads a scenario's nodes,
  * namespaces, PodCliqueSets and unmanaged pods through the API, serves pod
  * logs and engine metrics for the kubelet simulation, and runs the operator
  * simulation as a controller against the API server (the real Grove operator
@@ -13,9 +13,7 @@
 import { connect } from "../../lib/kube/connect.ts";
 import type { KubeClient } from "../../lib/kube/client.ts";
 import { Resources } from "../../lib/kube/resources.ts";
-import type { ResourceDescriptor } from "../../lib/kube/resources.ts";
 import type { KubeObject } from "../../lib/kube/types.ts";
-import { yamlLoadAll } from "../../lib/deps.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
 import { loadScenario, type Scenario } from "../../lib/sim/fixtures.ts";
 import { type OperatorOptions, type SimOperator, startOperator } from "../../lib/sim/operator.ts";
@@ -117,41 +115,6 @@ async function readLine(r: ReadableStreamDefaultReader<Uint8Array>, buf: { s: st
 }
 
 const CRD_DIR = new URL("fixtures/_crds/", ROOT).pathname;
-
-async function installCrds(kube: KubeClient): Promise<void> {
-  const crdR: ResourceDescriptor = {
-    group: "apiextensions.k8s.io",
-    version: "v1",
-    kind: "CustomResourceDefinition",
-    plural: "customresourcedefinitions",
-    singular: "customresourcedefinition",
-    namespaced: false,
-    shortNames: [],
-    verbs: [],
-    subresources: ["status"],
-  };
-  const names: string[] = [];
-  for (const e of Deno.readDirSync(CRD_DIR)) {
-    if (!e.isFile || !e.name.endsWith(".yaml")) continue;
-    for (const doc of yamlLoadAll(await Deno.readTextFile(CRD_DIR + e.name)) as KubeObject[]) {
-      if (doc?.kind !== "CustomResourceDefinition") continue;
-      await kube.create(crdR, doc);
-      names.push(doc.metadata.name);
-    }
-  }
-  const deadline = Date.now() + 30_000;
-  for (const n of names) {
-    for (;;) {
-      const c = await kube.get(crdR, n);
-      const ok = (c.status?.conditions ?? []).some((x: { type: string; status: string }) =>
-        x.type === "Established" && x.status === "True"
-      );
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error(`CRD ${n} was not Established within 30s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 function clean(o: KubeObject): KubeObject {
   const c = structuredClone(o);
@@ -335,6 +298,8 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
     dir,
     "--content",
     content.url,
+    "--crds",
+    CRD_DIR,
     "--ready-delay",
     opts.readyDelay ?? "300ms",
   ];
@@ -372,9 +337,6 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
   log(`control plane up in ${timings.controlPlaneMs} ms (${info.server})`);
 
   const kube = await connect({ kubeconfig: info.kubeconfig, env: {} });
-  const t1 = performance.now();
-  await installCrds(kube);
-  timings.crdsMs = Math.round(performance.now() - t1);
   // the controller-manager creates each namespace's default service account; pods need it
   if (scenario) await loadObjects(kube, scenario, log);
   store = new MirrorStore(kube);
