@@ -300,6 +300,8 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
     content.url,
     "--crds",
     CRD_DIR,
+    "--user-namespace",
+    scenario?.meta.namespace ?? "grove-team",
     "--ready-delay",
     opts.readyDelay ?? "300ms",
   ];

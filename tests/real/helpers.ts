@@ -105,3 +105,13 @@ export async function podsOf(b: Testbed, ns: string, pcs: string) {
   );
   return { pods: live, ready };
 }
+
+/** True when tmux is on PATH (the tui step needs a terminal). */
+export function hasTmux(): boolean {
+  try {
+    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" }).outputSync()
+      .success;
+  } catch {
+    return false;
+  }
+}
