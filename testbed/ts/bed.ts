@@ -290,8 +290,8 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
   }
   const dir = opts.dir ?? `${TOOLS_DIR}run-${Deno.pid}`;
   const scenario = opts.scenario ? await loadScenario(opts.scenario) : undefined;
-  let store: MirrorStore | undefined;
-  const content = contentServer(() => store, scenario);
+  const ref: { store?: MirrorStore } = {};
+  const content = contentServer(() => ref.store, scenario);
   const args = [
     "up",
     "--dir",
@@ -341,7 +341,8 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
   const kube = await connect({ kubeconfig: info.kubeconfig, env: {} });
   // the controller-manager creates each namespace's default service account; pods need it
   if (scenario) await loadObjects(kube, scenario, log);
-  store = new MirrorStore(kube);
+  const store = new MirrorStore(kube);
+  ref.store = store;
   await store.start();
   const operator = startOperator(store as unknown as SimStore, {
     stepMs: 300,
@@ -370,7 +371,7 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
       if (stopped) return;
       stopped = true;
       operator.stop();
-      await store!.stop();
+      await store.stop();
       try {
         child.kill("SIGTERM");
       } catch { /* already gone */ }
