@@ -60,7 +60,7 @@ export async function kubectl(
     args: ["--kubeconfig", b.kubeconfig, ...args],
     stdout: "piped",
     stderr: "piped",
-    env: { HOME: Deno.makeTempDirSync() },
+    env: { HOME: `${b.dir}/kubectl-home` },
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
