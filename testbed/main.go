@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -100,6 +101,7 @@ type upOptions struct {
 	dir, content, userNS, badImage, crds string
 	port                                 int
 	readyDelay                           time.Duration
+	stdinLifeline                        bool
 }
 
 func up(args []string) error {
@@ -110,6 +112,7 @@ func up(args []string) error {
 	fs.StringVar(&o.content, "content", "", "base URL of the pod content server (logs, pod HTTP); empty: built-in answers")
 	fs.StringVar(&o.userNS, "user-namespace", "grove-team", "namespace the namespaced user may edit")
 	fs.StringVar(&o.badImage, "bad-image", "", "regular expression: pods with a matching image stay in ImagePullBackOff")
+	fs.BoolVar(&o.stdinLifeline, "stdin-lifeline", false, "stop when standard input reaches end of file (the parent process died)")
 	fs.StringVar(&o.crds, "crds", "", "directory of CustomResourceDefinition YAML files to install before the controllers start")
 	fs.DurationVar(&o.readyDelay, "ready-delay", 500*time.Millisecond, "time a bound pod takes to become Ready")
 	if err := fs.Parse(args); err != nil {
@@ -132,6 +135,12 @@ func up(args []string) error {
 	start := time.Now()
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer cancel()
+	if o.stdinLifeline {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			cancel()
+		}()
+	}
 
 	p, err := newPKI(filepath.Join(dir, "pki"))
 	if err != nil {

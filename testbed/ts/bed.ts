@@ -306,7 +306,18 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
     opts.readyDelay ?? "300ms",
   ];
   if (opts.badImage) args.push("--bad-image", opts.badImage);
-  const child = new Deno.Command(BINARY, { args, stdout: "piped", stderr: "piped" }).spawn();
+  // stdin is the lifeline: when this process dies, the pipe closes and the test bed stops
+  args.push("--stdin-lifeline");
+  const child = new Deno.Command(BINARY, { args, stdin: "piped", stdout: "piped", stderr: "piped" })
+    .spawn();
+  const abandon = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await child.status;
+    content.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
   const reader = child.stdout.getReader();
   const errText: string[] = [];
   (async () => {
@@ -339,11 +350,16 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
   log(`control plane up in ${timings.controlPlaneMs} ms (${info.server})`);
 
   const kube = await connect({ kubeconfig: info.kubeconfig, env: {} });
-  // the controller-manager creates each namespace's default service account; pods need it
-  if (scenario) await loadObjects(kube, scenario, log);
   const store = new MirrorStore(kube);
-  ref.store = store;
-  await store.start();
+  try {
+    if (scenario) await loadObjects(kube, scenario, log);
+    ref.store = store;
+    await store.start();
+  } catch (e) {
+    await store.stop();
+    await abandon();
+    throw e;
+  }
   const operator = startOperator(store as unknown as SimStore, {
     stepMs: 300,
     readyDelayMs: 200,
