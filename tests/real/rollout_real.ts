@@ -153,6 +153,36 @@ Deno.test("real: rollouts, restarts and scaling against kube-apiserver", opts, a
       assertEquals(pcs.metadata.annotations?.["kubectl-grove.io/rollout-state"], undefined);
     });
 
+    await t.step("metrics-gated rollout: a slow build fails its gates and rolls back", async () => {
+      const r = await cli(b, [
+        "rollout",
+        "start",
+        "qwen-disagg",
+        "-n",
+        NS,
+        "--image",
+        "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.6.3-slow",
+        "--role",
+        "prefill",
+        "--gate-ttft-p99",
+        "1500ms",
+        "--gate-tpot-p99",
+        "150ms",
+        "--gate-window",
+        "2s",
+        ...FAST,
+      ]);
+      assertEquals(r.code, 3, r.stderr + r.stdout);
+      assertStringIncludes(r.stdout, "rolled-back");
+      assertStringIncludes(r.stdout, "FAIL");
+      await waitFor("prefill pods back on the previous image", async () => {
+        const imgs = await images(b, "qwen-disagg-0-prefill");
+        return imgs.length === 2 && imgs.every((i) => !i.includes("slow"));
+      });
+      const pcs = await b.kube.get(Resources.podcliquesets, "qwen-disagg", NS);
+      assertEquals(pcs.metadata.annotations?.["kubectl-grove.io/rollout-state"], undefined);
+    });
+
     await t.step(
       "an image that never pulls: rollout status fails, health names the pod",
       async () => {
