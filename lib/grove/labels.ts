@@ -72,6 +72,11 @@ export const ConditionTypes = {
   minAvailableBreached: "MinAvailableBreached",
   /** On PCLQ: scheduled pods at or above minAvailable. */
   podCliqueScheduled: "PodCliqueScheduled",
+  /**
+   * On a PCSG: True (reason `GangTerminationActive`) once Grove recycled the
+   * PCS replica it belongs to after its breach outlived terminationDelay.
+   */
+  gangTerminationInProgress: "GangTerminationInProgress",
   /** On PCS: required topology levels missing from the cluster topology. */
   topologyLevelsUnavailable: "TopologyLevelsUnavailable",
   /**
@@ -98,6 +103,8 @@ export const ConditionReasons = {
   insufficientScheduledPods: "InsufficientScheduledPods",
   /** PodCliqueScheduled=True. */
   sufficientScheduledPods: "SufficientScheduledPods",
+  /** PCSG GangTerminationInProgress=True. */
+  gangTerminationActive: "GangTerminationActive",
   /** PCSG MinAvailableBreached=True. */
   insufficientAvailablePCSGReplicas: "InsufficientAvailablePodCliqueScalingGroupReplicas",
   /** PCSG MinAvailableBreached=False. */
