@@ -95,6 +95,19 @@ Deno.test("real: healthy scenario against kube-apiserver", opts, async (t) => {
         const l = await kubectl(b, ["logs", "-n", NS, pods[0].metadata.name, "--tail", "5"]);
         assertEquals(l.code, 0, l.stderr);
         assert(l.stdout.length > 0, "empty log");
+        // the schema kubectl explains comes from the API server's OpenAPI v3 of the CRD
+        const ex = await kubectl(b, ["explain", "pcs.spec.replicas"]);
+        assertEquals(ex.code, 0, ex.stderr);
+        assertMatch(ex.stdout, /FIELD: +replicas <integer>/);
+        const can = await kubectl(b, [
+          "auth",
+          "can-i",
+          "list",
+          "nodes",
+          "--context",
+          "testbed-ns-user",
+        ]);
+        assertEquals(can.stdout.trim(), "no");
       });
     }
 
@@ -248,6 +261,13 @@ Deno.test("real: healthy scenario against kube-apiserver", opts, async (t) => {
         "60s",
       ]);
       assertEquals(r.code, 0, r.stderr + r.stdout);
+      // the tool's writes carry its field manager
+      const pclq = await b.kube.get(Resources.podcliques, "qwen-disagg-0-prefill", NS);
+      const managers =
+        ((pclq.metadata as { managedFields?: { manager?: string }[] }).managedFields ?? []).map((
+          m: { manager?: string },
+        ) => m.manager);
+      assert(managers.includes("kubectl-grove"), `field managers: ${managers.join(",")}`);
       await waitFor("9 Ready pods", async () => {
         const { pods, ready } = await podsOf(b, NS, "qwen-disagg");
         return pods.length === 9 && ready.length === 9;
