@@ -40,6 +40,12 @@ export interface TestbedOptions {
   badImage?: string;
   /** Time a bound pod takes to become Ready (Go duration, default 300ms). */
   readyDelay?: string;
+  /**
+   * False: no PodGang phase past `Pending` is written, as on a cluster where
+   * Grove uses its `kube` scheduler backend (default true: the operator
+   * simulation writes `Running` like the KAI scheduler would).
+   */
+  gangPhases?: boolean;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -350,7 +356,7 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
   log(`control plane up in ${timings.controlPlaneMs} ms (${info.server})`);
 
   const kube = await connect({ kubeconfig: info.kubeconfig, env: {} });
-  const store = new MirrorStore(kube);
+  const store = new MirrorStore(kube, { gangPhases: opts.gangPhases });
   try {
     if (scenario) await loadObjects(kube, scenario, log);
     ref.store = store;

@@ -73,8 +73,17 @@ export class MirrorStore {
   /** Number of writes sent to the server. */
   forwarded = 0;
 
-  constructor(kube: Kube) {
+  #gangPhases: boolean;
+
+  /**
+   * `opts.gangPhases` false: PodGang phases past `Pending` are never written,
+   * as with Grove's `kube` scheduler backend (plain kube-scheduler), where
+   * only the operator writes a PodGang's status and only `Pending` (the
+   * operator simulation otherwise plays the scheduler and writes `Running`).
+   */
+  constructor(kube: Kube, opts: { gangPhases?: boolean } = {}) {
     this.#kube = kube;
+    this.#gangPhases = opts.gangPhases ?? true;
   }
 
   #bucket(r: ResourceDescriptor): Map<string, KubeObject> {
@@ -272,6 +281,10 @@ export class MirrorStore {
       // the kubelet and the scheduler own these
       next.status = cur.status;
       if (next.spec && cur.spec) next.spec.nodeName = cur.spec.nodeName;
+      if (JSON.stringify(next) === JSON.stringify(cur)) return cur;
+    }
+    if (r === R.podgangs && !this.#gangPhases && next.status) {
+      next.status = { ...next.status, phase: cur.status?.phase ?? "Pending" };
       if (JSON.stringify(next) === JSON.stringify(cur)) return cur;
     }
     m.set(k, next);

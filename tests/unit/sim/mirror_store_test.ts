@@ -107,3 +107,35 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "MirrorStore gangPhases false: PodGang phases stay as the operator wrote them",
+  opts,
+  async () => {
+    const sim = await startSimCluster({ scenario: "healthy" });
+    const kube = await connect({ kubeconfig: sim.kubeconfigPath, env: {} });
+    const m = new MirrorStore(kube, { gangPhases: false });
+    try {
+      await m.start();
+      m.create(R.podgangs, {
+        apiVersion: "scheduler.grove.io/v1alpha1",
+        kind: "PodGang",
+        metadata: { name: "sglang-chat-7", namespace: "inference" },
+        spec: { podgroups: [] },
+        status: { phase: "Pending" },
+      });
+      await m.flush();
+      const cur = m.get(R.podgangs, "inference", "sglang-chat-7")!;
+      m.replace(R.podgangs, { ...structuredClone(cur), status: { phase: "Running" } });
+      await m.flush();
+      assertEquals(
+        (await kube.get(R.podgangs, "sglang-chat-7", "inference")).status?.phase,
+        "Pending",
+      );
+      assertEquals(m.get(R.podgangs, "inference", "sglang-chat-7")?.status?.phase, "Pending");
+    } finally {
+      await m.stop();
+      await sim.stop();
+    }
+  },
+);
