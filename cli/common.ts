@@ -32,9 +32,11 @@ export function parseCount(value: string): number {
 
 /** Parses a positive integer flag value (commander argParser). */
 export function parsePositive(value: string): number {
-  const n = parseCount(value);
-  if (n < 1) throw new InvalidArgumentError(`expected a whole number >= 1, got "${value}"`);
-  return n;
+  // the same message for "-2", "0" and "x": the rule is >= 1
+  if (!/^\d+$/.test(value.trim()) || Number(value.trim()) < 1) {
+    throw new InvalidArgumentError(`expected a whole number >= 1, got "${value}"`);
+  }
+  return Number(value.trim());
 }
 
 /** Parses a duration flag like `30s`, `5m`, `1h30m` into milliseconds (commander argParser). */

@@ -6,17 +6,15 @@
  * @module
  */
 
+import { raceSleep, SLEPT } from "../lib/async.ts";
 import type { CompletionSources } from "./complete.ts";
 import type { CliContext } from "./context.ts";
 
 const DEADLINE_MS = 2000;
 
-function withDeadline<T>(p: Promise<T>, fallback: T): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(fallback), DEADLINE_MS);
-  });
-  return Promise.race([p.catch(() => fallback), timeout]).finally(() => clearTimeout(timer));
+async function withDeadline<T>(p: Promise<T>, fallback: T): Promise<T> {
+  const got = await raceSleep(p.catch(() => fallback), DEADLINE_MS);
+  return got === SLEPT ? fallback : got;
 }
 
 /** Reads `--kubeconfig`, `--context` and `-n` from the words typed so far. */

@@ -15,6 +15,12 @@ import { detectStyle, type Style } from "../lib/render/style.ts";
 export interface GlobalOptions {
   kubeconfig?: string;
   context?: string;
+  /** Every `--context` given, in order (several: a fleet read). */
+  contexts?: string[];
+  /** `--all-contexts`. */
+  allContexts?: boolean;
+  /** `--cluster-timeout`: per-cluster timeout of a fleet read. */
+  clusterTimeout?: string;
   namespace?: string;
   allNamespaces?: boolean;
   requestTimeout?: string;
@@ -95,6 +101,13 @@ export class CliContext {
   interruptIsNormal = false;
   /** Aborted on Ctrl-C; long commands stop cleanly when it fires. */
   readonly abort = new AbortController();
+  /**
+   * Set by commands that change the cluster in one write (update, scale, undo, apply): then an
+   * interruption says exactly what was written ({@link changed}), or that nothing was.
+   */
+  tracksChanges = false;
+  /** What this command has written so far, in words ("podcliqueset x updated to revision 5"). */
+  readonly changes: string[] = [];
   #config?: GroveConfig;
   #kube?: Promise<Kube>;
   #cleanups: (() => Promise<void> | void)[] = [];
@@ -113,6 +126,22 @@ export class CliContext {
   /** Style for standard output. */
   get style(): Style {
     return detectStyle(this.io.stdoutIsTTY, (k) => this.io.env(k), this.io.columns);
+  }
+
+  /** Notes a change written to the cluster, for the interruption message. */
+  changed(what: string): void {
+    this.changes.push(what);
+  }
+
+  /** What to say when Ctrl-C ended the command (exit 130). */
+  interruptionMessage(): string {
+    if (!this.tracksChanges) {
+      return "interrupted (Ctrl-C): stopped cleanly; what was done is reported above";
+    }
+    if (!this.changes.length) {
+      return "interrupted (Ctrl-C) before anything was written: nothing changed";
+    }
+    return `interrupted (Ctrl-C) after the change was written: ${this.changes.join("; ")}`;
   }
 
   /** Writes a line (newline added) to standard output. */
@@ -170,6 +199,14 @@ export class CliContext {
 
   async #connect(): Promise<Kube> {
     const g = this.globals;
+    if (g.allContexts || (g.contexts?.length ?? 0) > 1) {
+      throw new UsageError(
+        `this command acts on one cluster; got ${
+          g.allContexts ? "--all-contexts" : `--context ${g.contexts!.join(", --context ")}`
+        }`,
+        "several clusters are read by: status --all, health --all, topology --cluster, recommend; give one --context here",
+      );
+    }
     let kubeconfig = g.kubeconfig;
     if (g.replay) {
       const { startSimCluster } = await import("../lib/sim/server.ts");
@@ -193,6 +230,7 @@ export class CliContext {
           .map((k) => [k, this.io.env(k)]),
       ),
       stderr: (line: string) => this.note(line),
+      signal: this.abort.signal,
     });
   }
 

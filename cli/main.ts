@@ -35,12 +35,14 @@ import { restartCommand } from "./commands/restart.ts";
 import { scaleCommand } from "./commands/scale.ts";
 import { applyCommand } from "./commands/apply.ts";
 import { tuiCommand } from "./commands/tui.ts";
+import { recommendCommand } from "./commands/recommend.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   statusCommand,
   topologyCommand,
   healthCommand,
+  recommendCommand,
   rolloutCommand,
   updateCommand,
   restartCommand,
@@ -58,14 +60,17 @@ const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
 
 const ROOT_HELP = `
 Global flags may come before or after the command. Exit codes: 0 ok, 1 error,
-2 usage, 3 check failed (health, compare, plan diff, rollout status),
+2 usage, 3 check failed (health, recommend, compare, plan diff, rollout status),
 4 timeout, 5 partial result, 130 interrupted.
 
 Examples:
   kubectl grove status my-llm -n inference
   kubectl grove health --all -A
   kubectl grove topology my-llm
+  kubectl grove recommend -A
   kubectl grove --context prod status --all -o json
+  kubectl grove --context east --context west health --all -A
+  kubectl grove --all-contexts recommend -A
 `;
 
 /** Builds the command tree for one invocation. */
@@ -81,7 +86,23 @@ export function buildProgram(ctx: CliContext): Command {
       "--kubeconfig <path>",
       "path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)",
     )
-    .option("--context <name>", "kubeconfig context to use")
+    .option(
+      "--context <name>",
+      "kubeconfig context to use; repeat it to read several clusters (status --all, health --all, topology --cluster, recommend)",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
+    .option(
+      "--all-contexts",
+      "read every context of the kubeconfig (status --all, health --all, topology --cluster, recommend)",
+    )
+    .option(
+      "--cluster-timeout <duration>",
+      "with several contexts: give up on a cluster after this long, e.g. 10s (default 30s)",
+      (v) => {
+        parseDurationMs(v);
+        return v;
+      },
+    )
     .option("-n, --namespace <namespace>", "namespace (default: config, then the context's)")
     .option("-A, --all-namespaces", "act on all namespaces")
     .option(
@@ -99,7 +120,15 @@ export function buildProgram(ctx: CliContext): Command {
   for (const make of COMMANDS) program.addCommand(make(ctx));
   configureTree(program, ctx);
   program.hook("preAction", () => {
-    ctx.globals = program.opts() as GlobalOptions;
+    const o = program.opts() as Omit<GlobalOptions, "context" | "contexts"> & {
+      context?: string[];
+    };
+    const contexts = o.context ?? [];
+    ctx.globals = {
+      ...o,
+      context: contexts.length === 1 ? contexts[0] : undefined,
+      contexts,
+    };
   });
   return program;
 }
@@ -138,11 +167,17 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   try {
     await program.parseAsync(argv, { from: "user" });
     if (ctx.abort.signal.aborted && !ctx.interruptIsNormal) {
-      io.stderr("interrupted (Ctrl-C): stopped cleanly; what was done is reported above\n");
+      io.stderr(`${ctx.interruptionMessage()}\n`);
       return ExitCode.INTERRUPTED;
     }
     return ctx.exitCode;
   } catch (e) {
+    // after Ctrl-C, whatever a cut-off request threw is the interruption itself
+    if (ctx.abort.signal.aborted && !ctx.interruptIsNormal && !(e instanceof CommanderError)) {
+      io.stderr(`${ctx.interruptionMessage()}\n`);
+      if (ctx.globals.verbose && e instanceof Error && e.stack) io.stderr(e.stack + "\n");
+      return ExitCode.INTERRUPTED;
+    }
     return reportError(e, ctx);
   } finally {
     if (listening) Deno.removeSignalListener("SIGINT", onSigint);

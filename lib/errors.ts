@@ -102,6 +102,8 @@ export interface ApiErrorDetails {
   serverMessage?: string;
   /** Seconds the server asked us to wait (Retry-After), if any. */
   retryAfterSeconds?: number;
+  /** True for a list or watch across all namespaces (`-A`). */
+  allNamespaces?: boolean;
   /** Field causes of a 422 Invalid answer. */
   causes?: { field?: string; message?: string; reason?: string }[];
 }
@@ -140,7 +142,24 @@ function objectPhrase(d: ApiErrorDetails): string {
   return d.name ? `${d.resource} "${d.name}"${where}` : `${d.resource}${where}`;
 }
 
+/** The webhook's name and message when an admission webhook denied the request. */
+export function webhookDenial(
+  serverMessage: string | undefined,
+): { webhook: string; message: string } | undefined {
+  const m = /admission webhook "([^"]+)" denied the request(?::\s*([\s\S]*))?/.exec(
+    serverMessage ?? "",
+  );
+  if (!m) return undefined;
+  return { webhook: m[1], message: (m[2] ?? "without explanation").trim() };
+}
+
 function describeApiError(d: ApiErrorDetails): string {
+  const denial = webhookDenial(d.serverMessage);
+  if (denial) {
+    return `admission webhook "${denial.webhook}" refused to ${d.verb} ${
+      objectPhrase(d)
+    }: ${denial.message}`;
+  }
   switch (d.status) {
     case 401:
       return `the server rejected our credentials (401 Unauthorized) for ${d.verb} ${d.resource}`;
@@ -171,15 +190,18 @@ function describeApiError(d: ApiErrorDetails): string {
 }
 
 function hintForApiError(d: ApiErrorDetails): string | undefined {
+  if (webhookDenial(d.serverMessage)) {
+    return `nothing was changed; the cluster's admission policy rejected the new ${d.resource} content itself (not your permissions): change what the message names and try again`;
+  }
   switch (d.status) {
     case 401:
       return "your token or client certificate is expired or invalid: log in again or refresh the kubeconfig credentials";
     case 403:
       return `ask your cluster admin for '${d.verb}' on '${d.resource}'${
-        d.namespace ? ` in namespace "${d.namespace}"` : ""
+        d.namespace ? ` in namespace "${d.namespace}"` : d.allNamespaces ? " in all namespaces" : ""
       } (check with: kubectl auth can-i ${d.verb} ${d.resource}${
-        d.namespace ? ` -n ${d.namespace}` : ""
-      })`;
+        d.namespace ? ` -n ${d.namespace}` : d.allNamespaces ? " -A" : ""
+      }${d.allNamespaces ? "; or name your namespace with -n instead of -A" : ""})`;
     case 409:
       return d.reason === "AlreadyExists"
         ? undefined

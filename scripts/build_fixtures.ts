@@ -14,12 +14,13 @@
 import { yamlDump } from "../lib/deps.ts";
 import type { KubeObject } from "../lib/kube/types.ts";
 import { resourceForKind } from "../lib/kube/resources.ts";
-import type { BuiltScenario } from "../lib/sim/scenarios/builders.ts";
+import type { BuiltScenario } from "../lib/sim/scenarios/types.ts";
 import { buildHealthy } from "../lib/sim/scenarios/healthy.ts";
 import { buildFragmented } from "../lib/sim/scenarios/fragmented.ts";
 import { buildAggregated } from "../lib/sim/scenarios/aggregated.ts";
 import { buildRollout } from "../lib/sim/scenarios/rollout.ts";
 import { largeMeta } from "../lib/sim/scenarios/large.ts";
+import { buildFixtureIndex, FIXTURE_INDEX } from "../lib/sim/fixtures.ts";
 
 const ROOT = new URL("../fixtures/", import.meta.url);
 const SAMPLES = new URL("metrics-samples/", ROOT);
@@ -95,6 +96,16 @@ export async function writeScenario(name: string, s: BuiltScenario): Promise<num
   return s.objects.length;
 }
 
+/**
+ * Writes `fixtures/index.json` (the files of each scenario), which the
+ * loader reads when the library is imported by `http(s):` URL.
+ */
+export async function writeFixtureIndex(): Promise<number> {
+  const index = await buildFixtureIndex(decodeURIComponent(ROOT.pathname).replace(/\/$/, ""));
+  await Deno.writeTextFile(new URL(FIXTURE_INDEX, ROOT), JSON.stringify(index, null, 2) + "\n");
+  return Object.keys(index.scenarios).length;
+}
+
 /** The static scenarios and their builders. */
 export const SCENARIO_BUILDERS = BUILDERS;
 
@@ -118,4 +129,5 @@ if (import.meta.main) {
     const n = await writeScenario(name, build());
     console.log(`${name}: ${n} objects`);
   }
+  console.log(`${FIXTURE_INDEX}: ${await writeFixtureIndex()} scenarios`);
 }

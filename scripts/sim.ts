@@ -74,7 +74,7 @@ if (import.meta.main) {
   const t0 = performance.now();
   try {
     const operator = opts.operator
-      ? (await import("../lib/sim/operator.ts")).simOperator()
+      ? (await import("../lib/sim/operator/mod.ts")).simOperator()
       : undefined;
     // a bundle directory given by a relative path, or a diag --archive .tar.gz
     const bundle = await openBundle(opts.scenario);

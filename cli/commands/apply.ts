@@ -32,7 +32,7 @@ export function applyCommand(ctx: CliContext) {
       ]),
     )
     .action(async (opts) => {
-      const { runApply } = await import("../../tasks/apply/cli.ts");
+      const { runApply } = await import("../run/apply.ts");
       await runApply(ctx, {
         file: opts.filename,
         diff: opts.diff === true,

@@ -47,7 +47,7 @@ export function compareCommand(ctx: CliContext) {
         "\nExit codes: 0 within plan and SLA (or no plan), 3 a breach (SLA, throughput below 70% of plan,\nmissing workers), 1 error.\nWithout a stored plan it shows actuals; store one with: kubectl grove plan store <pcs> -f <plan.json>\n",
     )
     .action(async (pcs, opts) => {
-      const { runCompare } = await import("../../tasks/compare/run.ts");
+      const { runCompare } = await import("../run/compare.ts");
       await runCompare(ctx, {
         pcs,
         windowMs: opts.window,

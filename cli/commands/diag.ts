@@ -1,7 +1,7 @@
 /** `kubectl grove diag`: a complete, secret-free diagnostics bundle that replays offline. @module */
 
-import { Command } from "../../lib/deps.ts";
-import { examples, parseDurationMs } from "../common.ts";
+import { Command, Option } from "../../lib/deps.ts";
+import { examples } from "../common.ts";
 import type { CliContext } from "../context.ts";
 
 /** The `diag` command. */
@@ -19,6 +19,12 @@ export function diagCommand(ctx: CliContext) {
     .option("--since <duration>", "events of this last period", "10m")
     .option("--metrics", "also scrape each engine pod's /metrics once")
     .option("--log-lines <n>", "operator log lines per container", "2000")
+    .addOption(
+      new Option(
+        "--events <which>",
+        "events in summary.md: warning (Warnings only, newest first) or all (Normal ones too, after the Warnings)",
+      ).choices(["warning", "all"]).default("warning"),
+    )
     .addHelpText(
       "after",
       `
@@ -39,51 +45,15 @@ stderr, only the bundle path to stdout. Exit code 5 when a collector failed
         "kubectl grove --replay /tmp/incident-42 status --all",
       ]),
     )
-    .action(async (pcs, opts) => {
-      const { UsageError, ExitCode } = await import("../../lib/errors.ts");
-      let sinceMs: number;
-      try {
-        sinceMs = parseDurationMs(opts.since);
-      } catch (e) {
-        throw new UsageError(`--since: ${(e as Error).message}`);
-      }
-      const logLines = Number(opts.logLines);
-      if (!Number.isInteger(logLines) || logLines < 1) {
-        throw new UsageError(`--log-lines: expected a whole number >= 1, got "${opts.logLines}"`);
-      }
-      const { diag } = await import("../../tasks/diag/run.ts");
-      const { diagReports } = await import("../../tasks/diag/reports.ts");
-      const kube = await ctx.kube();
-      const namespace = await ctx.namespace();
-      const operatorNamespace = String(
-        ctx.config.values["defaults.operator_namespace"] ?? "grove-system",
-      );
-      const res = await diag(kube, {
-        namespace,
-        allNamespaces: ctx.globals.allNamespaces,
-        pcs,
-        operatorNamespace,
-        sinceMs,
-        logLines,
-        metrics: opts.metrics,
+    .action(async (pcs: string | undefined, opts) => {
+      const { runDiag } = await import("../run/diag.ts");
+      await runDiag(ctx, pcs, {
         outputDir: opts.outputDir,
-        archive: opts.archive,
-        reports: (objects) =>
-          diagReports(objects, {
-            namespace,
-            allNamespaces: ctx.globals.allNamespaces,
-            pcs,
-            now: new Date(),
-          }),
-        progress: (step, total, what) => ctx.note(`[${step}/${total}] ${what}`),
+        archive: opts.archive === true,
+        since: String(opts.since),
+        metrics: opts.metrics === true,
+        logLines: String(opts.logLines),
+        events: opts.events as "warning" | "all",
       });
-      const crit = res.bundle.findings.filter((f) => f.severity === "critical").length;
-      ctx.note(
-        `bundle written: ${res.bundle.files.size} files, ${res.bundle.findings.length} problem(s) found (${crit} critical), ${res.bundle.redactions} value(s) redacted${
-          res.bundle.partial ? "; PARTIAL: see summary.md for the collectors that failed" : ""
-        }`,
-      );
-      ctx.print(res.path);
-      if (res.bundle.partial) ctx.exitCode = ExitCode.PARTIAL;
     });
 }

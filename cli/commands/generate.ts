@@ -70,7 +70,7 @@ export function generateCommand(ctx: CliContext) {
         "aiconfigurator.path in the config file when it is not on PATH. Its output streams to stderr.\n",
     )
     .action(async (opts) => {
-      const { runGenerate } = await import("../../tasks/generate/run.ts");
+      const { runGenerate } = await import("../run/generate.ts");
       await runGenerate(ctx, {
         ...opts,
         output: opts.output as "table" | "json" | "yaml",

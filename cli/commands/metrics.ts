@@ -68,10 +68,14 @@ export function metricsCommand(ctx: CliContext) {
         "kubectl grove metrics my-llm --watch",
         "kubectl grove metrics my-llm -o json | jq .total.outputTokensPerSecPerGpu",
       ]) +
+        '\nUnderutilized: a role\'s KV column reads "low" (and a warning says why) when its mean\n' +
+        "KV-cache/token usage is under 50% of the busiest other engine role's mean, and that\n" +
+        "role is at least 20% used. TPOT p99 is checked against --sla-tpot where the engine\n" +
+        "exports TPOT (vLLM, SGLang, TRT-LLM), else ITL p99; -o wide shows both.\n" +
         "\nExit codes: 0 ok, 5 some scrapes failed (partial result, see the notes).\n",
     )
     .action(async (pcs, opts) => {
-      const { runMetrics } = await import("../../tasks/metrics/run.ts");
+      const { runMetrics } = await import("../run/metrics.ts");
       await runMetrics(ctx, {
         pcs,
         windowMs: opts.window,

@@ -50,7 +50,7 @@ export function planCommand(ctx: CliContext) {
         ]),
       )
       .action(async (pcs, opts) => {
-        const { runPlanStore } = await import("../../tasks/plan/run.ts");
+        const { runPlanStore } = await import("../run/plan.ts");
         await runPlanStore(ctx, {
           pcs,
           file: opts.filename,
@@ -76,7 +76,7 @@ export function planCommand(ctx: CliContext) {
         ]),
       )
       .action(async (pcs, opts) => {
-        const { runPlanShow } = await import("../../tasks/plan/run.ts");
+        const { runPlanShow } = await import("../run/plan.ts");
         await runPlanShow(ctx, { pcs, output: opts.output as Out });
       }),
   );
@@ -97,7 +97,7 @@ export function planCommand(ctx: CliContext) {
           "\nExit codes: 0 the deployment matches the plan, 3 drift, 1 error.\n",
       )
       .action(async (pcs, opts) => {
-        const { runPlanDiff } = await import("../../tasks/plan/run.ts");
+        const { runPlanDiff } = await import("../run/plan.ts");
         await runPlanDiff(ctx, { pcs, output: opts.output as Out });
       }),
   );
@@ -112,7 +112,7 @@ export function planCommand(ctx: CliContext) {
         examples(["kubectl grove plan list", "kubectl grove plan list -A -o json"]),
       )
       .action(async (opts) => {
-        const { runPlanList } = await import("../../tasks/plan/run.ts");
+        const { runPlanList } = await import("../run/plan.ts");
         await runPlanList(ctx, { output: opts.output as Out, noHeaders: opts.headers === false });
       }),
   );

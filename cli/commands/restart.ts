@@ -35,7 +35,7 @@ export function restartCommand(ctx: CliContext) {
       ]),
     )
     .action(async (pcs, opts) => {
-      const { runRestart } = await import("../../tasks/restart/cli.ts");
+      const { runRestart } = await import("../run/restart.ts");
       await runRestart(ctx, pcs, {
         role: opts.role,
         batchSize: opts.batchSize,

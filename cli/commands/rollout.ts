@@ -49,7 +49,7 @@ function statusCommand(ctx: CliContext) {
       ]),
     )
     .action(async (pcs, opts) => {
-      const { runStatus } = await import("../../tasks/rollout/run.ts");
+      const { runStatus } = await import("../run/rollout.ts");
       await runStatus(ctx, pcs, {
         watch: opts.watch === true,
         wait: opts.wait,
@@ -81,7 +81,7 @@ function historyCommand(ctx: CliContext) {
       ]),
     )
     .action(async (pcs, opts) => {
-      const { runHistory } = await import("../../tasks/rollout/run.ts");
+      const { runHistory } = await import("../run/rollout.ts");
       await runHistory(ctx, pcs, { revision: opts.revision, output: opts.output as OutputFormat });
     });
 }
@@ -109,7 +109,7 @@ function diffCommand(ctx: CliContext) {
       ]),
     )
     .action(async (pcs, opts) => {
-      const { runDiff } = await import("../../tasks/rollout/run.ts");
+      const { runDiff } = await import("../run/rollout.ts");
       await runDiff(ctx, pcs, {
         revision: opts.revision,
         against: opts.toRevision,
@@ -137,7 +137,7 @@ function undoCommand(ctx: CliContext) {
       ]),
     )
     .action(async (pcs, opts) => {
-      const { runUndo } = await import("../../tasks/rollout/run.ts");
+      const { runUndo } = await import("../run/rollout.ts");
       await runUndo(ctx, pcs, {
         toRevision: opts.toRevision,
         dryRun: opts.dryRun === true,
@@ -160,7 +160,7 @@ function pauseCommand(ctx: CliContext, pausing: boolean) {
     .option("-y, --yes", "do not ask for confirmation")
     .addHelpText("after", examples([`kubectl grove rollout ${name} my-llm --yes`]))
     .action(async (pcs, opts) => {
-      const { runPause } = await import("../../tasks/rollout/run.ts");
+      const { runPause } = await import("../run/rollout.ts");
       await runPause(ctx, pcs, pausing, { dryRun: opts.dryRun === true, yes: opts.yes === true });
     });
 }

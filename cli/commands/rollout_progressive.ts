@@ -80,7 +80,7 @@ function canaryCommand(ctx: CliContext) {
       ]),
     )
     .action(async (pcs, opts) => {
-      const { runStart } = await import("../../tasks/progressive/cli.ts");
+      const { runStart } = await import("../run/progressive.ts");
       await runStart(ctx, pcs, {
         ...flags(opts),
         kind: "canary",
@@ -141,7 +141,7 @@ function startCommand(ctx: CliContext) {
           "without gates use: kubectl grove update --rack-by-rack, or rollout canary",
         );
       }
-      const { runStart } = await import("../../tasks/progressive/cli.ts");
+      const { runStart } = await import("../run/progressive.ts");
       await runStart(ctx, pcs, {
         ...flags(opts),
         kind: "gated",
@@ -177,7 +177,7 @@ function stepCommand(ctx: CliContext, step: "promote" | "abort") {
   return withProgressiveFlags(c)
     .addHelpText("after", examples([`kubectl grove rollout ${step} my-llm --yes`]))
     .action(async (pcs, opts) => {
-      const { runStep } = await import("../../tasks/progressive/cli.ts");
+      const { runStep } = await import("../run/progressive.ts");
       await runStep(ctx, pcs, step, {
         ...flags(opts),
         handoff: (opts as { handoff?: boolean }).handoff === true,

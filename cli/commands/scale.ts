@@ -85,7 +85,7 @@ Exit codes: 0 done, 1 refused or failed, 2 bad input, 4 timeout waiting.
         ]),
     )
     .action(async (_pcs, opts, cmd) => {
-      const { runScale } = await import("../../tasks/scale/cli.ts");
+      const { runScale } = await import("../run/scale.ts");
       await runScale(ctx, cmd.args, {
         replicas: opts.replicas,
         role: opts.role ?? [],

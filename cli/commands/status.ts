@@ -23,12 +23,22 @@ export function statusCommand(ctx: CliContext) {
         "kubectl grove status my-llm --watch",
         "kubectl grove status my-llm -o wide",
         "kubectl grove status my-llm -o json | jq '.podCliqueSets[0].cliques[] | select(.belowMinAvailable)'",
+        "kubectl grove --context east --context west status --all -A   # CONTEXT column",
       ]) +
         "\nA line starting with '!' needs attention: a clique below minAvailable (BELOW MIN),\n" +
         "with the countdown to gang termination once Grove reports MinAvailableBreached.\n",
     )
     .action(async (name: string | undefined, opts) => {
-      const { runStatus } = await import("../../tasks/status/run.ts");
+      const { fleetRequested } = await import("../run/fleet.ts");
+      if (fleetRequested(ctx)) {
+        const { runFleetStatus } = await import("../run/fleet_reads.ts");
+        return await runFleetStatus(ctx, name, {
+          output: opts.output,
+          watch: opts.watch === true,
+          noHeaders: opts.headers === false,
+        });
+      }
+      const { runStatus } = await import("../run/status.ts");
       await runStatus(ctx, name, {
         output: opts.output as "table" | "wide" | "json" | "yaml",
         all: opts.all === true,

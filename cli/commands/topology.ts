@@ -37,6 +37,7 @@ export function topologyCommand(ctx: CliContext) {
         "kubectl grove topology --cluster",
         "kubectl grove topology my-llm --watch",
         "kubectl grove topology my-llm -o json | jq '.warnings[].recommendation'",
+        "kubectl grove --all-contexts topology --cluster   # every cluster, CONTEXT column",
         "",
         "Bars count GPUs (the API does not say which device a pod holds):",
         "'#' this workload, '+' other pods, '.' free. Domain labels: optimal (each gang",
@@ -46,7 +47,17 @@ export function topologyCommand(ctx: CliContext) {
       ]),
     )
     .action(async (name: string | undefined, opts) => {
-      const { runTopology } = await import("../../tasks/topology/run.ts");
+      const { fleetRequested } = await import("../run/fleet.ts");
+      if (fleetRequested(ctx)) {
+        const { runFleetTopology } = await import("../run/fleet_reads.ts");
+        return await runFleetTopology(ctx, name, {
+          output: opts.output,
+          cluster: opts.cluster === true,
+          watch: opts.watch === true,
+          lowScore: opts.lowScore as number,
+        });
+      }
+      const { runTopology } = await import("../run/topology.ts");
       await runTopology(ctx, name, {
         output: opts.output as "table" | "json" | "yaml",
         cluster: opts.cluster === true,

@@ -26,7 +26,7 @@ export function tuiCommand(ctx: CliContext) {
       ]),
     )
     .action(async () => {
-      const { runTui } = await import("../../tasks/tui/run.ts");
+      const { runTui } = await import("../run/tui.ts");
       await runTui(ctx);
     });
 }

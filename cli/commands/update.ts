@@ -64,7 +64,7 @@ export function updateCommand(ctx: CliContext) {
         batchTimeout?: number;
       };
       if (rack.rackByRack) {
-        const { runStart } = await import("../../tasks/progressive/cli.ts");
+        const { runStart } = await import("../run/progressive.ts");
         return await runStart(ctx, pcs, {
           kind: "rack-by-rack",
           image: opts.image,
@@ -81,7 +81,7 @@ export function updateCommand(ctx: CliContext) {
           yes: opts.yes === true,
         });
       }
-      const { runUpdate } = await import("../../tasks/update/cli.ts");
+      const { runUpdate } = await import("../run/update.ts");
       await runUpdate(ctx, pcs, {
         image: opts.image,
         role: opts.role,

@@ -1,7 +1,8 @@
 /** `kubectl grove version`: version, build, Deno and API groups. @module */
 
 import { Command } from "../../lib/deps.ts";
-import { REPORT_API_VERSION, toJson, toYaml } from "../../lib/render/output.ts";
+import { REPORT_API_VERSION } from "../../lib/render/output.ts";
+import { printOutput } from "../print.ts";
 import { API_GROUPS, BUILD_DATE_STRING, COMMIT, VERSION } from "../../lib/version.ts";
 import { examples, outputOption } from "../common.ts";
 import type { CliContext } from "../context.ts";
@@ -42,11 +43,12 @@ export function versionCommand(ctx: CliContext) {
     .addHelpText("after", examples(["kubectl grove version", "kubectl grove version -o json"]))
     .action((opts) => {
       const r = versionReport();
-      if (opts.output === "json") return ctx.write(toJson(r));
-      if (opts.output === "yaml") return ctx.write(toYaml(r));
-      ctx.print(`kubectl-grove ${r.version} (commit ${r.commit}, built ${r.buildDate})`);
-      ctx.print(`deno ${r.deno} (v8 ${r.v8}, typescript ${r.typescript})`);
-      ctx.print("API groups:");
-      for (const g of r.apiGroups) ctx.print(`  ${g}`);
+      printOutput(ctx, r, opts.output, () =>
+        [
+          `kubectl-grove ${r.version} (commit ${r.commit}, built ${r.buildDate})`,
+          `deno ${r.deno} (v8 ${r.v8}, typescript ${r.typescript})`,
+          "API groups:",
+          ...r.apiGroups.map((g) => `  ${g}`),
+        ].join("\n") + "\n");
     });
 }

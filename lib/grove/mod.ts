@@ -9,4 +9,5 @@ export * from "./types.ts";
 export * from "./labels.ts";
 export * from "./names.ts";
 export * from "./relations.ts";
+export * from "./expansion.ts";
 export * from "./duration.ts";

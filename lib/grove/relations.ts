@@ -1,8 +1,8 @@
 /**
  * Pure functions relating Grove objects to each other and reading the state
  * of pods and nodes: which clique, scaling group, gang, PodCliqueSet and set
- * replica a pod belongs to; the cliques and gangs a PodCliqueSet should have;
- * GPUs requested and allocatable; readiness, crash loops and scheduling
+ * replica a pod belongs to (the cliques and gangs a PodCliqueSet should have
+ * are in `expansion.ts`); GPUs requested and allocatable; readiness, crash loops and scheduling
  * failures; the gang termination countdown.
  *
  * Labels are the primary source (they are what Grove sets and what the server
@@ -15,15 +15,7 @@
 import type { KubeObject } from "../kube/types.ts";
 import { parseGoDuration } from "./duration.ts";
 import { ConditionTypes, DEFAULT_TERMINATION_DELAY, GPU_RESOURCE, LabelKeys } from "./labels.ts";
-import {
-  baseGangName,
-  cliqueName,
-  gangForScalingGroupReplica,
-  parseCliqueName,
-  scaledGangName,
-  scalingGroupCliqueName,
-  scalingGroupName,
-} from "./names.ts";
+import { parseCliqueName } from "./names.ts";
 import type {
   Condition,
   Container,
@@ -148,48 +140,8 @@ function refFrom(
 }
 
 // ---------------------------------------------------------------------------
-// Expected objects of a PodCliqueSet
+// Role and minAvailable of a clique (the expected objects: expansion.ts)
 // ---------------------------------------------------------------------------
-
-/** A PodClique a PodCliqueSet should have. */
-export interface ExpectedClique {
-  /** Full PodClique name. */
-  name: string;
-  /** Template name. */
-  template: string;
-  /** Role (roleName, else template name). */
-  role: string;
-  /** PCS replica. */
-  replica: number;
-  /** Scaling group template name, for a member clique. */
-  scalingGroup?: string;
-  /** Full PCSG name, for a member clique. */
-  scalingGroupFullName?: string;
-  /** Scaling group replica `j`. */
-  scalingGroupReplica?: number;
-  /** The PodGang its pods belong to. */
-  gang: string;
-  /** Desired pods (from the template). */
-  replicas: number;
-  /** minAvailable (template value, else replicas). */
-  minAvailable: number;
-}
-
-/** A PodGang a PodCliqueSet should have. */
-export interface ExpectedGang {
-  /** PodGang name. */
-  name: string;
-  /** PCS replica. */
-  replica: number;
-  /** True for the base gang. */
-  base: boolean;
-  /** Scaling group template name, for a scaled gang. */
-  scalingGroup?: string;
-  /** Index `k` of a scaled gang. */
-  scaledIndex?: number;
-  /** Full names of the cliques whose pods it holds. */
-  cliques: string[];
-}
 
 /** Role of a clique: its `roleName`, else its template name. */
 export function cliqueRole(clique: PodCliqueTemplateSpec | PodClique): string {
@@ -203,87 +155,6 @@ export function cliqueRole(clique: PodCliqueTemplateSpec | PodClique): string {
 /** minAvailable of a clique template or PodClique (defaults to its replicas). */
 export function cliqueMinAvailable(clique: PodCliqueTemplateSpec | PodClique): number {
   return clique.spec?.minAvailable ?? clique.spec?.replicas ?? 0;
-}
-
-/**
- * The cliques a PodCliqueSet should have at its current spec, in template
- * order per replica: standalone cliques first, then scaling group members.
- */
-export function expectedCliques(pcs: PodCliqueSet): ExpectedClique[] {
-  const name = pcs.metadata.name;
-  const tpl = pcs.spec?.template;
-  const cliques = tpl?.cliques ?? [];
-  const groups = tpl?.podCliqueScalingGroups ?? [];
-  const inGroup = new Set(groups.flatMap((g) => g.cliqueNames ?? []));
-  const byName = new Map(cliques.map((c) => [c.name, c]));
-  const out: ExpectedClique[] = [];
-  for (let r = 0; r < (pcs.spec?.replicas ?? 0); r++) {
-    for (const c of cliques) {
-      if (inGroup.has(c.name)) continue;
-      out.push({
-        name: cliqueName(name, r, c.name),
-        template: c.name,
-        role: cliqueRole(c),
-        replica: r,
-        gang: baseGangName(name, r),
-        replicas: c.spec?.replicas ?? 0,
-        minAvailable: cliqueMinAvailable(c),
-      });
-    }
-    for (const g of groups) {
-      const min = g.minAvailable ?? 1;
-      for (let j = 0; j < (g.replicas ?? 1); j++) {
-        for (const cn of g.cliqueNames ?? []) {
-          const c = byName.get(cn);
-          out.push({
-            name: scalingGroupCliqueName(name, r, g.name, j, cn),
-            template: cn,
-            role: c ? cliqueRole(c) : cn,
-            replica: r,
-            scalingGroup: g.name,
-            scalingGroupFullName: scalingGroupName(name, r, g.name),
-            scalingGroupReplica: j,
-            gang: gangForScalingGroupReplica(name, r, g.name, j, min),
-            replicas: c?.spec?.replicas ?? 0,
-            minAvailable: c ? cliqueMinAvailable(c) : 0,
-          });
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** The PodGangs a PodCliqueSet should have: per replica a base gang, plus one per scaling group replica beyond minAvailable. */
-export function expectedGangs(pcs: PodCliqueSet): ExpectedGang[] {
-  const name = pcs.metadata.name;
-  const cliques = expectedCliques(pcs);
-  const out: ExpectedGang[] = [];
-  const groups = pcs.spec?.template?.podCliqueScalingGroups ?? [];
-  for (let r = 0; r < (pcs.spec?.replicas ?? 0); r++) {
-    const base = baseGangName(name, r);
-    out.push({
-      name: base,
-      replica: r,
-      base: true,
-      cliques: cliques.filter((c) => c.gang === base).map((c) => c.name),
-    });
-    for (const g of groups) {
-      const min = g.minAvailable ?? 1;
-      for (let j = min; j < (g.replicas ?? 1); j++) {
-        const gang = scaledGangName(name, r, g.name, j - min);
-        out.push({
-          name: gang,
-          replica: r,
-          base: false,
-          scalingGroup: g.name,
-          scaledIndex: j - min,
-          cliques: cliques.filter((c) => c.gang === gang).map((c) => c.name),
-        });
-      }
-    }
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------

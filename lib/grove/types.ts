@@ -350,8 +350,18 @@ export interface Event extends KubeObject {
 // PodCliqueSet
 // ---------------------------------------------------------------------------
 
-/** `spec.updateStrategy.type`. */
-export type UpdateStrategyType = "RollingRecreate" | "OnDelete";
+/**
+ * `spec.updateStrategy.type`: `RollingRecreate` (today's default),
+ * `OnDelete`, `Coherent` (GREP-393, the next default); any other value is
+ * kept as written and treated as unknown.
+ */
+export type UpdateStrategyType = "RollingRecreate" | "OnDelete" | "Coherent" | string;
+
+/** Per-component update knobs (GREP-393 `RollingUpdateConfiguration`). */
+export interface RollingUpdateConfiguration {
+  /** Pods (standalone clique) or group replicas (scaling group) that may be unavailable at once. */
+  maxUnavailable?: number;
+}
 
 /** `spec.template.cliqueStartupType`. */
 export type CliqueStartupType =
@@ -389,6 +399,8 @@ export interface PodCliqueTemplateSpec {
   spec: PodCliqueSpec;
   /** Resource sharing (DRA), opaque. */
   resourceSharing?: unknown[];
+  /** Update knobs of a standalone clique (Coherent / RollingRecreate, GREP-393). */
+  rollingUpdate?: RollingUpdateConfiguration;
 }
 
 /** One scaling group of a PCS template. */
@@ -409,6 +421,8 @@ export interface PodCliqueScalingGroupConfig {
   annotations?: Record<string, string>;
   /** Resource sharing (DRA), opaque. */
   resourceSharing?: unknown[];
+  /** Update knobs of the group (Coherent / RollingRecreate, GREP-393). */
+  rollingUpdate?: RollingUpdateConfiguration;
 }
 
 /** `spec.template` of a PCS. */
@@ -451,6 +465,10 @@ export interface PodCliqueSetReplicaUpdateProgress {
   updateStartedAt?: string;
   /** End; absent while updating. */
   updateEndedAt?: string;
+  /** Coherent: PodGangs of the current sub-step, waited on before the next one. */
+  inFlightPodGangs?: string[];
+  /** Coherent: why this replica's update is stalled or failing. */
+  errorMessage?: string;
 }
 
 /** `status.updateProgress` of a PCS. */
@@ -467,8 +485,12 @@ export interface PodCliqueSetUpdateProgress {
   updatedPodCliqueScalingGroupsCount?: number;
   /** Scaling groups expected. */
   totalPodCliqueScalingGroupsCount?: number;
-  /** Replicas being updated now (RollingRecreate only). */
+  /** Replicas being updated now (RollingRecreate and Coherent). */
   currentlyUpdating?: PodCliqueSetReplicaUpdateProgress[];
+  /** Coherent: standalone cliques in scope of the update. */
+  updatedStandalonePodCliques?: string[];
+  /** Coherent: scaling groups in scope of the update. */
+  updatedPodCliqueScalingGroups?: string[];
 }
 
 /** A PodGang as summarised in the PCS status. */

@@ -36,6 +36,7 @@ import type {
 } from "./types.ts";
 import { resourcePath, withQuery } from "./url.ts";
 import { ndjsonLines, parseWatchLine } from "./watch_stream.ts";
+import { sleep } from "../async.ts";
 
 /** Field manager of our writes. */
 export const FIELD_MANAGER = "kubectl-grove";
@@ -74,6 +75,11 @@ export interface KubeClientOptions {
   watchReconnect?: WatchReconnectOptions;
   /** Credentials (default: built from `config`). */
   credentials?: Credentials;
+  /**
+   * The session's abort signal (Ctrl-C): aborts reads and server-side dry runs in flight and
+   * refuses new ones; real writes are not cut off (see `#send`).
+   */
+  signal?: AbortSignal;
 }
 
 type BodyKind = "json" | "text" | "stream" | "none";
@@ -116,6 +122,8 @@ export class KubeClient implements Kube {
   #backoff: BackoffOptions;
   #watch: Required<WatchReconnectOptions>;
   #target: TargetContext;
+  #session?: AbortSignal;
+  #shielded = 0;
 
   /** Builds a client; prints a warning when TLS verification is off. Prefer `connect()`. */
   constructor(opts: KubeClientOptions) {
@@ -128,6 +136,7 @@ export class KubeClient implements Kube {
     this.#stderr = opts.stderr ?? ((l) => console.error(l));
     this.#verbose = opts.verbose ?? false;
     this.#backoff = opts.backoff ?? {};
+    this.#session = opts.signal;
     this.#watch = {
       baseMs: 500,
       maxMs: 8000,
@@ -538,11 +547,8 @@ export class KubeClient implements Kube {
       if (this.#verbose) {
         this.#stderr(`watch ${qualifiedName(r)} dropped; reconnecting in ${delay}ms`);
       }
-      try {
-        await sleep(delay * (0.5 + Math.random() / 2), signal);
-      } catch {
-        return; // aborted while waiting
-      }
+      await sleep(delay * (0.5 + Math.random() / 2), signal);
+      if (signal?.aborted) return; // aborted while waiting
     }
   }
 
@@ -578,6 +584,7 @@ export class KubeClient implements Kube {
       path,
       apiVersion: apiVersionOf(r),
       collection,
+      namespaced: r.namespaced,
     };
   }
 
@@ -585,6 +592,8 @@ export class KubeClient implements Kube {
     return {
       dryRun: opts.dryRun ? "All" : undefined,
       fieldManager: opts.fieldManager ?? FIELD_MANAGER,
+      // like kubectl: an unknown or duplicate field is an error, never silently pruned
+      fieldValidation: "Strict",
     };
   }
 
@@ -613,8 +622,30 @@ export class KubeClient implements Kube {
     if (this.#verbose) this.#stderr(`${rec.method} ${rec.path} ${rec.status || "ERR"} ${rec.ms}ms`);
   }
 
+  /** Runs `fn` with the session signal held off (see {@link Kube.shield}). */
+  async shield<T>(fn: () => Promise<T>): Promise<T> {
+    this.#shielded++;
+    try {
+      return await fn();
+    } finally {
+      this.#shielded--;
+    }
+  }
+
   /** Sends one logical request with timeout, retries and error mapping. */
   async #send(spec: RequestSpec): Promise<unknown> {
+    // The session signal (Ctrl-C) cuts off reads and server-side dry runs at once. A real write
+    // is never cut off mid-flight: its outcome would be unknown; the caller checks the signal
+    // before sending it and reports what was written after.
+    const abortable = this.#shielded === 0 &&
+      (spec.read || /[?&]dryRun=All\b/.test(spec.path));
+    if (this.#session && abortable) {
+      this.#session.throwIfAborted();
+      spec = {
+        ...spec,
+        signal: spec.signal ? AbortSignal.any([spec.signal, this.#session]) : this.#session,
+      };
+    }
     const timeoutMs = spec.timeoutMs ?? this.requestTimeoutMs;
     const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : undefined;
     const timeout = new AbortController();
@@ -762,6 +793,7 @@ export class KubeClient implements Kube {
       );
     }
     await sleep(delay, signal);
+    signal.throwIfAborted();
   }
 }
 
@@ -771,18 +803,3 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
   strategic: "application/strategic-merge-patch+json",
   apply: "application/apply-patch+yaml",
 };
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}

@@ -37,6 +37,8 @@ export interface ConnectOptions {
   stderr?: (line: string) => void;
   /** Service account directory (tests); defaults to the standard mount. */
   serviceAccountDir?: string;
+  /** Aborts reads and server-side dry runs of this client (Ctrl-C); writes run to completion. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<KubeClient> {
     requestTimeoutMs,
     verbose: opts.verbose,
     stderr: opts.stderr,
+    signal: opts.signal,
   });
 }
 

@@ -27,6 +27,8 @@ export interface RequestContext {
   apiVersion?: string;
   /** True for a collection request that may fail because the kind is not served. */
   collection?: boolean;
+  /** True when the resource kind is namespaced. */
+  namespaced?: boolean;
 }
 
 /** The cluster being talked to, for messages. */
@@ -67,6 +69,7 @@ export function apiErrorFromResponse(
     namespace: req.namespace,
     serverMessage: st?.message || (st ? undefined : bodyText.trim().slice(0, 200) || undefined),
     retryAfterSeconds: retryAfterSeconds ?? numberOrUndefined(st?.details?.retryAfterSeconds),
+    allNamespaces: req.collection && req.namespaced && !req.namespace ? true : undefined,
   };
   const causes = st?.details?.causes;
   if (Array.isArray(causes) && causes.length) {

@@ -29,27 +29,45 @@ function send(agent: https.Agent, tls: TlsOptions, req: TransportRequest): Promi
   return new Promise((resolve, reject) => {
     if (req.signal?.aborted) return reject(req.signal.reason);
     const url = new URL(req.url);
+    const payload = req.body === undefined ? undefined : new TextEncoder().encode(req.body);
+    // an explicit length: without one a DELETE's body (DeleteOptions) is not sent
+    const headers = payload === undefined
+      ? req.headers
+      : { ...req.headers, "content-length": String(payload.byteLength) };
     const cr = https.request({
       agent,
       method: req.method,
       host: url.hostname.replace(/^\[|\]$/g, ""),
       port: url.port || 443,
       path: url.pathname + url.search,
-      headers: req.headers,
+      headers,
       servername: tls.serverName,
       rejectUnauthorized: !tls.insecure,
     }, (res) => {
+      // the stream ends once: data after a cancel, or an error after the end, is dropped
+      let ended = false;
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
-          res.on("data", (c: Uint8Array) => controller.enqueue(new Uint8Array(c)));
-          res.on("end", () => controller.close());
-          res.on("error", (e: Error) => controller.error(e));
-          res.on(
-            "aborted",
-            () => controller.error(new Error("connection reset: response aborted")),
+          const finish = (e?: unknown) => {
+            if (ended) return;
+            ended = true;
+            if (e === undefined) controller.close();
+            else controller.error(e);
+          };
+          res.on("data", (c: Uint8Array) => {
+            if (!ended) controller.enqueue(new Uint8Array(c));
+          });
+          res.on("end", () => finish());
+          res.on("error", (e: Error) => finish(e));
+          res.on("aborted", () => finish(new Error("connection reset: response aborted")));
+          req.signal?.addEventListener(
+            "abort",
+            () => finish(req.signal?.reason ?? new Error("aborted")),
+            { once: true },
           );
         },
         cancel() {
+          ended = true;
           res.destroy();
         },
       });
@@ -71,7 +89,7 @@ function send(agent: https.Agent, tls: TlsOptions, req: TransportRequest): Promi
     req.signal?.addEventListener("abort", onAbort, { once: true });
     cr.on("error", (e: Error) => reject(e));
     cr.on("close", () => req.signal?.removeEventListener("abort", onAbort));
-    if (req.body !== undefined) cr.write(req.body);
+    if (payload !== undefined) cr.write(payload);
     cr.end();
   });
 }

@@ -69,7 +69,9 @@ export type ResourceKey =
   | "podcliquescalinggroups"
   | "clustertopologybindings"
   | "clustertopologies"
-  | "podgangs";
+  | "podgangs"
+  | "resourceclaims"
+  | "resourceslices";
 
 /** The resources we use, by a short key. */
 export const Resources: Readonly<Record<ResourceKey, ResourceDescriptor>> = {
@@ -116,6 +118,12 @@ export const Resources: Readonly<Record<ResourceKey, ResourceDescriptor>> = {
     ["ct"],
   ),
   podgangs: res("scheduler.grove.io", "v1alpha1", "PodGang", "podgangs", true, ["pg"], ["status"]),
+  /** DRA (Kubernetes 1.34 GA): a pod's claim on devices, with the allocation in its status. */
+  resourceclaims: res("resource.k8s.io", "v1", "ResourceClaim", "resourceclaims", true, [], [
+    "status",
+  ]),
+  /** DRA: the devices a driver publishes per node. */
+  resourceslices: res("resource.k8s.io", "v1", "ResourceSlice", "resourceslices", false, []),
 };
 
 /** `apiVersion` of a resource (`v1`, `grove.io/v1alpha1`). */

@@ -226,4 +226,10 @@ export interface Kube {
   ): Promise<string>;
   /** A raw GET of an API path, JSON-decoded (discovery, version). */
   getRaw<T = unknown>(path: string): Promise<T>;
+  /**
+   * Runs `fn` with the session's abort signal (Ctrl-C) held off: the requests it makes run to
+   * completion. For the steps after a write (its read-backs, recording the revision), whose
+   * outcome must be known. Optional: clients without a session signal need none.
+   */
+  shield?<T>(fn: () => Promise<T>): Promise<T>;
 }

@@ -5,10 +5,18 @@
  * counters for each of them.
  *
  * Names checked against the engines' sources and our samples
- * (fixtures/metrics-samples): vLLM V1 `vllm/v1/metrics/loggers.py`, SGLang
- * `srt/metrics/collector.py`, TensorRT-LLM `tensorrt_llm/metrics/collector.py`
- * (exported by `trtllm-serve` at `/prometheus/metrics`, by Dynamo with a
- * `trtllm_` prefix), Dynamo frontend `lib/llm/src/http/service/metrics.rs`.
+ * (fixtures/metrics-samples): vLLM V1 `vllm/v1/metrics/loggers.py` (0.11+:
+ * `inter_token_latency_seconds` for ITL, `request_time_per_output_token_seconds`
+ * for TPOT, `kv_cache_usage_perc`, `prefix_cache_{queries,hits}_total`; the
+ * removed `time_per_output_token_seconds` and `gpu_cache_usage_perc` are read
+ * from older engines), SGLang `srt/metrics/collector.py` (`num_running_reqs`,
+ * `num_queue_reqs`, `token_usage`, `cache_hit_rate`), TensorRT-LLM
+ * `tensorrt_llm/metrics/collector.py` (exported by `trtllm-serve` at
+ * `/prometheus/metrics`: `trtllm_` names in current releases, unprefixed
+ * names such as `time_to_first_token_seconds` in older ones; `trtllm:` when
+ * passed through Dynamo), Dynamo frontend `lib/llm/src/http/service/metrics.rs`
+ * (prefix `dynamo_frontend`, changed by `DYN_METRICS_PREFIX` or
+ * `--metrics-prefix` on the frontend).
  *
  * @module
  */
@@ -22,8 +30,10 @@ export type EngineKind = "vllm" | "sglang" | "trtllm" | "dynamo-frontend";
 export interface EngineMetricNames {
   /** Time to first token histogram (family name, without `_bucket`). */
   ttft: string[];
-  /** Inter-token latency / time per output token histogram. */
+  /** Inter-token latency histogram (time between consecutive tokens). */
   itl: string[];
+  /** Time per output token histogram (per request: decode time / output tokens). */
+  tpot: string[];
   /** End-to-end request latency histogram. */
   e2e: string[];
   /** Queue time histogram. */
@@ -38,6 +48,12 @@ export interface EngineMetricNames {
   promptTokens: string[];
   /** Generation token counter (sample name) or histogram `_sum`. */
   generationTokens: string[];
+  /** Prefix-cache lookups counter (tokens queried), with {@link prefixCacheHits}. */
+  prefixCacheQueries: string[];
+  /** Prefix-cache hits counter (tokens found). */
+  prefixCacheHits: string[];
+  /** Prefix-cache hit rate gauge, 0..1 (engines without the counters). */
+  prefixCacheHitRate: string[];
 }
 
 /** What we know about an engine. */
@@ -56,6 +72,52 @@ export interface EngineSpec {
   metrics: EngineMetricNames;
 }
 
+/** TensorRT-LLM names: `trtllm_` (trtllm-serve), `trtllm:` (through Dynamo), unprefixed (older trtllm-serve). */
+function trt(name: string): string[] {
+  return [`trtllm_${name}`, `trtllm:${name}`, name];
+}
+
+/** Metric names that, unprefixed, only TensorRT-LLM's own server exports. */
+const TRTLLM_UNPREFIXED = new Set([
+  "time_to_first_token_seconds_bucket",
+  "time_per_output_token_seconds_bucket",
+  "e2e_request_latency_seconds_bucket",
+  "request_queue_time_seconds_bucket",
+  "kv_cache_utilization",
+  "kv_cache_hit_rate",
+  "num_requests_running",
+  "num_requests_waiting",
+]);
+
+/** The default Dynamo frontend metric prefix (without the trailing `_`). */
+export const DYNAMO_FRONTEND_PREFIX = "dynamo_frontend";
+
+/**
+ * The spec of an engine, with the Dynamo frontend's names under a custom
+ * prefix (`DYN_METRICS_PREFIX`, `--metrics-prefix`) when one is given.
+ *
+ * @example
+ * ```ts
+ * import { engineSpec } from "./engines.ts";
+ * engineSpec("dynamo-frontend", "llm").metrics.ttft; // ["llm_time_to_first_token_seconds"]
+ * ```
+ */
+export function engineSpec(kind: EngineKind, metricPrefix?: string): EngineSpec {
+  const spec = ENGINES[kind];
+  if (kind !== "dynamo-frontend" || !metricPrefix || metricPrefix === DYNAMO_FRONTEND_PREFIX) {
+    return spec;
+  }
+  const from = `${DYNAMO_FRONTEND_PREFIX}_`;
+  const to = `${metricPrefix.replace(/_+$/, "")}_`;
+  const metrics = Object.fromEntries(
+    Object.entries(spec.metrics).map(([k, names]) => [
+      k,
+      (names as string[]).map((n) => n.startsWith(from) ? to + n.slice(from.length) : n),
+    ]),
+  ) as unknown as EngineMetricNames;
+  return { ...spec, prefixes: [to], metrics };
+}
+
 /** The engines, in detection order. */
 export const ENGINES: Readonly<Record<EngineKind, EngineSpec>> = {
   "vllm": {
@@ -67,6 +129,7 @@ export const ENGINES: Readonly<Record<EngineKind, EngineSpec>> = {
     metrics: {
       ttft: ["vllm:time_to_first_token_seconds"],
       itl: ["vllm:inter_token_latency_seconds", "vllm:time_per_output_token_seconds"],
+      tpot: ["vllm:request_time_per_output_token_seconds"],
       e2e: ["vllm:e2e_request_latency_seconds"],
       queueTime: ["vllm:request_queue_time_seconds"],
       running: ["vllm:num_requests_running"],
@@ -74,6 +137,12 @@ export const ENGINES: Readonly<Record<EngineKind, EngineSpec>> = {
       kvUsage: ["vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"],
       promptTokens: ["vllm:prompt_tokens_total"],
       generationTokens: ["vllm:generation_tokens_total"],
+      prefixCacheQueries: [
+        "vllm:prefix_cache_queries_total",
+        "vllm:gpu_prefix_cache_queries_total",
+      ],
+      prefixCacheHits: ["vllm:prefix_cache_hits_total", "vllm:gpu_prefix_cache_hits_total"],
+      prefixCacheHitRate: ["vllm:gpu_prefix_cache_hit_rate"],
     },
   },
   "sglang": {
@@ -84,7 +153,8 @@ export const ENGINES: Readonly<Record<EngineKind, EngineSpec>> = {
     path: "/metrics",
     metrics: {
       ttft: ["sglang:time_to_first_token_seconds"],
-      itl: ["sglang:inter_token_latency_seconds", "sglang:time_per_output_token_seconds"],
+      itl: ["sglang:inter_token_latency_seconds"],
+      tpot: ["sglang:time_per_output_token_seconds"],
       e2e: ["sglang:e2e_request_latency_seconds"],
       queueTime: ["sglang:queue_time_seconds"],
       running: ["sglang:num_running_reqs"],
@@ -92,6 +162,9 @@ export const ENGINES: Readonly<Record<EngineKind, EngineSpec>> = {
       kvUsage: ["sglang:token_usage"],
       promptTokens: ["sglang:prompt_tokens_total"],
       generationTokens: ["sglang:generation_tokens_total"],
+      prefixCacheQueries: [],
+      prefixCacheHits: [],
+      prefixCacheHitRate: ["sglang:cache_hit_rate"],
     },
   },
   "trtllm": {
@@ -101,15 +174,19 @@ export const ENGINES: Readonly<Record<EngineKind, EngineSpec>> = {
     defaultPort: 8000,
     path: "/prometheus/metrics",
     metrics: {
-      ttft: ["trtllm_time_to_first_token_seconds", "trtllm:time_to_first_token_seconds"],
-      itl: ["trtllm_time_per_output_token_seconds", "trtllm:time_per_output_token_seconds"],
-      e2e: ["trtllm_e2e_request_latency_seconds", "trtllm:e2e_request_latency_seconds"],
-      queueTime: ["trtllm_request_queue_time_seconds", "trtllm:request_queue_time_seconds"],
-      running: ["trtllm_num_requests_running", "trtllm:num_requests_running"],
-      waiting: ["trtllm_num_requests_waiting", "trtllm:num_requests_waiting"],
-      kvUsage: ["trtllm_kv_cache_utilization", "trtllm:kv_cache_utilization"],
-      promptTokens: ["trtllm_prompt_tokens_total", "trtllm:prompt_tokens_total"],
-      generationTokens: ["trtllm_generation_tokens_total", "trtllm:generation_tokens_total"],
+      ttft: trt("time_to_first_token_seconds"),
+      itl: [],
+      tpot: trt("time_per_output_token_seconds"),
+      e2e: trt("e2e_request_latency_seconds"),
+      queueTime: trt("request_queue_time_seconds"),
+      running: trt("num_requests_running"),
+      waiting: trt("num_requests_waiting"),
+      kvUsage: trt("kv_cache_utilization"),
+      promptTokens: trt("prompt_tokens_total"),
+      generationTokens: trt("generation_tokens_total"),
+      prefixCacheQueries: [],
+      prefixCacheHits: [],
+      prefixCacheHitRate: trt("kv_cache_hit_rate"),
     },
   },
   "dynamo-frontend": {
@@ -121,6 +198,7 @@ export const ENGINES: Readonly<Record<EngineKind, EngineSpec>> = {
     metrics: {
       ttft: ["dynamo_frontend_time_to_first_token_seconds"],
       itl: ["dynamo_frontend_inter_token_latency_seconds"],
+      tpot: [],
       e2e: ["dynamo_frontend_request_duration_seconds"],
       queueTime: [],
       running: ["dynamo_frontend_inflight_requests"],
@@ -131,6 +209,9 @@ export const ENGINES: Readonly<Record<EngineKind, EngineSpec>> = {
         "dynamo_frontend_output_tokens_total",
         "dynamo_frontend_output_sequence_tokens_sum",
       ],
+      prefixCacheQueries: [],
+      prefixCacheHits: [],
+      prefixCacheHitRate: [],
     },
   },
 };
@@ -146,14 +227,22 @@ export const ENGINES: Readonly<Record<EngineKind, EngineSpec>> = {
  * detectEngineFromScrape(parsePrometheusText("sglang:num_queue_reqs 1\n")); // "sglang"
  * ```
  */
-export function detectEngineFromScrape(scrape: ParsedScrape): EngineKind | undefined {
+export function detectEngineFromScrape(
+  scrape: ParsedScrape,
+  metricPrefix?: string,
+): EngineKind | undefined {
   const counts = new Map<EngineKind, number>();
+  const specs = Object.values(ENGINES).map((s) => engineSpec(s.kind, metricPrefix));
+  let unprefixedTrt = 0;
   for (const [name, samples] of scrape.bySample) {
-    for (const spec of Object.values(ENGINES)) {
+    let matched = false;
+    for (const spec of specs) {
       if (spec.prefixes.some((p) => name.startsWith(p))) {
         counts.set(spec.kind, (counts.get(spec.kind) ?? 0) + samples.length);
+        matched = true;
       }
     }
+    if (!matched && TRTLLM_UNPREFIXED.has(name)) unprefixedTrt += samples.length;
   }
   let best: EngineKind | undefined;
   let bestN = 0;
@@ -163,6 +252,8 @@ export function detectEngineFromScrape(scrape: ParsedScrape): EngineKind | undef
       bestN = n;
     }
   }
+  // trtllm-serve's older unprefixed names, when no engine prefix is present.
+  if (!best && unprefixedTrt > 0) return "trtllm";
   return best;
 }
 
@@ -175,6 +266,7 @@ export interface PodLike {
       image?: string;
       command?: string[];
       args?: string[];
+      env?: { name: string; value?: string }[];
       ports?: { name?: string; containerPort: number; protocol?: string }[];
     }[];
   };
@@ -190,6 +282,23 @@ export interface PodEndpoint {
   path: string;
   /** How the port was found: annotation, named port, engine port, config. */
   portSource: "annotation" | "named-port" | "engine-port" | "config";
+  /** Dynamo frontend metric prefix set by `DYN_METRICS_PREFIX` or `--metrics-prefix`. */
+  metricPrefix?: string;
+}
+
+/** The Dynamo frontend metric prefix a pod's containers set, if any. */
+function dynamoPrefix(pod: PodLike): string | undefined {
+  for (const c of pod.spec?.containers ?? []) {
+    const argv = [...(c.command ?? []), ...(c.args ?? [])];
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i];
+      if (a === "--metrics-prefix" && argv[i + 1]) return argv[i + 1];
+      if (a.startsWith("--metrics-prefix=")) return a.slice("--metrics-prefix=".length);
+    }
+    const env = (c.env ?? []).find((e) => e.name === "DYN_METRICS_PREFIX" && e.value);
+    if (env?.value) return env.value;
+  }
+  return undefined;
 }
 
 /**
@@ -207,6 +316,13 @@ export interface PodEndpoint {
  * ```
  */
 export function podEndpoint(pod: PodLike, fallbackPort?: number): PodEndpoint | undefined {
+  const ep = findEndpoint(pod, fallbackPort);
+  if (!ep) return undefined;
+  const prefix = dynamoPrefix(pod);
+  return prefix ? { ...ep, metricPrefix: prefix } : ep;
+}
+
+function findEndpoint(pod: PodLike, fallbackPort?: number): PodEndpoint | undefined {
   const containers = pod.spec?.containers ?? [];
   const text = containers.map((c) =>
     [c.image ?? "", ...(c.command ?? []), ...(c.args ?? [])].join(" ").toLowerCase()

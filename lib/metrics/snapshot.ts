@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type EngineKind, ENGINES, firstPresent, maxSamples, sumSamples } from "./engines.ts";
+import { type EngineKind, engineSpec, firstPresent, maxSamples, sumSamples } from "./engines.ts";
 import {
   counterDelta,
   deltaHistogram,
@@ -19,10 +19,10 @@ import {
 import type { ParsedScrape } from "./prom_parser.ts";
 
 /** The latency histograms we report. */
-export type LatencyKey = "ttft" | "itl" | "e2e" | "queueTime";
+export type LatencyKey = "ttft" | "itl" | "tpot" | "e2e" | "queueTime";
 
 /** Latency keys in report order. */
-export const LATENCY_KEYS: readonly LatencyKey[] = ["ttft", "itl", "e2e", "queueTime"];
+export const LATENCY_KEYS: readonly LatencyKey[] = ["ttft", "itl", "tpot", "e2e", "queueTime"];
 
 /** The normalised content of one scrape. */
 export interface EngineSnapshot {
@@ -44,6 +44,12 @@ export interface EngineSnapshot {
   promptTokens: number;
   /** Generation tokens counter. */
   generationTokens: number;
+  /** Prefix-cache queries counter (NaN or absent when not exported). */
+  prefixQueries?: number;
+  /** Prefix-cache hits counter (NaN or absent when not exported). */
+  prefixHits?: number;
+  /** Prefix-cache hit rate gauge 0..1 (NaN or absent when not exported). */
+  prefixHitRate?: number;
 }
 
 /**
@@ -56,8 +62,13 @@ export interface EngineSnapshot {
  * snapshotOf(parsePrometheusText("vllm:num_requests_running 3\n"), "vllm", 0).running; // 3
  * ```
  */
-export function snapshotOf(scrape: ParsedScrape, engine: EngineKind, atMs: number): EngineSnapshot {
-  const m = ENGINES[engine].metrics;
+export function snapshotOf(
+  scrape: ParsedScrape,
+  engine: EngineKind,
+  atMs: number,
+  metricPrefix?: string,
+): EngineSnapshot {
+  const m = engineSpec(engine, metricPrefix).metrics;
   const histograms: Partial<Record<LatencyKey, Histogram>> = {};
   const without: string[] = [];
   for (const key of LATENCY_KEYS) {
@@ -80,6 +91,9 @@ export function snapshotOf(scrape: ParsedScrape, engine: EngineKind, atMs: numbe
     kvUsage: maxSamples(scrape, m.kvUsage),
     promptTokens: sumSamples(scrape, m.promptTokens),
     generationTokens: sumSamples(scrape, m.generationTokens),
+    prefixQueries: sumSamples(scrape, m.prefixCacheQueries),
+    prefixHits: sumSamples(scrape, m.prefixCacheHits),
+    prefixHitRate: maxSamples(scrape, m.prefixCacheHitRate),
   };
 }
 
@@ -117,6 +131,11 @@ export interface WindowStats {
   waiting: number | null;
   /** KV-cache usage 0..1 at the second scrape. */
   kvUsage: number | null;
+  /**
+   * Prefix-cache hit rate 0..1: hits over queries in the window (lifetime
+   * without a window), else the engine's own hit-rate gauge.
+   */
+  prefixCacheHitRate?: number | null;
 }
 
 /** NaN and infinities become null (JSON-safe). */
@@ -189,5 +208,21 @@ export function windowStats(prev: EngineSnapshot | undefined, cur: EngineSnapsho
     running: finiteOrNull(cur.running),
     waiting: finiteOrNull(cur.waiting),
     kvUsage: finiteOrNull(cur.kvUsage),
+    prefixCacheHitRate: prefixRate(prev, cur),
   };
+}
+
+function prefixRate(prev: EngineSnapshot | undefined, cur: EngineSnapshot): number | null {
+  const q = cur.prefixQueries ?? NaN;
+  const h = cur.prefixHits ?? NaN;
+  if (Number.isFinite(q) && Number.isFinite(h)) {
+    const pq = prev?.prefixQueries;
+    const ph = prev?.prefixHits;
+    const windowed = pq !== undefined && ph !== undefined && Number.isFinite(pq) &&
+      Number.isFinite(ph) && q >= pq && h >= ph;
+    const dq = windowed ? q - pq! : q;
+    const dh = windowed ? h - ph! : h;
+    if (dq > 0) return Math.min(1, dh / dq);
+  }
+  return finiteOrNull(cur.prefixHitRate ?? NaN);
 }

@@ -53,9 +53,30 @@ export function toYaml(value: unknown): string {
   return yamlDump(value, { noRefs: true, lineWidth: -1, sortKeys: false });
 }
 
-/** Renders a report as json or yaml; returns undefined for other formats. */
-export function formatStructured(value: unknown, format: OutputFormat): string | undefined {
-  if (format === "json") return toJson(value);
-  if (format === "yaml") return toYaml(value);
+/** True for the formats that print the report as a document (json, yaml), not as text. */
+export function isStructured(format: string | undefined): format is "json" | "yaml" {
+  return format === "json" || format === "yaml";
+}
+
+/**
+ * Renders a report as json or yaml; returns undefined for other formats.
+ * With `stream` (one document after another, as `--watch` prints them):
+ * JSON on one line each, YAML documents led by `---`.
+ *
+ * @example
+ * ```ts
+ * import { formatStructured } from "./output.ts";
+ * console.assert(formatStructured({ a: 1 }, "json", { stream: true }) === '{"a":1}\n');
+ * console.assert(formatStructured({ a: 1 }, "yaml", { stream: true }) === "---\na: 1\n");
+ * console.assert(formatStructured({ a: 1 }, "table") === undefined);
+ * ```
+ */
+export function formatStructured(
+  value: unknown,
+  format: string | undefined,
+  opts: { stream?: boolean } = {},
+): string | undefined {
+  if (format === "json") return opts.stream ? toJsonLine(value) : toJson(value);
+  if (format === "yaml") return (opts.stream ? "---\n" : "") + toYaml(value);
   return undefined;
 }

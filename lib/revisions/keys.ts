@@ -50,7 +50,39 @@ export const PcsAnnotations = {
    * Reserved for progressive rollouts; `rollout status` shows it when present.
    */
   rolloutState: "kubectl-grove.io/rollout-state",
+  /**
+   * JSON `{ hash, cause, by, at }` written with every template change, in the same write:
+   * the change cause survives when recording its ControllerRevision fails (history shows it,
+   * and the next recording uses it).
+   */
+  lastChange: "kubectl-grove.io/last-change",
 } as const;
+
+/** What {@link PcsAnnotations.lastChange} holds. */
+export interface LastChange {
+  /** Template hash the change produced. */
+  hash: string;
+  /** Change cause (`-m`). */
+  cause?: string;
+  /** Who made it. */
+  by?: string;
+  /** When (RFC 3339). */
+  at?: string;
+}
+
+/** Reads {@link PcsAnnotations.lastChange} from annotations; undefined when absent or malformed. */
+export function readLastChange(
+  annotations: Record<string, string> | undefined,
+): LastChange | undefined {
+  const raw = annotations?.[PcsAnnotations.lastChange];
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw);
+    return v && typeof v.hash === "string" ? v as LastChange : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Label selector of the revisions of one PodCliqueSet. */
 export function revisionSelector(pcs: string): string {

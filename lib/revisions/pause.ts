@@ -53,7 +53,8 @@ export function resumedPcs(pcs: PodCliqueSet): PodCliqueSet | undefined {
   const from = next.metadata.annotations![PcsAnnotations.pausedFrom];
   delete next.metadata.annotations![PcsAnnotations.pausedFrom];
   delete next.metadata.annotations![PcsAnnotations.pausedAt];
-  const type: UpdateStrategyType = from === "OnDelete" ? "OnDelete" : "RollingRecreate";
+  // Restore what was there; only an empty or missing record falls back to the default.
+  const type: UpdateStrategyType = from ? from : "RollingRecreate";
   next.spec.updateStrategy = { ...next.spec.updateStrategy, type };
   return next;
 }

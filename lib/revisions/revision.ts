@@ -15,7 +15,7 @@
 import type { KubeObject } from "../kube/types.ts";
 import type { PodCliqueSet, PodCliqueSetTemplateSpec } from "../grove/types.ts";
 import { stableHash } from "./hash.ts";
-import { MANAGED_BY_TOOL, RevisionAnnotations, RevisionLabels } from "./keys.ts";
+import { MANAGED_BY_TOOL, readLastChange, RevisionAnnotations, RevisionLabels } from "./keys.ts";
 import { rfc3339 } from "../grove/duration.ts";
 
 /** An `apps/v1` ControllerRevision. */
@@ -52,6 +52,8 @@ export interface RevisionInfo {
   template?: PodCliqueSetTemplateSpec;
   /** resourceVersion of the ControllerRevision (for preconditions). */
   resourceVersion?: string;
+  /** `operator` for a revision the Grove operator wrote (owned by the PodCliqueSet); absent for ours. */
+  writtenBy?: "operator";
 }
 
 /** Hash of a PodCliqueSet template (key order does not matter). */
@@ -136,7 +138,9 @@ export function buildRevision(
 /** Reads a ControllerRevision into a {@link RevisionInfo}. */
 export function readRevision(cr: ControllerRevision): RevisionInfo {
   const a = cr.metadata.annotations ?? {};
-  const template = cr.data?.spec?.template;
+  // Ours hold `{ spec: { template } }`; accept a bare `{ template }` from other writers.
+  const template = cr.data?.spec?.template ??
+    (cr.data as { template?: PodCliqueSetTemplateSpec } | undefined)?.template;
   const pcs = cr.metadata.labels?.[RevisionLabels.podCliqueSet];
   const fromName = pcs && cr.metadata.name.startsWith(pcs + "-")
     ? cr.metadata.name.slice(pcs.length + 1)
@@ -207,11 +211,24 @@ export function planRecording(
   const kept = new Map(infos.map((x) => [x.info.name, x.info.revision]));
   if (!byHash.has(beforeHash) && beforeHash !== afterHash) {
     max++;
-    const cr = buildRevision(opts.pcs, opts.before, max, {
-      now: opts.meta.now,
-      unrecorded: true,
-      changeCause: "change made outside kubectl-grove (recorded later)",
-    });
+    // our own earlier change whose revision could not be written: its cause is on the set
+    const noted = readLastChange(opts.pcs.metadata.annotations);
+    const cr = buildRevision(
+      opts.pcs,
+      opts.before,
+      max,
+      noted?.hash === beforeHash
+        ? {
+          now: noted.at ? new Date(noted.at) : opts.meta.now,
+          changeCause: noted.cause ? `${noted.cause} (recorded late)` : "(recorded late)",
+          createdBy: noted.by,
+        }
+        : {
+          now: opts.meta.now,
+          unrecorded: true,
+          changeCause: "change made outside kubectl-grove (recorded later)",
+        },
+    );
     actions.push({ op: "create", object: cr });
     kept.set(cr.metadata.name, max);
   }

@@ -604,6 +604,8 @@ export async function handleScale(
 function deleteOptions(req: HandlerRequest): {
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: "Background" | "Foreground" | "Orphan";
+  /** `dryRun: ["All"]` in the DeleteOptions body (kubectl delete --dry-run=server sends it there). */
+  dryRun?: boolean;
 } {
   // deno-lint-ignore no-explicit-any
   let body: any = {};
@@ -619,14 +621,22 @@ function deleteOptions(req: HandlerRequest): {
   if (policy && !["Background", "Foreground", "Orphan"].includes(policy)) {
     throw badRequest(`invalid propagationPolicy "${policy}"`);
   }
-  return { preconditions: body.preconditions, propagationPolicy: policy };
+  const bodyDryRun: unknown[] = Array.isArray(body.dryRun) ? body.dryRun : [];
+  if (bodyDryRun.some((x) => x !== "All")) {
+    throw badRequest(`Invalid dry run value: ${bodyDryRun.join(",")}: valid values are: All`);
+  }
+  return {
+    preconditions: body.preconditions,
+    propagationPolicy: policy,
+    dryRun: bodyDryRun.includes("All"),
+  };
 }
 
 /** DELETE on an object. */
 export function handleDelete(ctx: SimContext, t: ApiTarget, req: HandlerRequest): Response {
   if (!t.name) return handleDeleteCollection(ctx, t, req);
   const opts = deleteOptions(req);
-  const dryRun = isDryRun(req.url);
+  const dryRun = isDryRun(req.url) || opts.dryRun === true;
   const out = ctx.store.delete(t.r, t.namespace, t.name, { ...opts, dryRun });
   return jsonResponse(jsonOf(out), out.metadata.deletionTimestamp ? 202 : 200);
 }
@@ -639,7 +649,7 @@ export function handleDeleteCollection(
 ): Response {
   const f = parseFilters(t.r, req.url);
   const opts = deleteOptions(req);
-  const dryRun = isDryRun(req.url);
+  const dryRun = isDryRun(req.url) || opts.dryRun === true;
   const items = ctx.store.list(t.r, t.namespace).filter((o) => matches(f, o));
   const deleted: KubeObject[] = [];
   for (const o of items) {

@@ -6,6 +6,10 @@
  * @module
  */
 
+import { prng } from "./prng.ts";
+
+export { prng };
+
 /** Faults to inject. */
 export interface SimFaults {
   /** Delay before every answer, in ms. */
@@ -22,24 +26,17 @@ export interface SimFaults {
   seed?: number;
   /** Only requests whose path matches are subject to errors and latency (default: all API requests). */
   pathPattern?: RegExp;
-}
-
-/** mulberry32: a small deterministic PRNG returning numbers in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  /** Only requests with one of these methods get errors (default: every method). */
+  methods?: string[];
+  /** Instead of a rate: the first N matching requests get an error, the rest none. */
+  failFirst?: number;
 }
 
 /** Decides, request by request, which faults apply. */
 export class FaultInjector {
   #f: SimFaults = {};
   #rand: () => number = prng(1);
+  #failed = 0;
 
   /** Starts with the given faults. */
   constructor(faults: SimFaults = {}) {
@@ -49,6 +46,7 @@ export class FaultInjector {
   /** Replaces the faults (and re-seeds the PRNG). */
   set(faults: SimFaults): void {
     this.#f = { ...faults };
+    this.#failed = 0;
     this.#rand = prng(faults.seed ?? 1);
   }
 
@@ -67,10 +65,17 @@ export class FaultInjector {
   }
 
   /** The error status to answer this request with, or undefined. */
-  error(path: string): { status: number; retryAfterSeconds?: number } | undefined {
-    const rate = this.#f.errorRate ?? 0;
-    if (rate <= 0 || !this.#applies(path)) return undefined;
-    if (this.#rand() >= rate) return undefined;
+  error(path: string, method = "GET"): { status: number; retryAfterSeconds?: number } | undefined {
+    if (!this.#applies(path)) return undefined;
+    if (this.#f.methods && !this.#f.methods.includes(method)) return undefined;
+    if (this.#f.failFirst !== undefined) {
+      if (this.#failed >= this.#f.failFirst) return undefined;
+      this.#failed++;
+    } else {
+      const rate = this.#f.errorRate ?? 0;
+      if (rate <= 0) return undefined;
+      if (this.#rand() >= rate) return undefined;
+    }
     const statuses = this.#f.errorStatuses?.length ? this.#f.errorStatuses : [429, 500, 503];
     const status = statuses[Math.floor(this.#rand() * statuses.length)];
     const retryAfterSeconds = this.#f.retryAfterSeconds ?? (status === 429 ? 1 : undefined);

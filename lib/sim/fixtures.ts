@@ -32,7 +32,7 @@ export interface ScenarioMeta {
 export interface Scenario {
   /** The scenario's meta.json. */
   meta: ScenarioMeta;
-  /** The scenario's directory. */
+  /** The scenario's directory, or its URL when read over HTTP. */
   dir: string;
   /** Every object of every file, times shifted when asked. */
   objects: KubeObject[];
@@ -50,6 +50,13 @@ export interface LoadScenarioOptions {
   shiftTimes?: boolean;
   /** The present, in epoch ms (default `Date.now()`). */
   now?: number;
+  /**
+   * Where built-in scenarios are read from: a `file:` directory, or an
+   * `http(s):` URL serving `index.json` and the scenario files (default: the
+   * repository's `fixtures/`, relative to this module, so by HTTP when the
+   * module was imported by URL).
+   */
+  fixtures?: URL;
 }
 
 /** The shape a scenario generator may return. */
@@ -59,9 +66,30 @@ export type GeneratedScenario =
 
 const FIXTURES = new URL("../../fixtures/", import.meta.url);
 
+/**
+ * `fixtures/index.json`: the files of each built-in scenario, relative to its
+ * directory, so a scenario can be read where directories cannot be listed
+ * (the module imported by `http(s):` URL). Written by
+ * `scripts/build_fixtures.ts`; a unit test keeps it equal to the disk.
+ */
+export interface FixtureIndex {
+  /** Files per scenario name, sorted. */
+  scenarios: Record<string, string[]>;
+}
+
+/** The name of the index file in `fixtures/`. */
+export const FIXTURE_INDEX = "index.json";
+
+const SCENARIO_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
+
+/** Whether this module was loaded from the local disk (else by `http(s):` URL). */
+function fixturesOnDisk(base: URL = FIXTURES): boolean {
+  return base.protocol === "file:";
+}
+
 /** The directory of a named scenario, or the given path when it names a directory. */
 export function scenarioDir(nameOrDir: string): string {
-  if (/^[a-z0-9][a-z0-9_-]*$/i.test(nameOrDir)) {
+  if (SCENARIO_NAME.test(nameOrDir)) {
     const u = new URL(`${nameOrDir}/`, FIXTURES);
     if (u.protocol === "file:") return decodeURIComponent(u.pathname).replace(/\/$/, "");
   }
@@ -79,17 +107,47 @@ export function listScenarios(): string[] {
         out.push(e.name);
       } catch { /* not a scenario */ }
     }
-  } catch { /* no fixtures dir (imported by URL) */ }
+  } catch { /* no fixtures dir (imported by URL: see fetchFixtureIndex) */ }
   return out.sort();
 }
 
-async function readText(path: string): Promise<string | undefined> {
+/**
+ * Reads `fixtures/index.json` over HTTP (or from any URL base). Throws a
+ * {@link GroveError} naming the URL when it cannot be read.
+ */
+export async function fetchFixtureIndex(base: URL = FIXTURES): Promise<FixtureIndex> {
+  const url = new URL(FIXTURE_INDEX, base);
+  let res: Response;
   try {
-    return await Deno.readTextFile(path);
+    res = await fetch(url);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
+    throw new GroveError(`cannot read the scenario index ${url}: ${(e as Error).message}`, {
+      hint: "the built-in scenarios are served next to lib/ under fixtures/; check the URL",
+    });
   }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new GroveError(`cannot read the scenario index ${url}: HTTP ${res.status}`, {
+      hint: "the server must serve fixtures/ next to lib/ (the repository as it is)",
+    });
+  }
+  const index = await res.json() as FixtureIndex;
+  if (!index || typeof index.scenarios !== "object") {
+    throw new GroveError(`${url} is not a scenario index (no "scenarios" object)`);
+  }
+  return index;
+}
+
+/**
+ * Where a scenario's files come from: its file list (relative paths, `/`
+ * separated) and a reader. The disk source lists directories; the URL
+ * source takes the list from `fixtures/index.json` and fetches each file.
+ */
+interface FileSource {
+  /** The scenario's directory or URL, for messages. */
+  where: string;
+  files: string[];
+  read(rel: string): Promise<string>;
 }
 
 async function listDir(path: string): Promise<Deno.DirEntry[]> {
@@ -103,9 +161,82 @@ async function listDir(path: string): Promise<Deno.DirEntry[]> {
   }
 }
 
-function readMeta(dir: string, text: string | undefined, nameOrDir: string): ScenarioMeta {
+/** Relative paths of the regular files under `dir` (recursive, sorted). */
+export async function walkFiles(dir: string, rel = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await listDir(rel ? `${dir}/${rel}` : dir)) {
+    const path = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory) out.push(...await walkFiles(dir, path));
+    else if (e.isFile) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * The index of the built-in scenarios under a `fixtures/` directory on disk:
+ * every directory with a meta.json (`_` ones excluded) and its files.
+ */
+export async function buildFixtureIndex(fixturesDir: string): Promise<FixtureIndex> {
+  const scenarios: Record<string, string[]> = {};
+  for (const e of await listDir(fixturesDir)) {
+    if (!e.isDirectory || e.name.startsWith("_")) continue;
+    const files = await walkFiles(`${fixturesDir}/${e.name}`);
+    if (files.includes("meta.json")) scenarios[e.name] = files;
+  }
+  return { scenarios };
+}
+
+async function diskSource(dir: string): Promise<FileSource> {
+  return {
+    where: dir,
+    files: await walkFiles(dir),
+    read: (rel) => Deno.readTextFile(`${dir}/${rel}`),
+  };
+}
+
+async function urlSource(name: string, base: URL): Promise<FileSource | undefined> {
+  const index = await fetchFixtureIndex(base);
+  const files = index.scenarios[name];
+  if (!files) return undefined;
+  const dir = new URL(`${name}/`, base);
+  return {
+    where: dir.href.replace(/\/$/, ""),
+    files,
+    read: async (rel) => {
+      const url = new URL(rel, dir);
+      const res = await fetch(url);
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new GroveError(`cannot read ${url}: HTTP ${res.status}`, {
+          hint: `fixtures/${FIXTURE_INDEX} lists it; the server must serve the repository as it is`,
+        });
+      }
+      return await res.text();
+    },
+  };
+}
+
+/** Reads many files with a bounded number in flight (order kept). */
+async function readAll(src: FileSource, files: string[], limit = 8): Promise<string[]> {
+  const out = new Array<string>(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      out[i] = await src.read(files[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, files.length) }, worker));
+  return out;
+}
+
+function readMeta(
+  dir: string,
+  text: string | undefined,
+  nameOrDir: string,
+  known: string[],
+): ScenarioMeta {
   if (text === undefined) {
-    const known = listScenarios();
     throw new GroveError(`scenario "${nameOrDir}" not found: no ${dir}/meta.json`, {
       hint: known.length
         ? `use one of: ${known.join(", ")}, or the directory of a diag bundle`
@@ -154,56 +285,73 @@ function objectsOfDoc(doc: unknown, file: string, index: number): KubeObject[] {
   return [o];
 }
 
-async function readResources(dir: string): Promise<KubeObject[]> {
+function resourceFiles(files: string[]): string[] {
+  return files.filter((f) => /^resources\/[^/]+\.(ya?ml|json)$/.test(f));
+}
+
+async function readResources(src: FileSource): Promise<KubeObject[]> {
+  const files = resourceFiles(src.files);
+  const texts = await readAll(src, files);
   const out: KubeObject[] = [];
-  for (const e of await listDir(`${dir}/resources`)) {
-    if (!e.isFile || !/\.(ya?ml|json)$/.test(e.name)) continue;
-    const file = `${dir}/resources/${e.name}`;
-    const text = await Deno.readTextFile(file);
+  files.forEach((rel, k) => {
+    const file = `${src.where}/${rel}`;
     let docs: unknown[];
     try {
-      docs = yamlLoadAll(text) as unknown[];
+      docs = yamlLoadAll(texts[k]) as unknown[];
     } catch (err) {
       throw new GroveError(`${file} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
     }
     docs.forEach((d, i) => out.push(...objectsOfDoc(d, file, i)));
-  }
+  });
   return out;
 }
 
-async function readLogs(dir: string): Promise<Map<string, string>> {
+/** `logs/<ns>/<pod>/<container>[.previous].log` -> `<ns>/<pod>/<container>[.previous]`. */
+async function readLogs(src: FileSource): Promise<Map<string, string>> {
+  const files = src.files.filter((f) => /^logs\/[^/]+\/[^/]+\/[^/]+\.log$/.test(f));
+  const texts = await readAll(src, files);
   const logs = new Map<string, string>();
-  for (const ns of await listDir(`${dir}/logs`)) {
-    if (!ns.isDirectory) continue;
-    for (const pod of await listDir(`${dir}/logs/${ns.name}`)) {
-      if (!pod.isDirectory) continue;
-      for (const f of await listDir(`${dir}/logs/${ns.name}/${pod.name}`)) {
-        if (!f.isFile || !f.name.endsWith(".log")) continue;
-        const text = await Deno.readTextFile(`${dir}/logs/${ns.name}/${pod.name}/${f.name}`);
-        logs.set(`${ns.name}/${pod.name}/${f.name.slice(0, -4)}`, text);
-      }
-    }
-  }
+  files.forEach((f, i) => logs.set(f.slice("logs/".length, -".log".length), texts[i]));
   return logs;
 }
 
-async function readMetrics(dir: string): Promise<Map<string, string[]>> {
+/** `metrics/<ns>/<pod>/<n>.prom`, in numeric order of n, by `<ns>/<pod>`. */
+async function readMetrics(src: FileSource): Promise<Map<string, string[]>> {
+  const byPod = new Map<string, { n: number; file: string }[]>();
+  for (const f of src.files) {
+    const m = /^metrics\/([^/]+\/[^/]+)\/(\d+)\.prom$/.exec(f);
+    if (!m) continue;
+    if (!byPod.has(m[1])) byPod.set(m[1], []);
+    byPod.get(m[1])!.push({ n: parseInt(m[2]), file: f });
+  }
   const metrics = new Map<string, string[]>();
-  for (const ns of await listDir(`${dir}/metrics`)) {
-    if (!ns.isDirectory) continue;
-    for (const pod of await listDir(`${dir}/metrics/${ns.name}`)) {
-      if (!pod.isDirectory) continue;
-      const files = (await listDir(`${dir}/metrics/${ns.name}/${pod.name}`))
-        .filter((f) => f.isFile && /^\d+\.prom$/.test(f.name))
-        .sort((a, b) => parseInt(a.name) - parseInt(b.name));
-      const scrapes: string[] = [];
-      for (const f of files) {
-        scrapes.push(await Deno.readTextFile(`${dir}/metrics/${ns.name}/${pod.name}/${f.name}`));
-      }
-      if (scrapes.length) metrics.set(`${ns.name}/${pod.name}`, scrapes);
-    }
+  for (const pod of [...byPod.keys()].sort()) {
+    const files = byPod.get(pod)!.sort((a, b) => a.n - b.n).map((x) => x.file);
+    metrics.set(pod, await readAll(src, files));
   }
   return metrics;
+}
+
+/**
+ * The file source of a scenario name or directory: a built-in name read
+ * through `fixtures/index.json` when this module came by `http(s):` URL, else
+ * the directory on disk. Undefined when a built-in name is not in the index.
+ */
+async function sourceOf(
+  nameOrDir: string,
+  base: URL,
+): Promise<{ src?: FileSource; known: () => Promise<string[]> }> {
+  if (SCENARIO_NAME.test(nameOrDir) && !fixturesOnDisk(base)) {
+    const src = await urlSource(nameOrDir, base);
+    return {
+      src,
+      known: async () => Object.keys((await fetchFixtureIndex(base)).scenarios).sort(),
+    };
+  }
+  const dir = base === FIXTURES || !SCENARIO_NAME.test(nameOrDir)
+    ? scenarioDir(nameOrDir)
+    : decodeURIComponent(new URL(`${nameOrDir}/`, base).pathname).replace(/\/$/, "");
+  return { src: await diskSource(dir), known: () => Promise.resolve(listScenarios()) };
 }
 
 async function generate(meta: ScenarioMeta, now: number): Promise<GeneratedScenario> {
@@ -246,8 +394,12 @@ export async function loadScenario(
   nameOrDir: string,
   opts: LoadScenarioOptions = {},
 ): Promise<Scenario> {
-  const dir = scenarioDir(nameOrDir);
-  const meta = readMeta(dir, await readText(`${dir}/meta.json`), nameOrDir);
+  const base = opts.fixtures ?? FIXTURES;
+  const { src, known } = await sourceOf(nameOrDir, base);
+  const where = src?.where ?? new URL(nameOrDir, base).href;
+  const metaText = src?.files.includes("meta.json") ? await src.read("meta.json") : undefined;
+  const meta = readMeta(where, metaText, nameOrDir, metaText === undefined ? await known() : []);
+  const files: FileSource = src!;
   const now = opts.now ?? Date.now();
   let objects: KubeObject[];
   let logs: Map<string, string>;
@@ -258,14 +410,14 @@ export async function loadScenario(
     logs = (!Array.isArray(g) && g.logs) || new Map();
     metrics = (!Array.isArray(g) && g.metrics) || new Map();
     // a generator may also have recorded files next to meta.json
-    for (const o of await readResources(dir)) objects.push(o);
-    for (const [k, v] of await readLogs(dir)) logs.set(k, v);
-    for (const [k, v] of await readMetrics(dir)) metrics.set(k, v);
+    for (const o of await readResources(files)) objects.push(o);
+    for (const [k, v] of await readLogs(files)) logs.set(k, v);
+    for (const [k, v] of await readMetrics(files)) metrics.set(k, v);
   } else {
     [objects, logs, metrics] = await Promise.all([
-      readResources(dir),
-      readLogs(dir),
-      readMetrics(dir),
+      readResources(files),
+      readLogs(files),
+      readMetrics(files),
     ]);
   }
   const shiftMs = opts.shiftTimes === false ? 0 : shiftDelta(meta.recordedAt, now);
@@ -273,5 +425,5 @@ export async function loadScenario(
     objects = shiftTimestamps(objects, shiftMs);
     for (const [k, v] of logs) logs.set(k, shiftTextTimestamps(v, shiftMs));
   }
-  return { meta, dir, objects, logs, metrics, shiftMs };
+  return { meta, dir: where, objects, logs, metrics, shiftMs };
 }

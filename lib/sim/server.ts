@@ -352,7 +352,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
       } else {
         const delay = faults.latency(url.pathname);
         if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-        const f = faults.error(url.pathname);
+        const f = faults.error(url.pathname, req.method);
         if (f) throw fault(f.status, f.retryAfterSeconds);
         res = await route(ctx, req, url, user, address);
       }

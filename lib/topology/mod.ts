@@ -7,5 +7,6 @@
  */
 
 export * from "./levels.ts";
+export * from "./dra.ts";
 export * from "./model.ts";
 export * from "./placement.ts";

@@ -18,7 +18,11 @@ import {
   podGpus,
 } from "../grove/relations.ts";
 import type { Node, Pod, TopologyLevel } from "../grove/types.ts";
+import { type DraGpuIndex, NO_DRA, podDraGpus } from "./dra.ts";
 import { HOST_KEY, nodeDomainValue } from "./levels.ts";
+
+/** Where a node's GPU figures come from. */
+export type GpuSource = "extended-resource" | "dra" | "both" | "none";
 
 /** Shown for a node that lacks a level's label. */
 export const NO_DOMAIN = "<none>";
@@ -27,14 +31,16 @@ export const NO_DOMAIN = "<none>";
 export interface NodeGpuState {
   /** Node name. */
   name: string;
-  /** `status.allocatable["nvidia.com/gpu"]` (0 when absent). */
+  /** `status.allocatable["nvidia.com/gpu"]` plus the GPU devices DRA ResourceSlices publish for it. */
   allocatable: number;
   /** GPUs requested by non-terminated pods bound to the node (all namespaces seen). */
   allocated: number;
   /** `max(0, allocatable - allocated)`. */
   free: number;
-  /** False when the node reports no `nvidia.com/gpu` resource at all. */
+  /** False when the node reports no `nvidia.com/gpu` resource and no DRA GPU devices. */
   hasGpuResource: boolean;
+  /** Where the GPU figures come from: the `nvidia.com/gpu` extended resource, DRA, both or none. */
+  source?: GpuSource;
   /** `spec.unschedulable`. */
   cordoned: boolean;
   /** `Ready` condition is True. */
@@ -84,17 +90,31 @@ export interface GpuModel {
  * m.nodes[0].free; // 6
  * ```
  */
-export function nodeGpuStates(nodes: Node[], pods: Pod[], levels: TopologyLevel[]): GpuModel {
+export function nodeGpuStates(
+  nodes: Node[],
+  pods: Pod[],
+  levels: TopologyLevel[],
+  dra: DraGpuIndex = NO_DRA,
+): GpuModel {
   const byName = new Map<string, NodeGpuState>();
   for (const n of nodes) {
     const cordoned = isNodeCordoned(n);
     const ready = isNodeReady(n);
+    const ext = nodeHasGpuResource(n);
+    const devices = dra.nodeDevices.get(n.metadata.name) ?? 0;
     byName.set(n.metadata.name, {
       name: n.metadata.name,
-      allocatable: nodeGpus(n),
+      allocatable: nodeGpus(n) + devices,
       allocated: 0,
       free: 0,
-      hasGpuResource: nodeHasGpuResource(n),
+      hasGpuResource: ext || devices > 0,
+      source: ext && devices > 0
+        ? "both"
+        : ext
+        ? "extended-resource"
+        : devices > 0
+        ? "dra"
+        : "none",
       cordoned,
       ready,
       schedulable: ready && !cordoned,
@@ -103,10 +123,13 @@ export function nodeGpuStates(nodes: Node[], pods: Pod[], levels: TopologyLevel[
     });
   }
   const orphanPods: OrphanPod[] = [];
+  const draOnNode = new Map<string, number>();
   for (const p of pods) {
     const nodeName = p.spec?.nodeName;
     if (!nodeName || isPodTerminated(p)) continue;
-    const g = podGpus(p);
+    const viaDra = podDraGpus(dra, p);
+    const g = podGpus(p) + viaDra;
+    if (viaDra) draOnNode.set(nodeName, (draOnNode.get(nodeName) ?? 0) + viaDra);
     const st = byName.get(nodeName);
     if (!st) {
       orphanPods.push({
@@ -118,6 +141,11 @@ export function nodeGpuStates(nodes: Node[], pods: Pod[], levels: TopologyLevel[
       continue;
     }
     st.allocated += g;
+  }
+  // DRA claims allocated on a node to pods we cannot see (other namespaces) still hold devices.
+  for (const [node, n] of dra.nodeAllocated) {
+    const st = byName.get(node);
+    if (st) st.allocated += Math.max(0, n - (draOnNode.get(node) ?? 0));
   }
   for (const st of byName.values()) st.free = Math.max(0, st.allocatable - st.allocated);
   const out = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));

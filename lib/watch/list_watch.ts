@@ -15,6 +15,7 @@
 import type { ResourceDescriptor } from "../kube/resources.ts";
 import type { Kube, KubeObject, ListOptions } from "../kube/types.ts";
 import { ObjectCache } from "./cache.ts";
+import { sleep } from "../async.ts";
 
 /** One thing to list and watch. */
 export interface WatchTarget<K extends string = string> {
@@ -159,16 +160,4 @@ export async function* listWatch<K extends string>(
     opts.signal?.removeEventListener("abort", onAbort);
     inner.abort();
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

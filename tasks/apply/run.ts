@@ -13,11 +13,11 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { yamlDiff } from "../../lib/revisions/diff.ts";
 import { PcsAnnotations } from "../../lib/revisions/keys.ts";
 import { recordChange } from "../../lib/revisions/store.ts";
-import { checkPlacement } from "../update/placement.ts";
-import { placementFit } from "../update/fit.ts";
-import { planChange, type UpdatePlan } from "../update/plan.ts";
-import { type ChangeResult, runChange } from "../rollout/change.ts";
-import { assertNotDeleting } from "../rollout/common.ts";
+import { checkPlacement } from "../../lib/change/placement.ts";
+import { placementFit } from "../../lib/change/fit.ts";
+import { planChange, type UpdatePlan } from "../../lib/change/plan.ts";
+import { type ChangeResult, runChange } from "../../lib/change/run.ts";
+import { assertNotDeleting } from "../../lib/change/pcs.ts";
 
 /** Options of {@link applyPcs}. */
 export interface ApplyOptions {
@@ -39,6 +39,8 @@ export interface ApplyOptions {
   historyLimit?: number;
   /** The clock. */
   now?: () => Date;
+  /** Ctrl-C: nothing is written once it fired; see `RunChangeOptions.signal`. */
+  signal?: AbortSignal;
 }
 
 /** What apply did. */
@@ -111,20 +113,24 @@ export async function applyPcs(kube: Kube, opts: ApplyOptions): Promise<ApplyRes
     if (opts.confirm && !(await opts.confirm(plan, diff))) {
       return { plan, applied: false, skipped: "declined", created: true, diff };
     }
-    const stored = await kube.create<PodCliqueSet>(Resources.podcliquesets, desired, {
-      namespace: ns,
-    });
-    const revision = await recordChange(kube, {
-      pcs: stored,
-      before: stored.spec.template,
-      after: stored.spec.template,
-      limit: opts.historyLimit ?? 10,
-      meta: {
-        now: now(),
-        changeCause: opts.changeCause ?? "created by apply",
-        createdBy: opts.createdBy ?? kube.contextName,
-      },
-    }).catch(() => undefined);
+    opts.signal?.throwIfAborted(); // the last moment at which nothing has been written
+    const shield = <T>(fn: () => Promise<T>) => kube.shield ? kube.shield(fn) : fn();
+    const stored = await shield(() =>
+      kube.create<PodCliqueSet>(Resources.podcliquesets, desired, { namespace: ns })
+    );
+    const revision = await shield(() =>
+      recordChange(kube, {
+        pcs: stored,
+        before: stored.spec.template,
+        after: stored.spec.template,
+        limit: opts.historyLimit ?? 10,
+        meta: {
+          now: now(),
+          changeCause: opts.changeCause ?? "created by apply",
+          createdBy: opts.createdBy ?? kube.contextName,
+        },
+      })
+    ).catch(() => undefined);
     return { plan, applied: true, pcs: stored, revision, created: true, diff };
   }
   assertNotDeleting(live, "apply to it");
@@ -133,6 +139,7 @@ export async function applyPcs(kube: Kube, opts: ApplyOptions): Promise<ApplyRes
   if (opts.preservePlacement) warnings.push(...await placementFit(kube, live, next));
   const diff = await yamlDiff(live.spec, next.spec, `live podcliqueset ${name}`, "file");
   const res = await runChange(kube, {
+    signal: opts.signal,
     before: live,
     next,
     warnings,

@@ -16,7 +16,7 @@
 
 import type { Node, PodGang } from "../../lib/grove/types.ts";
 import { RACK_LABEL_CANDIDATES } from "../../lib/grove/labels.ts";
-import { cliqueRole } from "../../lib/grove/relations.ts";
+import { cliqueRoles } from "../../lib/grove/roles.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import type { MetricsCollected } from "../metrics/collect.ts";
 import { readPlan, type StoredPlan } from "../metrics/plan.ts";
@@ -258,10 +258,20 @@ function scaleTo(
   dir: "up" | "down" = "up",
 ): { command: string; total: number } {
   const sets = setReplicas(c);
-  const per = Math.max(1, dir === "up" ? Math.ceil(wanted / sets) : Math.floor(wanted / sets));
+  // A role inside a scaling group that holds other roles too scales with the
+  // group: count group replicas, each bringing `unit` workers of the role.
+  const roles = cliqueRoles(c.pcs, c.cliques);
+  const member = c.cliques.find((q) => roles.get(q.metadata.name)?.role === role);
+  const info = member ? roles.get(member.metadata.name) : undefined;
+  const shared = info?.scalingGroup !== undefined &&
+    [...roles.values()].some((x) => x.scalingGroup === info.scalingGroup && x.role !== role);
+  const unit = shared ? (info!.groupWorker ? 1 : Math.max(1, member!.spec?.replicas ?? 1)) : 1;
+  const perSet = wanted / sets / unit;
+  const per = Math.max(1, dir === "up" ? Math.ceil(perSet) : Math.floor(perSet));
+  const flag = shared ? info!.scalingGroup! : role;
   return {
-    command: `kubectl grove scale ${c.pcs} -n ${c.namespace} --${role}=${per}`,
-    total: per * sets,
+    command: `kubectl grove scale ${c.pcs} -n ${c.namespace} --${flag}=${per}`,
+    total: per * sets * unit,
   };
 }
 
@@ -271,21 +281,19 @@ function scaleTo(
  * clique of the role is known.
  */
 function configuredWorkers(c: MetricsCollected, role: string): number | null {
+  const roles = cliqueRoles(c.pcs, c.cliques);
   let standalone = 0;
   const groups = new Set<string>();
   let found = false;
   for (const q of c.cliques) {
+    const info = roles.get(q.metadata.name);
+    if (!info || info.role !== role) continue;
+    found = true;
     const labels = q.metadata.labels ?? {};
     const sg = labels["grove.io/podcliquescalinggroup"];
-    if (sg) {
-      const prefix = `${c.pcs}-${labels["grove.io/podcliqueset-replica-index"] ?? 0}-`;
-      if ((sg.startsWith(prefix) ? sg.slice(prefix.length) : sg) !== role) continue;
-      found = true;
+    if (sg && info.groupWorker) {
       groups.add(`${sg}/${labels["grove.io/podcliquescalinggroup-replica-index"] ?? 0}`);
-    } else if (cliqueRole(q) === role) {
-      found = true;
-      standalone += q.spec?.replicas ?? 0;
-    }
+    } else standalone += q.spec?.replicas ?? 0;
   }
   return found ? standalone + groups.size : null;
 }

@@ -32,8 +32,8 @@ import { redactObject, redactText } from "./redact.ts";
 
 /** A problem found in the collected data, pointing at the file that shows it. */
 export interface Finding {
-  /** critical: something will break or has broken; warning: worth a look. */
-  severity: "critical" | "warning";
+  /** critical: something will break or has broken; warning: worth a look; info: context. */
+  severity: "critical" | "warning" | "info";
   /** One line: which object, what is wrong. */
   message: string;
   /** Bundle-relative file with the evidence. */
@@ -56,6 +56,8 @@ export interface BundleContext {
   pcs?: string;
   /** Events window in milliseconds. */
   sinceMs: number;
+  /** Events in the summary: `warning` (default) or `all`. */
+  events?: "warning" | "all";
   /** Extra report files (status, health, topology), already rendered. */
   reports?: { file: string; text: string }[];
 }
@@ -91,7 +93,11 @@ function eventTime(e: KubeObject): number {
 }
 
 /** Finds the problems a support engineer looks for first. */
-export function findProblems(c: DiagCollection, now: Date): Finding[] {
+export function findProblems(
+  c: DiagCollection,
+  now: Date,
+  opts: { events?: "warning" | "all" } = {},
+): Finding[] {
   const f: Finding[] = [];
   const pcsByKey = new Map<string, PodCliqueSet>();
   for (const p of c.objects.podcliquesets ?? []) {
@@ -178,15 +184,30 @@ export function findProblems(c: DiagCollection, now: Date): Finding[] {
   const warnings = (c.objects.events ?? []).filter((e) => e.type === "Warning").sort((a, b) =>
     eventTime(b) - eventTime(a)
   );
-  for (const e of warnings.slice(0, 5)) {
+  const normal = (c.objects.events ?? []).filter((e) => e.type !== "Warning").sort((a, b) =>
+    eventTime(b) - eventTime(a)
+  );
+  // Warnings first; Normal events only when asked for (--events all).
+  const shown = opts.events === "all"
+    ? [...warnings.slice(0, 5), ...normal.slice(0, 5)]
+    : warnings.slice(0, 5);
+  if (opts.events !== "all" && normal.length) {
+    f.push({
+      severity: "info",
+      message:
+        `${normal.length} Normal event(s) not listed here (kubectl grove diag --events all; all are in tables/events.txt)`,
+      file: "tables/events.txt",
+    });
+  }
+  for (const e of shown) {
     const io = e.involvedObject ?? {};
     f.push({
-      severity: "warning",
-      message: `event ${e.reason} on ${String(io.kind ?? "").toLowerCase()} ${
-        io.namespace ? io.namespace + "/" : ""
-      }${io.name}${(e.count ?? 1) > 1 ? ` (x${e.count})` : ""}: ${
-        redactText(String(e.message ?? "")).text.slice(0, 200)
-      }`,
+      severity: e.type === "Warning" ? "warning" : "info",
+      message: `${e.type === "Warning" ? "" : "Normal "}event ${e.reason} on ${
+        String(io.kind ?? "").toLowerCase()
+      } ${io.namespace ? io.namespace + "/" : ""}${io.name}${
+        (e.count ?? 1) > 1 ? ` (x${e.count})` : ""
+      }: ${redactText(String(e.message ?? "")).text.slice(0, 200)}`,
       file: "tables/events.txt",
     });
   }
@@ -301,7 +322,7 @@ export function buildBundle(c: DiagCollection, ctx: BundleContext): Bundle {
   files.set("tables/events.txt", eventsTable((redacted.events ?? []) as Event[], ctx.recordedAt));
   for (const r of ctx.reports ?? []) files.set(r.file, r.text);
 
-  const findings = findProblems(c, ctx.recordedAt);
+  const findings = findProblems(c, ctx.recordedAt, { events: ctx.events });
   const failed = c.collectors.filter((x) => !x.ok);
   const meta = {
     recordedAt: ctx.recordedAt.toISOString(),
@@ -341,7 +362,11 @@ function summary(
   );
   lines.push(
     `- Grove API: ${
-      c.groveInstalled ? "served" : "NOT served (CRDs missing: is the Grove operator installed?)"
+      !c.groveInstalled
+        ? "NOT served (CRDs missing: is the Grove operator installed?)"
+        : c.groveForbidden
+        ? `served, but NOT readable with these credentials (${c.groveForbidden}): the bundle lacks those objects`
+        : "served"
     }`,
   );
   lines.push(`- Secrets: none collected; ${redactions} value(s) redacted`);
@@ -354,6 +379,9 @@ function summary(
   if (!findings.length) lines.push("None.");
   for (const x of [...crit, ...warn]) {
     lines.push(`- **${x.severity}**: ${x.message} (see \`${x.file}\`)`);
+  }
+  for (const x of findings.filter((y) => y.severity === "info")) {
+    lines.push(`- ${x.message} (see \`${x.file}\`)`);
   }
   lines.push("");
   lines.push(

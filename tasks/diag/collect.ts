@@ -8,7 +8,8 @@
  * @module
  */
 
-import { ApiError } from "../../lib/errors.ts";
+import { ApiError, ConnectionError } from "../../lib/errors.ts";
+import { pcsNotFound } from "../../lib/grove/list.ts";
 import { LabelKeys, OPERATOR_APP_NAME } from "../../lib/grove/labels.ts";
 import { podRestarts } from "../../lib/grove/relations.ts";
 import type { Pod } from "../../lib/grove/types.ts";
@@ -28,6 +29,8 @@ export interface DiagOptions {
   operatorNamespace: string;
   /** Events newer than this many milliseconds. */
   sinceMs: number;
+  /** Events in summary.md: `warning` (default) or `all` (Normal ones too, after the Warnings). */
+  events?: "warning" | "all";
   /** Lines of operator log per container. */
   logLines?: number;
   /** Scrape each engine pod's metrics once. */
@@ -86,6 +89,8 @@ export interface DiagCollection {
   scrapes: CollectedScrape[];
   /** What each collector did. */
   collectors: CollectorResult[];
+  /** Set when listing a Grove kind was forbidden: what was refused. */
+  groveForbidden?: string;
   /** False when the Grove API groups are not served (CRDs missing). */
   groveInstalled: boolean;
 }
@@ -124,11 +129,18 @@ export async function collectDiag(kube: Kube, opts: DiagOptions): Promise<DiagCo
       out.collectors.push({ name: key, ok: true, count: res.items.length });
     } catch (e) {
       out.collectors.push({ name: key, ok: false, count: 0, error: describe(e) });
+      failures.push(e);
       if (e instanceof ApiError && e.status === 404 && r.group.endsWith("grove.io")) {
         out.groveInstalled = false;
       }
+      if (e instanceof ApiError && e.status === 403 && r.group.endsWith("grove.io")) {
+        out.groveForbidden ??= `forbidden to list ${e.details.resource}${
+          e.details.namespace ? ` in namespace "${e.details.namespace}"` : ""
+        }`;
+      }
     }
   }
+  const failures: unknown[] = [];
 
   progress("Grove resources, pods, nodes, events");
   await Promise.all([
@@ -154,6 +166,19 @@ export async function collectDiag(kube: Kube, opts: DiagOptions): Promise<DiagCo
     ]),
     list("events", Resources.events, { namespace: ns }),
   ]);
+  // A bundle is only worth writing when the cluster answered: rejected credentials or an
+  // unreachable server stop here, before anything is written (a bundle that says "Grove API:
+  // served, no problems" about a cluster it never saw would mislead the person it is sent to).
+  const fatal = failures.find((e) =>
+    e instanceof ConnectionError || (e instanceof ApiError && e.status === 401)
+  );
+  if (fatal) throw fatal;
+  if (opts.pcs && out.groveInstalled && !out.groveForbidden) {
+    const listed = out.collectors.find((c) => c.name === "podcliquesets");
+    if (listed?.ok && !(out.objects.podcliquesets ?? []).length) {
+      throw await pcsNotFound(kube, opts.pcs, opts.allNamespaces ? undefined : opts.namespace);
+    }
+  }
   // Pods outside the scope are kept only as far as GPU accounting needs them.
   const scoped = new Set(
     (out.objects.pods ?? []).map((p) => `${p.metadata.namespace}/${p.metadata.name}`),

@@ -102,6 +102,7 @@ export async function diag(kube: Kube, opts: DiagRunOptions): Promise<DiagResult
     allNamespaces: !!opts.allNamespaces,
     pcs: opts.pcs,
     sinceMs: opts.sinceMs,
+    events: opts.events,
     reports,
   });
   const enc = new TextEncoder();

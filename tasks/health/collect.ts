@@ -17,24 +17,15 @@ import type {
 } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube, ListOptions } from "../../lib/kube/types.ts";
-import { groveMissing, pcsNotFound } from "../status/collect.ts";
-import { listOptional } from "../topology/collect.ts";
+import { groveMissing, pcsNotFound } from "../../lib/grove/list.ts";
+import { listOptional } from "../../lib/grove/list.ts";
+import type { GroveObjects } from "../../lib/grove/snapshot.ts";
 
 /** The objects a health report is built from. */
-export interface HealthObjects {
+export interface HealthObjects extends GroveObjects {
   /** Namespace; undefined for all namespaces. */
   namespace?: string;
-  /** PodCliqueSets in scope. */
-  podCliqueSets: PodCliqueSet[];
-  /** Their PodCliques. */
-  podCliques: PodClique[];
-  /** Their scaling groups. */
-  scalingGroups: PodCliqueScalingGroup[];
-  /** Their PodGangs. */
-  podGangs: PodGang[];
-  /** Their pods. */
-  pods: Pod[];
-  /** Warning events of the namespace(s). */
+  /** Warning events of the namespace(s) (all events with `events: "all"`). */
   events: Event[];
   /** What could not be read, in words. */
   missing: string[];
@@ -48,6 +39,8 @@ export interface CollectHealthOptions {
   namespace?: string;
   /** One PodCliqueSet; undefined means all in scope. */
   pcs?: string;
+  /** `all` lists Normal events too (`--events all`); else only Warnings are listed. */
+  events?: "warning" | "all";
 }
 
 /** List options per kind for a health collection (shared with the watch). */
@@ -63,7 +56,9 @@ export function healthListOptions(opts: CollectHealthOptions): Record<string, Li
     podcliquescalinggroups: { namespace: ns, labelSelector: sel },
     podgangs: { namespace: ns, labelSelector: sel },
     pods: { namespace: ns, labelSelector: sel },
-    events: { namespace: ns, fieldSelector: "type=Warning" },
+    events: opts.events === "all"
+      ? { namespace: ns }
+      : { namespace: ns, fieldSelector: "type=Warning" },
   };
 }
 

@@ -5,20 +5,14 @@
  * @module
  */
 
-import { LabelKeys } from "../../lib/grove/labels.ts";
-import type {
-  Event,
-  Pod,
-  PodClique,
-  PodCliqueScalingGroup,
-  PodCliqueSet,
-  PodGang,
-} from "../../lib/grove/types.ts";
+import { selectGroveObjects } from "../../lib/grove/snapshot.ts";
+import type { Event } from "../../lib/grove/types.ts";
 import type { KubeObject } from "../../lib/kube/types.ts";
 import type { CollectHealthOptions, HealthObjects } from "./collect.ts";
 
 /**
- * Sorts objects by kind and applies the namespace / PCS scope.
+ * Picks the Grove objects of the namespace / PCS scope (the one selector,
+ * `selectGroveObjects`) and the Warning events of the namespace.
  *
  * @example
  * ```ts
@@ -30,23 +24,13 @@ export function healthObjectsFrom(
   objects: KubeObject[],
   opts: CollectHealthOptions,
 ): HealthObjects {
-  const inScope = (o: KubeObject) =>
-    (opts.namespace === undefined || o.metadata.namespace === opts.namespace) &&
-    (!opts.pcs || o.metadata.labels?.[LabelKeys.partOf] === opts.pcs);
-  const of = <T>(kind: string) => objects.filter((o) => o.kind === kind) as unknown as T[];
   return {
     namespace: opts.namespace,
-    podCliqueSets: of<PodCliqueSet>("PodCliqueSet").filter((p) =>
-      (opts.namespace === undefined || p.metadata.namespace === opts.namespace) &&
-      (!opts.pcs || p.metadata.name === opts.pcs)
-    ),
-    podCliques: of<PodClique>("PodClique").filter(inScope),
-    scalingGroups: of<PodCliqueScalingGroup>("PodCliqueScalingGroup").filter(inScope),
-    podGangs: of<PodGang>("PodGang").filter(inScope),
-    pods: of<Pod>("Pod").filter(inScope),
-    events: of<Event>("Event").filter((e) =>
-      (opts.namespace === undefined || e.metadata.namespace === opts.namespace) &&
-      e.type === "Warning"
+    ...selectGroveObjects(objects, { namespace: opts.namespace, name: opts.pcs || undefined }),
+    // All events: the report keeps the Warnings and counts the Normal ones it hides.
+    events: (objects as unknown as Event[]).filter((e) =>
+      e.kind === "Event" &&
+      (opts.namespace === undefined || e.metadata.namespace === opts.namespace)
     ),
     missing: [],
     resourceVersions: {},

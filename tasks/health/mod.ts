@@ -10,6 +10,7 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { collectHealth } from "./collect.ts";
 import { buildHealthReport, type HealthReport } from "./report.ts";
 
+export type { GroveObjects } from "../../lib/grove/snapshot.ts";
 export { collectHealth, type CollectHealthOptions, type HealthObjects } from "./collect.ts";
 export { healthObjectsFrom } from "./from_objects.ts";
 export {

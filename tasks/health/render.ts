@@ -117,6 +117,20 @@ export function renderHealth(r: HealthReport, style: Style): string {
     out.push(...gangBlock(g, style));
     out.push("");
   }
+  if (r.sets?.length) {
+    // health --all: one line per set with its lowest PlacementScore.
+    const t = renderTable(
+      ["namespace", "podcliqueset", "gangs", "score", "status"],
+      r.sets.map((x) => [
+        x.namespace,
+        x.name,
+        `${x.healthy}/${x.gangs}`,
+        x.lowestPlacementScore === null ? "-" : x.lowestPlacementScore.toFixed(2),
+        statusText(x.status, style),
+      ]),
+    );
+    out.push(t.trimEnd(), "");
+  }
   const s = r.summary;
   const risk = s.atRisk.length ? `; at risk: ${s.atRisk.join(", ")}` : "";
   out.push(

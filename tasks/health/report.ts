@@ -9,17 +9,17 @@
  * @module
  */
 
+import { draTemplateNotes } from "../../lib/topology/dra.ts";
 import { GroveError } from "../../lib/errors.ts";
 import { formatDuration, rfc3339 } from "../../lib/grove/duration.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
 import { baseGangName } from "../../lib/grove/names.ts";
+import { expectedCliques, expectedGangs } from "../../lib/grove/expansion.ts";
 import {
   cliqueMinAvailable,
   cliqueRef,
   cliqueRole,
   crashLoops,
-  expectedCliques,
-  expectedGangs,
   isPodReady,
   isPodScheduled,
   isPodScheduleGated,
@@ -99,7 +99,8 @@ export interface HealthIssue {
     | "FailedScheduling"
     | "MissingPodClique"
     | "MissingPods"
-    | "NoStatus";
+    | "NoStatus"
+    | "Event";
   /** The object, as `pod/<name>` or `podclique/<name>`. */
   object: string;
   /** What is wrong, with the reason. */
@@ -130,6 +131,49 @@ export interface GangHealth {
   issues: HealthIssue[];
 }
 
+/** One PodCliqueSet's line of `health --all`. */
+export interface SetHealth {
+  /** Namespace. */
+  namespace: string;
+  /** PodCliqueSet. */
+  name: string;
+  /** Gangs. */
+  gangs: number;
+  /** Healthy gangs. */
+  healthy: number;
+  /** Worst gang verdict. */
+  status: GangStatus;
+  /** Lowest PlacementScore of its gangs (null: none written). */
+  lowestPlacementScore: number | null;
+}
+
+/** Per-set lines from the gang blocks, in first-seen order. */
+function setsOf(gangs: readonly GangHealth[]): SetHealth[] {
+  const out = new Map<string, SetHealth>();
+  const rank: Record<GangStatus, number> = { Healthy: 0, Degraded: 1, UNHEALTHY: 2 };
+  for (const g of gangs) {
+    const key = `${g.namespace}/${g.pcs}`;
+    const s = out.get(key) ?? {
+      namespace: g.namespace,
+      name: g.pcs,
+      gangs: 0,
+      healthy: 0,
+      status: "Healthy" as GangStatus,
+      lowestPlacementScore: null,
+    };
+    s.gangs++;
+    if (g.status === "Healthy") s.healthy++;
+    if (rank[g.status] > rank[s.status]) s.status = g.status;
+    if (g.placementScore !== undefined) {
+      s.lowestPlacementScore = s.lowestPlacementScore === null
+        ? g.placementScore
+        : Math.min(s.lowestPlacementScore, g.placementScore);
+    }
+    out.set(key, s);
+  }
+  return [...out.values()];
+}
+
 /** The answer of `health` (`-o json`). */
 export interface HealthReport {
   /** `kubectl-grove.io/v1alpha1`. */
@@ -142,6 +186,8 @@ export interface HealthReport {
   healthy: boolean;
   /** One block per PodGang. */
   gangs: GangHealth[];
+  /** `--all` (no PodCliqueSet named): per set, its gangs, healthy gangs and lowest PlacementScore. */
+  sets?: SetHealth[];
   /** Totals. */
   summary: {
     /** PodCliqueSets checked. */
@@ -169,6 +215,8 @@ export interface HealthReportOptions {
   now: Date | number;
   /** One PodCliqueSet (must exist); undefined checks all. */
   pcs?: string;
+  /** Which events become issues: `warning` (default) or `all` (Normal too, after the Warnings). */
+  events?: "warning" | "all";
 }
 
 const k = (ns: string | undefined, name: string) => `${ns ?? ""}/${name}`;
@@ -251,14 +299,27 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
   const gangByName = new Map(
     objects.podGangs.map((g) => [k(g.metadata.namespace, g.metadata.name), g]),
   );
-  // Warning events by involved object.
+  // Events by involved object: Warnings first; Normal ones only with events "all".
   const eventsFor = new Map<string, Event[]>();
-  for (const e of objects.events) {
+  const allEvents = opts.events === "all";
+  let hiddenNormal = 0;
+  const ordered = [...objects.events].sort((a, b) =>
+    (a.type === "Warning" ? 0 : 1) - (b.type === "Warning" ? 0 : 1)
+  );
+  for (const e of ordered) {
     const io = e.involvedObject;
     if (!io?.name) continue;
+
     const key = `${io.kind ?? ""}/${k(io.namespace ?? e.metadata.namespace, io.name)}`;
     eventsFor.set(key, [...(eventsFor.get(key) ?? []), e]);
   }
+  /** The events of an object to report: Warnings, plus Normal ones with events "all". */
+  const eventsOf = (key: string): Event[] => {
+    const l = eventsFor.get(key) ?? [];
+    if (allEvents) return l;
+    hiddenNormal += l.filter((e) => e.type !== "Warning").length;
+    return l.filter((e) => e.type === "Warning");
+  };
 
   const gangs: GangHealth[] = [];
   for (const pcs of pcsList) {
@@ -272,7 +333,7 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
       delayNote = `${(e as Error).message}; using the default 4h`;
     }
     if (delayNote) notes.push(delayNote);
-    const expected = expectedCliques(pcs);
+    const expected = expectedCliques(pcs, { scalingGroups: objects.scalingGroups });
     const names = new Set<string>();
     const ordered: string[] = [];
     const add = (n: string) => {
@@ -281,7 +342,7 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
         ordered.push(n);
       }
     };
-    for (const g of expectedGangs(pcs)) add(g.name);
+    for (const g of expectedGangs(pcs, { scalingGroups: objects.scalingGroups })) add(g.name);
     for (const g of objects.podGangs) {
       if ((g.metadata.namespace ?? "") !== ns) continue;
       if (g.metadata.labels?.[LabelKeys.partOf] === pcs.metadata.name) add(g.metadata.name);
@@ -389,7 +450,7 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
       for (const p of [...pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
         issues.push(...podIssues(p, ns));
       }
-      for (const e of eventsFor.get(`PodClique/${k(ns, cn)}`) ?? []) {
+      for (const e of eventsOf(`PodClique/${k(ns, cn)}`)) {
         issues.push(eventIssue(e, `podclique/${cn}`));
       }
     }
@@ -406,7 +467,7 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
       if (c) countdowns.push(c);
     }
     for (const kind of ["PodGang"]) {
-      for (const e of eventsFor.get(`${kind}/${k(ns, gangName)}`) ?? []) {
+      for (const e of eventsOf(`${kind}/${k(ns, gangName)}`)) {
         issues.push(eventIssue(e, `podgang/${gangName}`));
       }
     }
@@ -442,7 +503,8 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
   function podIssues(p: Pod, ns: string): HealthIssue[] {
     const out: HealthIssue[] = [];
     const obj = `pod/${p.metadata.name}`;
-    const events = (eventsFor.get(`Pod/${k(ns, p.metadata.name)}`) ?? [])
+    const podEvents = eventsOf(`Pod/${k(ns, p.metadata.name)}`);
+    const events = podEvents
       .filter((e) => e.reason === "FailedScheduling")
       .sort((a, b) => lastEventTime(b) - lastEventTime(a));
     const failed = events[0];
@@ -489,6 +551,12 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
       out.push({ kind: "NotReady", object: obj, message: `not ready: ${podDisplayStatus(p)}` });
     }
     if (failed && out.length === 0) out.push(eventIssue(failed, obj));
+    // Normal events (--events all) after everything the pod's state says.
+    if (allEvents) {
+      for (const e of podEvents.filter((x) => x.type !== "Warning")) {
+        out.push(eventIssue(e, obj));
+      }
+    }
     return out;
   }
 
@@ -496,9 +564,13 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
     return {
       kind: e.reason === "FailedScheduling" || e.reason === "Unschedulable"
         ? "FailedScheduling"
-        : "Pending",
+        : e.type === "Warning"
+        ? "Pending"
+        : "Event",
       object,
-      message: `${e.reason ?? "Warning"}: ${e.message ?? ""}${e.count ? ` (x${e.count})` : ""}`,
+      message: `${e.type === "Warning" ? "" : `${e.type ?? "Normal"} `}${e.reason ?? "Warning"}: ${
+        e.message ?? ""
+      }${e.count ? ` (x${e.count})` : ""}`,
       count: e.count,
     };
   }
@@ -506,6 +578,14 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
   const healthyN = gangs.filter((g) => g.status === "Healthy").length;
   const all = gangs.flatMap((g) => g.countdowns.map((c) => ({ g, c })))
     .sort((a, b) => a.c.remainingMs - b.c.remainingMs);
+  for (const p of pcsList) {
+    for (const n of draTemplateNotes(p as never)) notes.push(`${p.metadata.name}: ${n}`);
+  }
+  if (hiddenNormal > 0) {
+    notes.push(
+      `${hiddenNormal} Normal event(s) of these objects hidden (show them with --events all)`,
+    );
+  }
   if (pcsList.length === 0) {
     notes.push(
       objects.namespace === undefined
@@ -519,6 +599,7 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
     generatedAt: rfc3339(now),
     healthy: gangs.every((g) => g.status === "Healthy"),
     gangs,
+    ...(opts.pcs ? {} : { sets: setsOf(gangs) }),
     summary: {
       podCliqueSets: pcsList.length,
       gangs: gangs.length,

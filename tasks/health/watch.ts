@@ -16,7 +16,8 @@ import {
   healthListOptions,
   type HealthObjects,
 } from "./collect.ts";
-import { buildHealthReport, type HealthReport } from "./report.ts";
+import { buildHealthReport, type HealthReport, type HealthReportOptions } from "./report.ts";
+import { raceSleep, SLEPT } from "../../lib/async.ts";
 
 type Key =
   | "podcliquesets"
@@ -45,6 +46,8 @@ export interface WatchHealthOptions {
   tickMs?: number;
   /** Quiet time after a change before a new report, ms (default 150). */
   debounceMs?: number;
+  /** Which events become issues (default: the collect options', else warning). */
+  events?: HealthReportOptions["events"];
 }
 
 /**
@@ -65,6 +68,7 @@ export async function* watchHealth(
   w: WatchHealthOptions = {},
 ): AsyncGenerator<HealthReport> {
   const now = w.now ?? Date.now;
+  const events = (opts as HealthReportOptions).events;
   const tickMs = w.tickMs ?? 1000;
   const first = await collectHealth(kube, opts);
   const lo = healthListOptions(opts);
@@ -92,9 +96,9 @@ export async function* watchHealth(
   try {
     while (!inner.signal.aborted) {
       pending ??= snaps.next();
-      const next = tickMs > 0 ? await raceTick(pending, tickMs, inner.signal) : await pending;
-      if (next === "tick") {
-        yield buildHealthReport(objects, { ...opts, now: now() });
+      const next = tickMs > 0 ? await raceSleep(pending, tickMs, inner.signal) : await pending;
+      if (next === SLEPT) {
+        yield buildHealthReport(objects, { ...opts, events: w.events ?? events, now: now() });
         continue;
       }
       pending = undefined;
@@ -104,7 +108,7 @@ export async function* watchHealth(
       for (const key of Object.keys(o) as Key[]) {
         (objects as unknown as Record<string, unknown>)[FIELD[key]] = o[key];
       }
-      yield buildHealthReport(objects, { ...opts, now: now() });
+      yield buildHealthReport(objects, { ...opts, events: w.events ?? events, now: now() });
     }
   } finally {
     w.signal?.removeEventListener("abort", onAbort);
@@ -112,22 +116,4 @@ export async function* watchHealth(
     if (pending) await pending.catch(() => undefined);
     await snaps.return(undefined);
   }
-}
-
-function raceTick<T>(p: Promise<T>, ms: number, signal?: AbortSignal): Promise<T | "tick"> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => finish("tick"), ms);
-    const onAbort = () => finish("tick");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    function finish(v: T | "tick") {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", onAbort);
-      resolve(v);
-    }
-    p.then(finish, (e) => {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", onAbort);
-      reject(e);
-    });
-  });
 }

@@ -22,6 +22,7 @@ import { type EngineSnapshot, snapshotOf } from "../../lib/metrics/snapshot.ts";
 import { mapLimit } from "./pool.ts";
 import { planConfigMapName } from "./plan.ts";
 import { type PodTarget, podTargets } from "./targets.ts";
+import { sleep as abortableSleep } from "../../lib/async.ts";
 
 /** Options of {@link collectMetrics}. */
 export interface CollectMetricsOptions {
@@ -99,18 +100,6 @@ export interface MetricsCollected {
   scrapeMs: number;
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-
 /**
  * Lists the PodCliqueSet's objects. Throws a {@link GroveError} when the PCS
  * does not exist.
@@ -142,7 +131,7 @@ export async function listObjects(
       throw e;
     },
   );
-  const [, pods, cliques, planRes, gangs, nodes] = await Promise.all([
+  const [pcsObj, pods, cliques, planRes, gangs, nodes] = await Promise.all([
     pcsGet,
     kube.list<Pod>(Resources.pods, sel),
     kube.list<PodClique>(Resources.podcliques, sel),
@@ -159,7 +148,15 @@ export async function listObjects(
   return {
     pods: pods.items,
     cliques: cliques.items,
-    targets: podTargets(pcs, pods.items, cliques.items, opts.fallbackPort),
+    targets: podTargets(
+      pcs,
+      pods.items,
+      cliques.items,
+      opts.fallbackPort,
+      // DRA: GPUs per pod from the claim templates its resourceClaims name
+      (pcsObj as { spec?: { template?: { resourceClaimTemplates?: unknown } } }).spec?.template
+        ?.resourceClaimTemplates,
+    ),
     planConfigMap: planRes.cm,
     planNote: planRes.note,
     podGangs: gangs?.items,
@@ -250,14 +247,15 @@ export async function scrapeOne(
   if (scrape.notes.length > 5) {
     out.notes.push(`... and ${scrape.notes.length - 5} more parse problems`);
   }
-  const engine = detectEngineFromScrape(scrape) ?? ep.engine;
+  const engine = detectEngineFromScrape(scrape, ep.metricPrefix) ?? ep.engine;
   out.engine = engine;
   if (!engine) {
-    out.error =
-      `unknown engine: no vllm:, sglang:, trtllm_ or dynamo_frontend_ metrics at :${ep.port}${ep.path} (${scrape.sampleCount} samples)`;
+    out.error = `unknown engine: no vllm:, sglang:, trtllm_ or ${
+      ep.metricPrefix ?? "dynamo_frontend"
+    }_ metrics at :${ep.port}${ep.path} (${scrape.sampleCount} samples)`;
     return out;
   }
-  const snap = snapshotOf(scrape, engine, at);
+  const snap = snapshotOf(scrape, engine, at, ep.metricPrefix);
   for (const name of snap.histogramsWithoutBuckets) {
     out.notes.push(`histogram ${name} has no buckets: quantiles unavailable, mean only`);
   }
@@ -303,7 +301,7 @@ export async function collectMetrics(
   opts: CollectMetricsOptions,
 ): Promise<MetricsCollected> {
   const clock = opts.clock ?? Date.now;
-  const sleep = opts.sleep ?? defaultSleep;
+  const sleep = opts.sleep ?? abortableSleep;
   const objects = await listObjects(kube, opts);
   const round = {
     timeoutMs: opts.timeoutMs ?? 5000,
@@ -348,7 +346,7 @@ export async function* watchMetrics(
   opts: CollectMetricsOptions,
 ): AsyncGenerator<MetricsCollected> {
   const clock = opts.clock ?? Date.now;
-  const sleep = opts.sleep ?? defaultSleep;
+  const sleep = opts.sleep ?? abortableSleep;
   const windowMs = Math.max(1000, opts.windowMs);
   let prev: Record<string, ScrapeOutcome> = {};
   const round = {

@@ -64,7 +64,14 @@ function latCells(s: MetricsSummary | { latencyMs: MetricsSummary["latencyMs"] }
   const cells = [fmtMs(l.ttft?.p50), fmtMs(l.ttft?.p99), fmtMs(l.itl?.p50), fmtMs(l.itl?.p99)];
   cells.push(fmtMs(l.e2e?.p50));
   if (wide) {
-    cells.push(fmtMs(l.ttft?.p90), fmtMs(l.itl?.p90), fmtMs(l.e2e?.p99), fmtMs(l.queue?.mean));
+    cells.push(
+      fmtMs(l.ttft?.p90),
+      fmtMs(l.itl?.p90),
+      fmtMs(l.tpot?.p50),
+      fmtMs(l.tpot?.p99),
+      fmtMs(l.e2e?.p99),
+      fmtMs(l.queue?.mean),
+    );
   }
   return cells;
 }
@@ -87,9 +94,9 @@ export function renderMetrics(r: MetricsReport, o: MetricsRenderOptions): string
     ? `${r.windowSeconds}s window`
     : "single scrape (lifetime values)";
   out.push(
-    `${paint(style, "bold", `PodCliqueSet ${r.pcs}`)} in ${r.namespace}: ${r.total.scrapedPods}/${
-      r.pods.filter((p) => p.status !== "skipped").length
-    } engine pods scraped via ${
+    `${
+      paint(style, "bold", `PodCliqueSet ${r.pcs}`)
+    } in ${r.namespace}: ${r.total.scrapedPods}/${r.pods.length} engine pods scraped via ${
       r.source === "proxy" ? "the API server pod proxy" : "pod IPs"
     }, ${window}${r.total.engines.length ? `, engine ${r.total.engines.join("+")}` : ""}`,
   );
@@ -112,13 +119,14 @@ export function renderMetrics(r: MetricsReport, o: MetricsRenderOptions): string
     "itl p50",
     "itl p99",
     "e2e p50",
-    ...(wide ? ["ttft p90", "itl p90", "e2e p99", "queue mean"] : []),
+    ...(wide ? ["ttft p90", "itl p90", "tpot p50", "tpot p99", "e2e p99", "queue mean"] : []),
     "running",
     "waiting",
     "kv",
+    ...(wide ? ["prefix hit"] : []),
     "sla",
   ];
-  const row = (name: string, s: MetricsSummary) => [
+  const row = (name: string, s: MetricsSummary, low = false) => [
     name,
     `${s.scrapedPods}/${s.pods}`,
     String(s.gpus),
@@ -128,12 +136,13 @@ export function renderMetrics(r: MetricsReport, o: MetricsRenderOptions): string
     ...latCells(s, wide),
     n(s.running),
     n(s.waiting),
-    kvCell(s.kvUsage, style, wide),
+    kvCell(s.kvUsage, style, wide) + (low ? paint(style, "yellow", " low") : ""),
+    ...(wide ? [s.prefixCacheHitRate === null ? "-" : percent(s.prefixCacheHitRate)] : []),
     slaCell(s.sla, style),
   ];
-  const rows = r.roles.map((x) => row(x.role, x));
+  const rows = r.roles.map((x) => row(x.role, x, x.underutilized));
   rows.push(row("TOTAL", r.total));
-  const right = Array.from({ length: headers.length - 3 }, (_, i) => i + 1);
+  const right = Array.from({ length: headers.indexOf("kv") - 1 }, (_, i) => i + 1);
   out.push(renderTable(headers, rows, { noHeaders: o.noHeaders, alignRight: right }).trimEnd());
   if (wide && r.pods.length) {
     out.push("");
@@ -180,6 +189,12 @@ export function renderMetrics(r: MetricsReport, o: MetricsRenderOptions): string
       p.scrapeMs === null ? "-" : `${Math.round(p.scrapeMs)}ms`,
     ]);
     out.push(renderTable(ph, prow, { noHeaders: o.noHeaders }).trimEnd());
+  }
+  if (r.notScraped.length) {
+    out.push("");
+    out.push(`Not scraped (${r.notScraped.length}):`);
+    const nrows = r.notScraped.map((p) => [`  ${p.pod}`, p.role, p.reason]);
+    out.push(renderTable(["", "", ""], nrows, { noHeaders: true }).trimEnd());
   }
   if (r.plan && r.plan.throughputPerGpu !== null && r.total.outputTokensPerSecPerGpu !== null) {
     const ratio = r.total.outputTokensPerSecPerGpu / r.plan.throughputPerGpu;

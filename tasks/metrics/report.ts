@@ -65,15 +65,20 @@ export interface MetricsSummary {
   inputTokensPerSecPerGpu: number | null;
   /** Generated tokens per second per GPU. */
   outputTokensPerSecPerGpu: number | null;
-  /** Latencies: time to first token, inter-token latency (TPOT), end to end, queue time. */
-  latencyMs: Partial<Record<"ttft" | "itl" | "e2e" | "queue", LatencyMs>>;
+  /**
+   * Latencies: time to first token, inter-token latency, time per output
+   * token (per request; engines that export it), end to end, queue time.
+   */
+  latencyMs: Partial<Record<"ttft" | "itl" | "tpot" | "e2e" | "queue", LatencyMs>>;
   /** Requests running. */
   running: number | null;
   /** Requests waiting in the engines' queues. */
   waiting: number | null;
   /** KV-cache usage 0..1, mean and max over pods. */
   kvUsage: { mean: number; max: number } | null;
-  /** SLA marks (p99 against the SLA). */
+  /** Prefix-cache hit rate 0..1 (mean over pods that report it). */
+  prefixCacheHitRate: number | null;
+  /** SLA marks (p99 against the SLA; TPOT against TPOT p99, else ITL p99). */
   sla: { ttft: SlaMark; tpot: SlaMark };
 }
 
@@ -83,6 +88,21 @@ export interface RoleMetrics extends MetricsSummary {
   role: string;
   /** prefill, decode, frontend or worker. */
   roleClass: RoleClass;
+  /**
+   * The role's mean KV-cache usage is below {@link UNDERUSED_RATIO} of the
+   * busiest other engine role's: it has more capacity than its load needs.
+   */
+  underutilized: boolean;
+}
+
+/** An engine pod that was not scraped, and why. */
+export interface UnscrapedPod {
+  /** Pod name. */
+  pod: string;
+  /** Role. */
+  role: string;
+  /** Pending, CrashLoopBackOff, not ready, no metrics port, scrape failed: ..., or the pod phase. */
+  reason: string;
 }
 
 /** Figures of one pod. */
@@ -110,13 +130,15 @@ export interface PodMetrics {
   /** Generated tokens per second. */
   outputTokensPerSec: number | null;
   /** Latencies. */
-  latencyMs: Partial<Record<"ttft" | "itl" | "e2e" | "queue", LatencyMs>>;
+  latencyMs: Partial<Record<"ttft" | "itl" | "tpot" | "e2e" | "queue", LatencyMs>>;
   /** Requests running. */
   running: number | null;
   /** Requests waiting. */
   waiting: number | null;
   /** KV-cache usage 0..1. */
   kvUsage: number | null;
+  /** Prefix-cache hit rate 0..1. */
+  prefixCacheHitRate: number | null;
   /** Scrape duration, ms. */
   scrapeMs: number | null;
 }
@@ -152,6 +174,8 @@ export interface MetricsReport {
   roles: RoleMetrics[];
   /** Per pod. */
   pods: PodMetrics[];
+  /** Every pod of the set that was not scraped, with the reason (also in `pods`). */
+  notScraped: UnscrapedPod[];
   /** Things to act on: SLA breaches, KV-cache saturation, queueing. */
   warnings: string[];
   /** What could not be measured and why. */
@@ -173,9 +197,20 @@ export interface MetricsReportOptions {
 /** KV-cache usage above this is a warning. */
 export const KV_WARN = 0.9;
 
-const KEY_NAMES: Record<LatencyKey, "ttft" | "itl" | "e2e" | "queue"> = {
+/**
+ * A role is flagged underutilized when its mean KV-cache (token) usage is
+ * below this fraction of the busiest other engine role's mean, and that
+ * other role is at least {@link UNDERUSED_MIN_PEER} used.
+ */
+export const UNDERUSED_RATIO = 0.5;
+
+/** The busiest other role must be at least this used for the underutilized flag. */
+export const UNDERUSED_MIN_PEER = 0.2;
+
+const KEY_NAMES: Record<LatencyKey, "ttft" | "itl" | "tpot" | "e2e" | "queue"> = {
   ttft: "ttft",
   itl: "itl",
+  tpot: "tpot",
   e2e: "e2e",
   queueTime: "queue",
 };
@@ -225,7 +260,10 @@ function slaMarks(
 ): MetricsSummary["sla"] {
   const mark = (v: number | null | undefined, limit: number | null): SlaMark =>
     limit === null || v === null || v === undefined ? null : v > limit ? "breach" : "ok";
-  return { ttft: mark(lat.ttft?.p99, sla.ttftMs), tpot: mark(lat.itl?.p99, sla.tpotMs) };
+  return {
+    ttft: mark(lat.ttft?.p99, sla.ttftMs),
+    tpot: mark(lat.tpot?.p99 ?? lat.itl?.p99, sla.tpotMs),
+  };
 }
 
 function summarize(
@@ -246,6 +284,9 @@ function summarize(
   const load = sel?.load ?? pods;
   const kv = load.map((p) => p.stats?.kvUsage).filter((x): x is number => typeof x === "number");
   const latencyMs = latencies(pods, sel?.lat);
+  const hit = load.map((p) => p.stats?.prefixCacheHitRate).filter((x): x is number =>
+    typeof x === "number"
+  );
   return {
     pods: pods.length,
     scrapedPods: pods.filter((p) => p.stats).length,
@@ -263,6 +304,7 @@ function summarize(
     kvUsage: kv.length
       ? { mean: round(kv.reduce((a, b) => a + b, 0) / kv.length, 4), max: Math.max(...kv) }
       : null,
+    prefixCacheHitRate: hit.length ? round(hit.reduce((a, b) => a + b, 0) / hit.length, 4) : null,
     sla: slaMarks(latencyMs, sla),
   };
 }
@@ -311,23 +353,20 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
       running: null,
       waiting: null,
       kvUsage: null,
+      prefixCacheHitRate: null,
       scrapeMs: second ? second.ms : null,
     };
     const d: PodData = { target: t, engine: second?.engine };
-    if (!t.endpoint) {
-      pm.reason = "no metrics port";
-      noPort.push(t.pod);
+    const skip = skipReason(t);
+    if (skip) {
+      pm.reason = skip;
+      if (!t.endpoint) noPort.push(t.pod);
     } else if (!second) {
-      pm.reason = t.phase !== "Running"
-        ? `pod is ${t.phase}`
-        : !t.ready
-        ? "pod is not ready"
-        : "not scraped";
+      pm.reason = "not scraped";
     } else if (second.error || !second.snapshot) {
       pm.status = "failed";
-      pm.reason = second.error ?? "no snapshot";
+      pm.reason = `scrape failed: ${second.error ?? "no snapshot"}`;
       failed++;
-      notes.push(`pod ${t.pod}: ${pm.reason}`);
     } else {
       const prevSnap = first?.snapshot?.engine === second.snapshot.engine
         ? first.snapshot
@@ -347,6 +386,9 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
       pm.running = ws.running;
       pm.waiting = ws.waiting;
       pm.kvUsage = ws.kvUsage;
+      pm.prefixCacheHitRate = ws.prefixCacheHitRate === null || ws.prefixCacheHitRate === undefined
+        ? null
+        : round(ws.prefixCacheHitRate, 4);
       if (prevSnap && ws.latency.ttft?.count === 0 && ws.latency.e2e?.count !== undefined) {
         if (ws.latency.e2e.count === 0) {
           notes.push(
@@ -376,9 +418,25 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
     notes.push(
       `${noPort.length} pod(s) have no metrics port and were not scraped: ${
         noPort.slice(0, 5).join(", ")
-      }${noPort.length > 5 ? ", ..." : ""} (name a container port "metrics" or set metrics.port)`,
+      }${
+        noPort.length > 5 ? ", ..." : ""
+      } (a multi-node engine's worker pods serve none; else name a container port "metrics" or set metrics.port)`,
     );
   }
+  // A multi-node engine serves metrics from one pod: "worker scraped" when another pod of the
+  // pod's worker (scaling-group replica) was.
+  const scrapedWorkers = new Set(data.filter((d) => d.stats).map((d) => d.target.worker));
+  const notScraped: UnscrapedPod[] = data.flatMap((d, i) => {
+    const p = pods[i];
+    if (p.status === "ok") return [];
+    const covered = !d.target.endpoint && d.target.worker !== d.target.pod &&
+      scrapedWorkers.has(d.target.worker);
+    return [{
+      pod: p.pod,
+      role: p.role,
+      reason: covered ? "no port; worker scraped" : p.reason ?? p.status,
+    }];
+  });
   if (c.targets.length === 0) {
     notes.push(`no pods found with label app.kubernetes.io/part-of=${c.pcs}`);
   }
@@ -396,8 +454,14 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
     // in disaggregated serving prefill owns TTFT and decode owns TPOT
     if (rc === "prefill") s.sla.tpot = null;
     if (rc === "decode") s.sla.ttft = null;
-    return { role, roleClass: rc, ...s };
+    return { role, roleClass: rc, ...s, underutilized: false };
   });
+  for (const r of roles) {
+    if (r.roleClass === "frontend" || !r.kvUsage) continue;
+    const peers = roles.filter((x) => x !== r && x.roleClass !== "frontend" && x.kvUsage);
+    const busiest = Math.max(0, ...peers.map((x) => x.kvUsage!.mean));
+    r.underutilized = busiest >= UNDERUSED_MIN_PEER && r.kvUsage.mean < busiest * UNDERUSED_RATIO;
+  }
 
   // total, without double counting across roles
   const workers = data.filter((d) => roleClass(d.target.role) !== "frontend");
@@ -423,12 +487,13 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
 
   // warnings
   const tt = total.latencyMs.ttft?.p99;
-  const it = total.latencyMs.itl?.p99;
+  const it = total.latencyMs.tpot?.p99 ?? total.latencyMs.itl?.p99;
+  const perToken = total.latencyMs.tpot ? "TPOT" : "TPOT (ITL)";
   if (total.sla.ttft === "breach") {
     warnings.push(`TTFT p99 ${fmtMs(tt!)} is over the SLA of ${fmtMs(sla.ttftMs!)}`);
   }
   if (total.sla.tpot === "breach") {
-    warnings.push(`TPOT (ITL) p99 ${fmtMs(it!)} is over the SLA of ${fmtMs(sla.tpotMs!)}`);
+    warnings.push(`${perToken} p99 ${fmtMs(it!)} is over the SLA of ${fmtMs(sla.tpotMs!)}`);
   }
   for (const r of roles) {
     if (r.kvUsage && r.kvUsage.max > KV_WARN) {
@@ -444,6 +509,13 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
         `role ${r.role}: ${r.waiting} requests waiting against ${r.running} running: the role is saturated`,
       );
     }
+  }
+  for (const r of roles.filter((x) => x.underutilized)) {
+    warnings.push(
+      `role ${r.role}: KV-cache usage ${fmtPct(r.kvUsage!.mean)} is under ${
+        fmtPct(UNDERUSED_RATIO)
+      } of the busiest other role's: underutilized (fewer ${r.role} workers, or more of the others)`,
+    );
   }
   const crash = c.targets.filter((t) => t.crashLooping).map((t) => t.pod);
   if (crash.length) warnings.push(`pods in CrashLoopBackOff: ${crash.join(", ")}`);
@@ -474,10 +546,21 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
     total,
     roles,
     pods,
+    notScraped,
     warnings,
     notes,
     partial: failed > 0,
   };
+}
+
+/** Why a pod is not scraped, decided from its spec and status alone; undefined when it should be. */
+function skipReason(t: PodTarget): string | undefined {
+  if (t.crashLooping) return "CrashLoopBackOff";
+  if (t.phase === "Pending") return "Pending";
+  if (t.phase !== "Running") return t.phase;
+  if (!t.endpoint) return "no metrics port";
+  if (!t.ready) return "not ready";
+  return undefined;
 }
 
 function slaOf(plan: StoredPlan | undefined, opts: MetricsReportOptions): MetricsReport["sla"] {

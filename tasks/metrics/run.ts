@@ -1,42 +1,13 @@
 /**
- * `kubectl grove metrics`: wires collect -> report -> render to the CLI
- * context (flags, config, output, exit code). Also the entry point for
- * library users who want the typed report: {@link metrics}.
+ * `metrics` as a library: scrape a PodCliqueSet's engines and return the
+ * typed report ({@link metrics}).
  *
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
-import { configNumber, configString } from "../../lib/config.ts";
-import { ExitCode } from "../../lib/errors.ts";
-import { parseGoDuration } from "../../lib/grove/duration.ts";
 import type { Kube } from "../../lib/kube/types.ts";
-import { toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
-import { collectMetrics, type CollectMetricsOptions, watchMetrics } from "./collect.ts";
-import { renderMetrics } from "./render.ts";
+import { collectMetrics, type CollectMetricsOptions } from "./collect.ts";
 import { buildMetricsReport, type MetricsReport } from "./report.ts";
-
-/** Options of the `metrics` command. */
-export interface MetricsCommandOptions {
-  /** PodCliqueSet. */
-  pcs: string;
-  /** Window between scrapes, ms. */
-  windowMs: number;
-  /** Keep refreshing. */
-  watch?: boolean;
-  /** Scrape pod IPs. */
-  direct?: boolean;
-  /** Output format. */
-  output: "table" | "wide" | "json" | "yaml";
-  /** SLA on TTFT p99, ms. */
-  slaTtftMs?: number;
-  /** SLA on TPOT p99, ms. */
-  slaTpotMs?: number;
-  /** Scrapes in flight. */
-  concurrency?: number;
-  /** Omit table headers. */
-  noHeaders?: boolean;
-}
 
 /** Library entry: options of {@link metrics}. */
 export interface MetricsOptions extends Omit<CollectMetricsOptions, "placement"> {
@@ -66,56 +37,4 @@ export async function metrics(kube: Kube, opts: MetricsOptions): Promise<Metrics
     slaTtftMs: opts.slaTtftMs,
     slaTpotMs: opts.slaTpotMs,
   });
-}
-
-/** Scrape settings from the config file. */
-export function scrapeSettings(ctx: CliContext): { timeoutMs: number; fallbackPort?: number } {
-  const t = configString(ctx.config, "metrics.scrape_timeout") ?? "5s";
-  return {
-    timeoutMs: parseGoDuration(t, "metrics.scrape_timeout"),
-    fallbackPort: configNumber(ctx.config, "metrics.port"),
-  };
-}
-
-function print(ctx: CliContext, r: MetricsReport, o: MetricsCommandOptions, watching: boolean) {
-  if (o.output === "json") return ctx.write(watching ? toJsonLine(r) : toJson(r));
-  if (o.output === "yaml") return ctx.write((watching ? "---\n" : "") + toYaml(r));
-  const text = renderMetrics(r, {
-    style: ctx.style,
-    wide: o.output === "wide",
-    noHeaders: o.noHeaders,
-  });
-  if (watching && ctx.io.stdoutIsTTY) ctx.write("\x1b[H\x1b[2J" + text);
-  else ctx.write((watching ? `--- ${r.generatedAt}\n` : "") + text);
-}
-
-/** Runs the `metrics` command. */
-export async function runMetrics(ctx: CliContext, o: MetricsCommandOptions): Promise<void> {
-  const kube = await ctx.kube();
-  const namespace = await ctx.namespace();
-  const settings = scrapeSettings(ctx);
-  const copts: CollectMetricsOptions = {
-    pcs: o.pcs,
-    namespace,
-    windowMs: o.windowMs,
-    direct: o.direct,
-    concurrency: o.concurrency,
-    signal: ctx.abort.signal,
-    progress: (l) => ctx.note(l),
-    ...settings,
-  };
-  const ropts = { slaTtftMs: o.slaTtftMs, slaTpotMs: o.slaTpotMs };
-  if (o.watch) {
-    ctx.note(
-      `refreshing every ${Math.max(1, o.windowMs / 1000)}s over a rolling window; Ctrl-C to stop`,
-    );
-    for await (const c of watchMetrics(kube, { ...copts, progress: undefined })) {
-      print(ctx, buildMetricsReport(c, { now: new Date(), ...ropts }), o, true);
-    }
-    return;
-  }
-  const c = await collectMetrics(kube, copts);
-  const r = buildMetricsReport(c, { now: new Date(), ...ropts });
-  print(ctx, r, o, false);
-  if (r.partial) ctx.exitCode = ExitCode.PARTIAL;
 }

@@ -5,15 +5,10 @@
  * @module
  */
 
+import { templateDraGpus } from "../../lib/topology/dra.ts";
 import { type PodEndpoint, podEndpoint } from "../../lib/metrics/engines.ts";
-import {
-  cliqueRole,
-  crashLoops,
-  isPodReady,
-  podGpus,
-  podRef,
-  podRestarts,
-} from "../../lib/grove/relations.ts";
+import { cliqueRoles, type RoleClass, roleClass as classOfRole } from "../../lib/grove/roles.ts";
+import { crashLoops, isPodReady, podGpus, podRef, podRestarts } from "../../lib/grove/relations.ts";
 import type { Pod, PodClique } from "../../lib/grove/types.ts";
 
 /** One pod of the PodCliqueSet with everything the metrics report needs. */
@@ -22,19 +17,26 @@ export interface PodTarget {
   pod: string;
   /** Namespace. */
   namespace: string;
-  /** Role: the scaling group's template name for a member clique, else the clique's roleName or template name. */
+  /**
+   * Role: the clique's roleName (else template name); the leader and worker
+   * cliques of one multi-node engine in a scaling group share one role
+   * (see lib/grove/roles.ts).
+   */
   role: string;
   /** Full PodClique name. */
   clique: string;
   /** PCS replica index. */
   replica: number;
-  /** Worker identity: pods of one scaling-group replica form one worker; a standalone clique pod is one worker. */
+  /**
+   * Worker identity: the pods of one multi-node engine (a scaling-group
+   * replica's cliques of one role) form one worker; any other pod is one worker.
+   */
   worker: string;
   /** Node the pod runs on. */
   node?: string;
   /** Pod IP (for `--direct`). */
   podIP?: string;
-  /** GPUs requested. */
+  /** GPUs requested: `nvidia.com/gpu`, plus DRA GPU devices of the claim templates it names. */
   gpus: number;
   /** Ready condition. */
   ready: boolean;
@@ -65,26 +67,32 @@ export function podTargets(
   pods: readonly Pod[],
   cliques: readonly PodClique[],
   fallbackPort?: number,
+  claimTemplates?: unknown,
 ): PodTarget[] {
-  const roleOfClique = new Map<string, string>();
-  for (const c of cliques) roleOfClique.set(c.metadata.name, cliqueRole(c));
+  const roles = cliqueRoles(pcs, cliques);
   const out: PodTarget[] = [];
   for (const pod of pods) {
     if (pod.metadata.deletionTimestamp) continue;
     const ref = podRef(pod);
     if (!ref || ref.pcs !== pcs) continue;
     const clique = ref.clique ?? pod.metadata.name;
+    const info = roles.get(clique);
     let role: string;
-    let worker: string;
-    if (ref.scalingGroup) {
+    let worker = pod.metadata.name;
+    if (info) {
+      role = info.role;
+      if (info.groupWorker && ref.scalingGroup) {
+        worker = `${ref.scalingGroup}-${ref.scalingGroupReplica ?? 0}/${role}`;
+      }
+    } else if (ref.scalingGroup) {
+      // No PodClique object: fall back to the group as the unit.
       const prefix = `${pcs}-${ref.replica ?? 0}-`;
       role = ref.scalingGroup.startsWith(prefix)
         ? ref.scalingGroup.slice(prefix.length)
         : ref.scalingGroup;
-      worker = `${ref.scalingGroup}-${ref.scalingGroupReplica ?? 0}`;
+      worker = `${ref.scalingGroup}-${ref.scalingGroupReplica ?? 0}/${role}`;
     } else {
-      role = roleOfClique.get(clique) ?? ref.cliqueTemplate ?? clique;
-      worker = pod.metadata.name;
+      role = ref.cliqueTemplate ?? clique;
     }
     const phase = pod.status?.phase ?? "Unknown";
     out.push({
@@ -96,7 +104,7 @@ export function podTargets(
       worker,
       node: pod.spec?.nodeName,
       podIP: pod.status?.podIP,
-      gpus: podGpus(pod),
+      gpus: podGpus(pod) + templateDraGpus(pod.spec, claimTemplates),
       ready: isPodReady(pod),
       phase,
       restarts: podRestarts(pod),
@@ -108,8 +116,8 @@ export function podTargets(
   return out.sort((a, b) => a.role.localeCompare(b.role) || a.pod.localeCompare(b.pod));
 }
 
-/** Serving role class used by the diagnosis rules. */
-export type RoleClass = "prefill" | "decode" | "frontend" | "worker";
+/** Serving role class used by the diagnosis rules (see lib/grove/roles.ts). */
+export type { RoleClass };
 
 /**
  * Classifies a role name: `prefill`/`pleader`/`pworker` → prefill,
@@ -123,9 +131,5 @@ export type RoleClass = "prefill" | "decode" | "frontend" | "worker";
  * ```
  */
 export function roleClass(role: string): RoleClass {
-  const r = role.toLowerCase();
-  if (/prefill|^p(leader|worker)/.test(r)) return "prefill";
-  if (/decode|^d(leader|worker)/.test(r)) return "decode";
-  if (/frontend|router|gateway|ingress/.test(r)) return "frontend";
-  return "worker";
+  return classOfRole(role);
 }

@@ -10,6 +10,7 @@
 import { ApiError, ExitCode, GroveError, isApiStatus } from "../../lib/errors.ts";
 import { LabelKeys, partOfSelector } from "../../lib/grove/labels.ts";
 import { isPodReady } from "../../lib/grove/relations.ts";
+import type { GroveObjects } from "../../lib/grove/snapshot.ts";
 import type {
   ClusterTopology,
   ClusterTopologyBinding,
@@ -24,18 +25,18 @@ import type { Kube, KubeObject } from "../../lib/kube/types.ts";
 import { windowStats } from "../../lib/metrics/snapshot.ts";
 import { resolveTopology } from "../../lib/topology/levels.ts";
 import { isScrapable, listObjects, scrapeRound } from "../metrics/collect.ts";
-import { getPcs, listGangs, meanPlacementScore } from "../rollout/common.ts";
-import { writePcsChange } from "../rollout/write.ts";
+import { getPcs, listGangs, meanPlacementScore } from "../../lib/change/pcs.ts";
+import { writePcsChange } from "../../lib/change/write.ts";
 import type { PodWindows } from "./gates.ts";
 import { type Constraint, isStablePod, type Unit } from "./plan.ts";
 import { type ProgressiveState, withState } from "./state.ts";
+import { sleep } from "../../lib/async.ts";
 
-/** The objects of one PodCliqueSet a step needs. */
-export interface Objects {
+/** The objects of one PodCliqueSet a step needs: the Grove snapshot's fields, and nodes. */
+export interface Objects extends Pick<GroveObjects, "podCliques" | "scalingGroups" | "pods"> {
+  /** The PodCliqueSet. */
   pcs: PodCliqueSet;
-  cliques: PodClique[];
-  groups: PodCliqueScalingGroup[];
-  pods: Pod[];
+  /** Nodes (empty unless asked for, or when forbidden). */
   nodes: Node[];
 }
 
@@ -63,7 +64,7 @@ export async function loadObjects(
     kube.list<Pod>(Resources.pods, sel),
     withNodes ? listOr(kube.list<Node>(Resources.nodes, {})) : Promise.resolve([] as Node[]),
   ]);
-  return { pcs, cliques: cliques.items, groups, pods: pods.items, nodes };
+  return { pcs, podCliques: cliques.items, scalingGroups: groups, pods: pods.items, nodes };
 }
 
 /**
@@ -177,18 +178,6 @@ function safeToDelete(objs: Objects, batch: Unit[], constraints: Constraint[]): 
   return undefined;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-
 /**
  * Replaces one batch: waits until deleting it leaves every constraint at
  * minAvailable, deletes its pods (uid preconditions), then waits until the
@@ -245,7 +234,7 @@ export async function replaceBatch(
     let ok = true;
     const bad: string[] = [];
     for (const c of touched) {
-      const q = objs.cliques.find((x) => x.metadata.name === c);
+      const q = objs.podCliques.find((x) => x.metadata.name === c);
       const pods = objs.pods.filter((p) => p.metadata.labels?.[LabelKeys.podClique] === c);
       if (pods.some((p) => deleted.has(p.metadata.name))) ok = false;
       if (

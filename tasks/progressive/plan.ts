@@ -20,6 +20,7 @@ import {
   podRef,
 } from "../../lib/grove/relations.ts";
 import type { Node, Pod, PodClique, PodCliqueScalingGroup } from "../../lib/grove/types.ts";
+import { cliqueRoles } from "../../lib/grove/roles.ts";
 import { nodeDomainValue } from "../../lib/topology/levels.ts";
 
 /** One pod of a unit. */
@@ -162,6 +163,7 @@ export function constraintsOf(cliques: PodClique[], groups: PodCliqueScalingGrou
 export function pendingUnits(i: UnitsInput): Unit[] {
   const nodes = new Map(i.nodes.map((n) => [n.metadata.name, n]));
   const roleOfClique = new Map(i.cliques.map((q) => [q.metadata.name, q]));
+  const roles = cliqueRoles(i.pcs, i.cliques);
   const units = new Map<string, Unit>();
   for (const pod of i.pods) {
     if (pod.metadata.deletionTimestamp) continue;
@@ -178,10 +180,13 @@ export function pendingUnits(i: UnitsInput): Unit[] {
     if (ref.scalingGroup) {
       id = `${ref.scalingGroup}-${ref.scalingGroupReplica ?? 0}`;
       const prefix = `${i.pcs}-${ref.replica ?? 0}-`;
-      role = ref.scalingGroup.startsWith(prefix)
+      const group = ref.scalingGroup.startsWith(prefix)
         ? ref.scalingGroup.slice(prefix.length)
         : ref.scalingGroup;
-      roleNames = [role, ref.cliqueTemplate, ...(q ? [cliqueRole(q)] : [])];
+      // The pod's role (its clique's, see lib/grove/roles.ts), answering to
+      // the group's name too: a group may hold several roles.
+      role = roles.get(ref.clique)?.role ?? group;
+      roleNames = [role, group, ref.cliqueTemplate, ...(q ? [cliqueRole(q)] : [])];
       constraint = `group/${ref.scalingGroup}`;
     } else {
       id = pod.metadata.name;

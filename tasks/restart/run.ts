@@ -11,8 +11,9 @@ import { isPodReady } from "../../lib/grove/relations.ts";
 import type { Pod, PodClique } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube } from "../../lib/kube/types.ts";
-import { assertNotDeleting, getPcs } from "../rollout/common.ts";
+import { assertNotDeleting, getPcs } from "../../lib/change/pcs.ts";
 import { planRestart, type RestartPlan } from "./plan.ts";
+import { sleep } from "../../lib/async.ts";
 
 /** Options of {@link restart}. */
 export interface RestartOptions {
@@ -149,7 +150,7 @@ export async function executeBatches(
             { exitCode: 4, hint: `check the pods with: kubectl grove status ${name}` },
           );
         }
-        await new Promise((r) => setTimeout(r, interval));
+        await sleep(interval, opts.signal);
       }
     }
     for (const p of batch) {
@@ -185,7 +186,7 @@ export async function executeBatches(
           { exitCode: 4, hint: `check the new pods with: kubectl grove status ${name}` },
         );
       }
-      await new Promise((r) => setTimeout(r, interval));
+      await sleep(interval, opts.signal);
     }
     done++;
     opts.onBatch?.(done, plan);

@@ -13,8 +13,9 @@ import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import { yamlDiff } from "../../lib/revisions/diff.ts";
 import { type RevisionInfo, templateHash } from "../../lib/revisions/revision.ts";
 import { listRevisions } from "../../lib/revisions/store.ts";
+import { readLastChange } from "../../lib/revisions/keys.ts";
 import { summaryChanges, templateImages } from "../../lib/revisions/summary.ts";
-import { getPcs } from "./common.ts";
+import { getPcs } from "../../lib/change/pcs.ts";
 
 /** One row of the history. */
 export interface HistoryEntry {
@@ -60,6 +61,10 @@ export interface HistoryReport {
   currentRevision: number | null;
   /** True when the live template matches no revision (changed outside kubectl-grove). */
   liveUnrecorded: boolean;
+  /** Who keeps the revisions: the Grove operator (its own ControllerRevisions) or kubectl-grove. */
+  revisionsBy: "operator" | "kubectl-grove";
+  /** The operator's `status.currentRevision`, when it writes one. */
+  statusCurrentRevision?: string;
   /** Oldest first. */
   entries: HistoryEntry[];
 }
@@ -76,6 +81,13 @@ export interface HistoryReport {
  */
 export function buildHistoryReport(pcs: PodCliqueSet, revisions: RevisionInfo[]): HistoryReport {
   const live = templateHash(pcs.spec?.template);
+  const byOperator = revisions.length > 0 && revisions.every((r) => r.writtenBy === "operator");
+  const statusCurrent = (pcs.status as { currentRevision?: string } | undefined)?.currentRevision;
+  // The operator's status.currentRevision names the current revision; else the live template's hash.
+  const named = byOperator && statusCurrent
+    ? revisions.find((r) => r.name === statusCurrent)
+    : undefined;
+  const isCurrent = (r: RevisionInfo) => named ? r === named : r.hash === live;
   const sorted = [...revisions].sort((a, b) => a.revision - b.revision);
   const entries: HistoryEntry[] = [];
   let prev: PodCliqueSetTemplateSpec | undefined;
@@ -107,7 +119,7 @@ export function buildHistoryReport(pcs: PodCliqueSet, revisions: RevisionInfo[])
       revision: r.revision,
       name: r.name,
       hash: r.hash,
-      current: r.hash === live,
+      current: isCurrent(r),
       unrecorded: r.unrecorded,
       changeCause: r.changeCause,
       createdBy: r.createdBy,
@@ -119,16 +131,27 @@ export function buildHistoryReport(pcs: PodCliqueSet, revisions: RevisionInfo[])
     });
     prev = r.template;
   }
-  const current = sorted.find((r) => r.hash === live);
+  const current = sorted.find(isCurrent);
   if (!current) {
+    // our own change whose revision could not be written carries its cause on the set
+    const noted = readLastChange(pcs.metadata.annotations);
+    const ours = noted?.hash === live ? noted : undefined;
     entries.push({
       revision: null,
       hash: live,
       current: true,
       unrecorded: true,
-      changeCause: sorted.length
+      changeCause: byOperator
+        ? "live template not in the operator's revisions yet"
+        : ours
+        ? `${
+          ours.cause ?? "changed by kubectl-grove"
+        } (its revision could not be recorded yet; recorded on the next change)`
+        : sorted.length
         ? "live template changed outside kubectl-grove (recorded on the next change)"
         : "live template (no revision recorded yet)",
+      createdBy: ours?.by,
+      recordedAt: ours?.at,
       images: templateImages(pcs.spec?.template),
       changes: prev ? summaryChanges(prev, pcs.spec?.template) : [],
       previousNumbers: [],
@@ -141,6 +164,8 @@ export function buildHistoryReport(pcs: PodCliqueSet, revisions: RevisionInfo[])
     namespace: pcs.metadata.namespace ?? "",
     currentRevision: current?.revision ?? null,
     liveUnrecorded: !current,
+    revisionsBy: byOperator ? "operator" : "kubectl-grove",
+    ...(byOperator && statusCurrent ? { statusCurrentRevision: statusCurrent } : {}),
     entries,
   };
 }

@@ -33,6 +33,13 @@ export function renderHistory(r: HistoryReport, style: Style, now: Date, wide = 
       r.currentRevision === null ? "unrecorded" : r.currentRevision
     }`,
   );
+  if (r.revisionsBy === "operator") {
+    out.push(
+      `revisions written by the Grove operator${
+        r.statusCurrentRevision ? ` (status.currentRevision ${r.statusCurrentRevision})` : ""
+      }; kubectl-grove records none of its own`,
+    );
+  }
   const rows = r.entries.map((e) => [
     (e.revision === null ? "live" : String(e.revision)) + (e.current ? "*" : ""),
     e.recordedAt ? ageOf(e.recordedAt, now) : "-",
@@ -45,7 +52,7 @@ export function renderHistory(r: HistoryReport, style: Style, now: Date, wide = 
     renderTable(["revision", "age", "created-by", "images", "changes", "change-cause"], rows)
       .trimEnd(),
   );
-  if (r.liveUnrecorded && n > 0) {
+  if (r.liveUnrecorded && n > 0 && r.revisionsBy !== "operator") {
     out.push(
       paint(
         style,

@@ -7,9 +7,11 @@
 
 import type { PodCliqueSet } from "../../lib/grove/types.ts";
 import type { Kube } from "../../lib/kube/types.ts";
-import { pausedPcs, resumedPcs, strategyOf } from "../../lib/revisions/pause.ts";
-import { serverDryRun, writePcsChange } from "./write.ts";
-import { assertNotDeleting, getPcs } from "./common.ts";
+import { isPaused, pausedPcs, resumedPcs, strategyOf } from "../../lib/revisions/pause.ts";
+import { pauseRefusal } from "../../lib/grove/strategy.ts";
+import { GroveError } from "../../lib/errors.ts";
+import { serverDryRun, writePcsChange } from "../../lib/change/write.ts";
+import { assertNotDeleting, getPcs } from "../../lib/change/pcs.ts";
 
 /** Options of {@link pause} and {@link resume}. */
 export interface PauseOptions {
@@ -44,6 +46,13 @@ async function toggle(kube: Kube, opts: PauseOptions, pausing: boolean): Promise
   const now = opts.now ?? (() => new Date());
   const before = await getPcs(kube, ns, opts.name);
   assertNotDeleting(before, pausing ? "pause its rollout" : "resume its rollout");
+  const refusal = pausing && !isPaused(before) ? pauseRefusal(before) : undefined;
+  if (refusal) {
+    throw new GroveError(refusal, {
+      hint:
+        `let the operator finish (kubectl grove rollout status ${opts.name} -w), or go back with kubectl grove rollout undo ${opts.name}`,
+    });
+  }
   const next: PodCliqueSet | undefined = pausing ? pausedPcs(before, now()) : resumedPcs(before);
   const from = strategyOf(before);
   if (!next) return { name: opts.name, changed: false, skipped: "already", from, to: from };

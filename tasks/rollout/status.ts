@@ -15,8 +15,9 @@ import type { PodCliqueSet } from "../../lib/grove/types.ts";
 import { revisionSelector } from "../../lib/revisions/keys.ts";
 import { type ControllerRevision, readRevision } from "../../lib/revisions/revision.ts";
 import { listWatch, type Snapshot } from "../../lib/watch/mod.ts";
-import { getPcs, listGangs } from "./common.ts";
+import { getPcs, listGangs } from "../../lib/change/pcs.ts";
 import { buildRolloutStatus, type RolloutStatusReport } from "./status_report.ts";
+import { raceSleep, SLEPT } from "../../lib/async.ts";
 
 /** Options of {@link rolloutStatus}. */
 export interface RolloutStatusOptions {
@@ -137,16 +138,14 @@ export async function* waitForRollout(kube: Kube, opts: WaitOptions): AsyncGener
   let pending = snaps.next();
   try {
     for (;;) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const tick = new Promise<"tick">((resolve) => {
-        timer = setTimeout(
-          () => resolve("tick"),
-          snap ? Math.max(1, Math.min(tickMs, timeoutMs - (now().getTime() - start))) : 2 ** 31 - 1,
-        );
-      });
-      const next = await Promise.race([pending, tick]);
-      clearTimeout(timer);
-      if (next !== "tick") {
+      // tick only once there is a snapshot to rebuild the report from
+      const next = snap
+        ? await raceSleep(
+          pending,
+          Math.max(1, Math.min(tickMs, timeoutMs - (now().getTime() - start))),
+        )
+        : await pending;
+      if (next !== SLEPT) {
         if (next.done) return;
         snap = next.value;
         pending = snaps.next();

@@ -44,10 +44,13 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
         : `revision ${r.revision.from === null ? "-" : rev(r.revision.from)} -> ${
           r.revision.to === null ? "unrecorded live change" : rev(r.revision.to)
         }`
-    }, strategy ${r.strategy}${
+    }, strategy ${r.strategy}${r.strategyKnown === false ? " (unknown)" : ""}${
       r.paused ? ` (paused${r.pausedAt ? ` ${ageOf(r.pausedAt, now)} ago` : ""})` : ""
     }`,
   );
+  if (r.inFlightPodGangs?.length && r.phase !== "Complete") {
+    out.push(`  in-flight PodGangs (Coherent sub-step): ${r.inFlightPodGangs.join(", ")}`);
+  }
   if (r.updateStartedAt) {
     out.push(
       `  update started ${ageOf(r.updateStartedAt, now)} ago${

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { strategyInfo } from "../../lib/grove/strategy.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
 import { cliqueRole, isPodReady } from "../../lib/grove/relations.ts";
 import type { Event, Pod, PodClique, PodCliqueSet } from "../../lib/grove/types.ts";
@@ -15,7 +16,7 @@ import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import { PcsAnnotations } from "../../lib/revisions/keys.ts";
 import { isPaused, strategyOf } from "../../lib/revisions/pause.ts";
 import { type RevisionInfo, templateHash } from "../../lib/revisions/revision.ts";
-import { meanPlacementScore } from "./common.ts";
+import { meanPlacementScore } from "../../lib/change/pcs.ts";
 
 /** Where a rollout stands. */
 export type RolloutPhase =
@@ -76,8 +77,12 @@ export interface RolloutStatusReport {
   phase: RolloutPhase;
   /** One line for humans. */
   message: string;
-  /** Update strategy in effect. */
+  /** Update strategy in effect (as written; see {@link strategyKnown}). */
   strategy: string;
+  /** False for a strategy kubectl-grove does not know. */
+  strategyKnown: boolean;
+  /** Coherent: PodGangs of the current sub-step (GREP-393 `inFlightPodGangs`). */
+  inFlightPodGangs?: string[];
   /** Paused by kubectl-grove. */
   paused: boolean;
   /** When it was paused. */
@@ -292,6 +297,7 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
   }
 
   const strategy = strategyOf(pcs);
+  const sInfo = strategyInfo(pcs);
   const paused = isPaused(pcs);
   const up = pcs.status?.updateProgress;
   const gen = pcs.metadata.generation;
@@ -299,11 +305,20 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
   const failing = list.flatMap((r) => r.failing);
   const done = totals.old === 0 && totals.updatedReady >= totals.desired &&
     totals.updated >= totals.desired;
+  // An update is in flight while pods run an old template or Grove reports one started and not
+  // ended. Without one, failing pods are a health problem, not a failed rollout (and undo has
+  // nothing to go back to).
+  const inFlight = totals.old > 0 || (!!up?.updateStartedAt && !up?.updateEndedAt);
   let phase: RolloutPhase;
   let message: string;
   if (gen !== undefined && observed !== undefined && observed < gen) {
     phase = "Progressing";
     message = `waiting for the operator to observe generation ${gen} (seen ${observed})`;
+  } else if (failing.length && !inFlight && !paused) {
+    phase = "Complete";
+    message = `no update in progress (every pod runs the live template); ${failing.length} pod${
+      failing.length === 1 ? " is" : "s are"
+    } failing: see kubectl grove health ${name}${nsFlag(pcs)}`;
   } else if (failing.length) {
     phase = "Failed";
     message = `new pods are failing: ${failing.slice(0, 3).join(", ")}${
@@ -318,6 +333,10 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
     message = `paused: ${totals.updatedReady} of ${totals.desired} pods updated; ${
       progressiveNextStep(progressive, name)
     }`;
+  } else if (!sInfo.known) {
+    phase = "Progressing";
+    message =
+      `update strategy "${strategy}" is unknown to kubectl-grove: ${totals.updatedReady} of ${totals.desired} pods updated and ready (the operator's progress is not interpreted)`;
   } else if (strategy === "OnDelete") {
     phase = "WaitingForDeletes";
     message = `OnDelete: ${totals.old} pods on an old template are replaced only when deleted`;
@@ -368,6 +387,11 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
     phase,
     message,
     strategy,
+    strategyKnown: sInfo.known,
+    ...(() => {
+      const g = (up?.currentlyUpdating ?? []).flatMap((c) => c?.inFlightPodGangs ?? []);
+      return g.length ? { inFlightPodGangs: g } : {};
+    })(),
     paused,
     revision: { from: from?.revision ?? null, to: to?.revision ?? null },
     generation: gen,
@@ -383,6 +407,11 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
   if (paused) report.pausedAt = pcs.metadata.annotations?.[PcsAnnotations.pausedAt];
   if (progressive !== undefined) report.progressive = progressive;
   return report;
+}
+
+function nsFlag(pcs: { metadata: { namespace?: string } }): string {
+  const ns = pcs.metadata.namespace;
+  return ns && ns !== "default" ? ` -n ${ns}` : "";
 }
 
 /** Exit code of a status: 0 complete (or still going when not waiting), 3 failed or stalled. */

@@ -10,8 +10,8 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { yamlDiff } from "../../lib/revisions/diff.ts";
 import type { RevisionInfo } from "../../lib/revisions/revision.ts";
 import type { UpdatePlan } from "../update/plan.ts";
-import { type ChangeResult, runChange } from "./change.ts";
-import { assertNotDeleting } from "./common.ts";
+import { type ChangeResult, runChange } from "../../lib/change/run.ts";
+import { assertNotDeleting } from "../../lib/change/pcs.ts";
 import { findRevision, rolloutHistory } from "./history.ts";
 
 /** Options of {@link undo}. */
@@ -34,6 +34,8 @@ export interface UndoOptions {
   historyLimit?: number;
   /** The clock. */
   now?: () => Date;
+  /** Ctrl-C: nothing is written once it fired; see `RunChangeOptions.signal`. */
+  signal?: AbortSignal;
 }
 
 /** What undo did. */
@@ -95,6 +97,7 @@ export async function undo(kube: Kube, opts: UndoOptions): Promise<UndoResult> {
     `revision ${target.revision}`,
   );
   const res = await runChange(kube, {
+    signal: opts.signal,
     before: h.pcs,
     next,
     dryRun: opts.dryRun,

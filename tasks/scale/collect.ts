@@ -16,8 +16,9 @@ import type {
 } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube } from "../../lib/kube/types.ts";
-import { getPcs } from "../rollout/common.ts";
-import { listOptional, listPodsForGpus } from "../topology/collect.ts";
+import type { ResourceClaim, ResourceSlice } from "../../lib/topology/dra.ts";
+import { getPcs } from "../../lib/change/pcs.ts";
+import { listOptional, listPodsForGpus } from "../../lib/grove/list.ts";
 import type { ScaleInput } from "./plan.ts";
 
 /** What {@link collectScale} read, plus remarks on what it could not. */
@@ -27,7 +28,7 @@ export interface ScaleCollected extends ScaleInput {
 }
 
 /**
- * Reads everything `planScale` needs: 1 get and 7 lists, issued
+ * Reads everything `planScale` needs: 1 get and 9 lists, issued
  * concurrently after the get; the count does not grow with the cluster.
  *
  * @example
@@ -44,15 +45,23 @@ export async function collectScale(
 ): Promise<ScaleCollected> {
   const pcs = await getPcs(kube, namespace, name);
   const sel = { namespace, labelSelector: partOfSelector(name) };
-  const [cliques, groups, gangs, pods, nodes, bindings, legacy] = await Promise.all([
-    kube.list<PodClique>(Resources.podcliques, sel),
-    kube.list<PodCliqueScalingGroup>(Resources.podcliquescalinggroups, sel),
-    listOptional<PodGang>(kube, Resources.podgangs, sel),
-    listPodsForGpus(kube, namespace),
-    listOptional<Node>(kube, Resources.nodes),
-    listOptional<ClusterTopologyBinding>(kube, Resources.clustertopologybindings),
-    listOptional<ClusterTopology>(kube, Resources.clustertopologies),
-  ]);
+  const [cliques, groups, gangs, pods, nodes, bindings, legacy, claims, slices] = await Promise
+    .all([
+      kube.list<PodClique>(Resources.podcliques, sel),
+      kube.list<PodCliqueScalingGroup>(Resources.podcliquescalinggroups, sel),
+      listOptional<PodGang>(kube, Resources.podgangs, sel),
+      listPodsForGpus(kube, namespace),
+      listOptional<Node>(kube, Resources.nodes),
+      listOptional<ClusterTopologyBinding>(kube, Resources.clustertopologybindings),
+      listOptional<ClusterTopology>(kube, Resources.clustertopologies),
+      // DRA: GPUs allocated through ResourceClaims, published in ResourceSlices (optional).
+      listOptional<ResourceClaim>(kube, Resources.resourceclaims, {}).then((all) =>
+        all.failure === "forbidden"
+          ? listOptional<ResourceClaim>(kube, Resources.resourceclaims, { namespace })
+          : all
+      ),
+      listOptional<ResourceSlice>(kube, Resources.resourceslices),
+    ]);
   const notes: string[] = [];
   if (nodes.failure === "forbidden") {
     notes.push("listing nodes is forbidden: free GPUs and placement cannot be analysed");
@@ -77,6 +86,8 @@ export async function collectScale(
     ),
     bindings: bindings.items,
     legacy: legacy.items,
+    resourceClaims: claims.items,
+    resourceSlices: slices.items,
     notes,
   };
 }

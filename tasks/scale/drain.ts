@@ -10,6 +10,7 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { isScrapable, scrapeRound } from "../metrics/collect.ts";
 import { podTargets } from "../metrics/targets.ts";
 import type { ScaleCollected } from "./collect.ts";
+import { sleep } from "../../lib/async.ts";
 
 /** How a drain ended. */
 export interface DrainResult {
@@ -99,6 +100,6 @@ export async function drainPods(
       result.timedOut = true;
       return result;
     }
-    await new Promise((r) => setTimeout(r, Math.min(opts.intervalMs, opts.timeoutMs - result.ms)));
+    await sleep(Math.min(opts.intervalMs, opts.timeoutMs - result.ms), opts.signal);
   }
 }

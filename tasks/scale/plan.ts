@@ -25,7 +25,17 @@ import type {
 } from "../../lib/grove/types.ts";
 import { formatGoDuration } from "../../lib/grove/duration.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
-import { nodeGpuStates, nodeStateValue, resolveTopology } from "../../lib/topology/mod.ts";
+import {
+  draGpuIndex,
+  nodeGpuStates,
+  nodeStateValue,
+  podDraGpus,
+  resolveTopology,
+  type ResourceClaim,
+  type ResourceSlice,
+} from "../../lib/topology/mod.ts";
+import { strategyInfo } from "../../lib/grove/strategy.ts";
+import { packDomains } from "../../lib/grove/pack.ts";
 import { describeRounding, largestRemainder, type Share } from "./distribute.ts";
 import {
   analysePlacement,
@@ -56,6 +66,10 @@ export interface ScaleInput {
   bindings?: ClusterTopologyBinding[];
   /** Legacy ClusterTopology objects. */
   legacy?: ClusterTopology[];
+  /** DRA ResourceClaims (GPUs allocated through DRA). */
+  resourceClaims?: ResourceClaim[];
+  /** DRA ResourceSlices (GPU devices per node). */
+  resourceSlices?: ResourceSlice[];
 }
 
 /** What the user asked for. Exactly one of `roles`, `replicas`, `setReplicas`. */
@@ -173,6 +187,27 @@ function mostCommon(values: (string | undefined)[]): string | undefined {
   return [...c].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
 
+/** What the phases of {@link planScale} add up. */
+interface Tally {
+  changes: RoleChange[];
+  writes: PlannedWrite[];
+  /** Placement units of the new pods. */
+  units: PlacementUnit[];
+  removedPods: string[];
+  gpuDelta: number;
+  addedPods: number;
+  warnings: string[];
+  notes: string[];
+  refusals: string[];
+}
+
+/** The targets of a request: which form, how `--replicas` rounded, each role's target. */
+interface Targets {
+  mode: ScalePlan["mode"];
+  rounding?: Rounding;
+  targets: Map<ScalableRole, number>;
+}
+
 /**
  * Plans a scale of a PodCliqueSet. Pure: no I/O, no clock.
  *
@@ -193,7 +228,31 @@ function mostCommon(values: (string | undefined)[]): string | undefined {
 export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
   const { pcs } = input;
   const name = pcs.metadata.name;
-  const ns = pcs.metadata.namespace ?? "";
+  checkRequest(name, req);
+  const roles = scalableRoles(pcs, input.cliques, input.groups);
+  const { mode, rounding, targets } = planTargets(name, roles, req);
+  const tally: Tally = {
+    changes: [],
+    writes: [],
+    units: [],
+    removedPods: [],
+    gpuDelta: 0,
+    addedPods: 0,
+    warnings: [],
+    notes: [],
+    refusals: [],
+  };
+  const where = placementContext(input, tally.notes);
+  if (mode === "set") planSetReplicas(input, roles, req.setReplicas!, where, tally);
+  else {
+    for (const [role, target] of targets) planRole(input, role, target, where, tally);
+    // The template writes of several roles go into one PCS write.
+  }
+  return finishPlan(input, mode, rounding, where, tally);
+}
+
+/** Usage errors: no form, several forms, a count that is not a whole number >= 0. */
+function checkRequest(name: string, req: ScaleRequest): void {
   const forms = [
     req.roles?.length ? 1 : 0,
     req.replicas !== undefined ? 1 : 0,
@@ -222,14 +281,10 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
       throw new UsageError(`${what}: expected a whole number >= 0, got ${n}`);
     }
   }
-  const roles = scalableRoles(pcs, input.cliques, input.groups);
-  const setReplicas = pcs.spec?.replicas ?? 0;
-  const warnings: string[] = [];
-  const notes: string[] = [];
-  const refusals: string[] = [];
-  const tpl = pcs.spec?.template;
+}
 
-  // ---- targets -------------------------------------------------------------
+/** The target of every role: given per role, distributed by `--replicas`, or the set's. */
+function planTargets(name: string, roles: ScalableRole[], req: ScaleRequest): Targets {
   let mode: ScalePlan["mode"] = "roles";
   let rounding: Rounding | undefined;
   const targets = new Map<ScalableRole, number>();
@@ -273,8 +328,17 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
       targets.set(role, r.replicas);
     }
   }
+  return { mode, rounding, targets };
+}
 
-  // ---- topology -----------------------------------------------------------
+/**
+ * Where new pods may go: the cluster topology and GPU model, the pack
+ * domains of the set, its cliques and groups (a domain that is not a level
+ * of the topology is noted and not checked), and placement units that join
+ * an existing gang.
+ */
+function placementContext(input: ScaleInput, notes: string[]) {
+  const tpl = input.pcs.spec?.template;
   const topo = resolveTopology({
     bindings: input.bindings ?? [],
     legacy: input.legacy ?? [],
@@ -282,7 +346,14 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
     preferredName: tpl?.topologyConstraint?.topologyName,
   });
   const levels = topo.levels;
-  const model = nodeGpuStates(input.nodes, input.allPods, levels);
+  const dra = draGpuIndex(input.resourceClaims ?? [], input.resourceSlices ?? [], input.allPods);
+  const model = nodeGpuStates(input.nodes, input.allPods, levels, dra);
+  const viaDra = model.nodes.filter((n) => n.source === "dra" || n.source === "both").length;
+  if (viaDra) {
+    notes.push(
+      `GPU capacity of ${viaDra} node(s) from DRA ResourceSlices, allocation from ResourceClaims`,
+    );
+  }
   const nodeByName = new Map(model.nodes.map((n) => [n.name, n]));
   const keyOf = (domain: string | undefined, where: string) => {
     if (!domain) return undefined;
@@ -297,7 +368,7 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
     return k;
   };
   const pcsReq = keyOf(
-    tpl?.topologyConstraint?.pack?.required ?? tpl?.topologyConstraint?.packDomain,
+    packDomains(tpl?.topologyConstraint)?.required,
     "the set",
   );
   const pcsPref = keyOf(tpl?.topologyConstraint?.pack?.preferred, "the set");
@@ -318,7 +389,6 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
     const s = gangByName.get(gang)?.status?.placementScore;
     return typeof s === "number" ? s : undefined;
   };
-  const units: PlacementUnit[] = [];
   const cliqueTc = (template: string) =>
     (tpl?.cliques ?? []).find((c) => c.name === template)?.topologyConstraint;
   const groupTc = (group: string) =>
@@ -346,301 +416,368 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
       scoreNow: scoreOf(gang),
     };
   };
+  return {
+    topo,
+    levels,
+    model,
+    dra,
+    keyOf,
+    pcsReq,
+    pcsPref,
+    livePods,
+    cliqueTc,
+    groupTc,
+    joinUnit,
+  };
+}
 
-  // ---- changes, writes, units, removed pods ---------------------------------
-  const changes: RoleChange[] = [];
-  const writes: PlannedWrite[] = [];
-  const removedPods: string[] = [];
-  let gpuDelta = 0;
-  let addedPods = 0;
-  const delay = formatGoDuration(terminationDelayMs(pcs));
+/** What {@link placementContext} returns. */
+type PlacementContext = ReturnType<typeof placementContext>;
 
-  if (mode === "set") {
-    const target = req.setReplicas!;
-    let perReplicaGpus = 0;
-    let perReplicaPods = 0;
-    for (const r of roles) {
-      perReplicaGpus += r.templateReplicas * r.gpusPerUnit;
-      perReplicaPods += r.templateReplicas * r.podsPerUnit;
-    }
-    let gpus = 0;
-    if (target > setReplicas) {
-      for (let i = setReplicas; i < target; i++) {
-        const base = baseGangName(name, i);
-        const shapes: number[] = [];
-        for (const r of roles) {
-          if (r.kind === "clique") {
-            for (let k = 0; k < r.templateReplicas; k++) shapes.push(r.gpusPerPod);
-          } else {
-            for (let j = 0; j < Math.min(r.minAvailable, r.templateReplicas); j++) {
-              for (const m of r.members) {
-                for (let k = 0; k < m.replicas; k++) shapes.push(m.gpusPerPod);
-              }
+/** `--set-replicas`: whole set replicas added (their gangs) or removed (their pods). */
+function planSetReplicas(
+  input: ScaleInput,
+  roles: ScalableRole[],
+  target: number,
+  where: PlacementContext,
+  t: Tally,
+): void {
+  const { pcs } = input;
+  const name = pcs.metadata.name;
+  const setReplicas = pcs.spec?.replicas ?? 0;
+  const { levels, keyOf, pcsReq, pcsPref, livePods, groupTc } = where;
+  let perReplicaGpus = 0;
+  let perReplicaPods = 0;
+  for (const r of roles) {
+    perReplicaGpus += r.templateReplicas * r.gpusPerUnit;
+    perReplicaPods += r.templateReplicas * r.podsPerUnit;
+  }
+  let gpus = 0;
+  if (target > setReplicas) {
+    for (let i = setReplicas; i < target; i++) {
+      const base = baseGangName(name, i);
+      const shapes: number[] = [];
+      for (const r of roles) {
+        if (r.kind === "clique") {
+          for (let k = 0; k < r.templateReplicas; k++) shapes.push(r.gpusPerPod);
+        } else {
+          for (let j = 0; j < Math.min(r.minAvailable, r.templateReplicas); j++) {
+            for (const m of r.members) {
+              for (let k = 0; k < m.replicas; k++) shapes.push(m.gpusPerPod);
             }
           }
         }
-        units.push({
-          label: `set replica ${i} (gang ${base}): ${shapes.length} pod${
-            shapes.length === 1 ? "" : "s"
-          }`,
-          gang: base,
-          newGang: true,
-          shapes,
-          requiredKey: pcsReq,
-          preferredKey: pcsPref,
-        });
-        for (const r of roles.filter((x) => x.kind === "group")) {
-          const gtc = groupTc(r.template);
-          for (let j = r.minAvailable; j < r.templateReplicas; j++) {
-            const gang = scaledGangName(name, i, r.template, j - r.minAvailable);
-            const sh = r.members.flatMap((m) => Array(m.replicas).fill(m.gpusPerPod) as number[]);
-            units.push({
-              label:
-                `set replica ${i}, ${r.role} group replica ${j} (gang ${gang}): ${sh.length} pods`,
-              gang,
-              newGang: true,
-              shapes: sh,
-              requiredKey: narrowestKey(levels, [
-                pcsReq,
-                keyOf(gtc?.pack?.required, `scaling group ${r.template}`),
-              ]),
-              preferredKey: keyOf(gtc?.pack?.preferred, `scaling group ${r.template}`) ?? pcsPref,
-            });
-          }
+      }
+      t.units.push({
+        label: `set replica ${i} (gang ${base}): ${shapes.length} pod${
+          shapes.length === 1 ? "" : "s"
+        }`,
+        gang: base,
+        newGang: true,
+        shapes,
+        requiredKey: pcsReq,
+        preferredKey: pcsPref,
+      });
+      for (const r of roles.filter((x) => x.kind === "group")) {
+        const gtc = groupTc(r.template);
+        for (let j = r.minAvailable; j < r.templateReplicas; j++) {
+          const gang = scaledGangName(name, i, r.template, j - r.minAvailable);
+          const sh = r.members.flatMap((m) => Array(m.replicas).fill(m.gpusPerPod) as number[]);
+          t.units.push({
+            label:
+              `set replica ${i}, ${r.role} group replica ${j} (gang ${gang}): ${sh.length} pods`,
+            gang,
+            newGang: true,
+            shapes: sh,
+            requiredKey: narrowestKey(levels, [
+              pcsReq,
+              keyOf(packDomains(gtc)?.required, `scaling group ${r.template}`),
+            ]),
+            preferredKey: keyOf(gtc?.pack?.preferred, `scaling group ${r.template}`) ?? pcsPref,
+          });
         }
       }
-      gpus = (target - setReplicas) * perReplicaGpus;
-      addedPods = (target - setReplicas) * perReplicaPods;
-    } else if (target < setReplicas) {
-      const going = livePods.filter((p) => (podRef(p)?.replica ?? -1) >= target);
-      removedPods.push(...going.map((p) => p.metadata.name).sort());
-      gpus = -going.reduce((s, p) => s + podGpus(p), 0);
     }
-    gpuDelta = gpus;
-    changes.push({
-      role: name,
-      kind: "set",
-      via: `PodCliqueSet ${name} /scale`,
+    gpus = (target - setReplicas) * perReplicaGpus;
+    t.addedPods = (target - setReplicas) * perReplicaPods;
+  } else if (target < setReplicas) {
+    const going = livePods.filter((p) => (podRef(p)?.replica ?? -1) >= target);
+    t.removedPods.push(...going.map((p) => p.metadata.name).sort());
+    gpus = -going.reduce((s, p) => s + podGpus(p) + podDraGpus(where.dra, p), 0);
+  }
+  t.gpuDelta = gpus;
+  t.changes.push({
+    role: name,
+    kind: "set",
+    via: `PodCliqueSet ${name} /scale`,
+    current: setReplicas,
+    target,
+    podsPerUnit: perReplicaPods,
+    gpusPerUnit: perReplicaGpus,
+    podsDelta: target > setReplicas ? t.addedPods : -t.removedPods.length,
+    gpusDelta: gpus,
+  });
+  if (target !== setReplicas) {
+    t.writes.push({
+      kind: "PodCliqueSet",
+      name,
+      how: "scale",
       current: setReplicas,
       target,
-      podsPerUnit: perReplicaPods,
-      gpusPerUnit: perReplicaGpus,
-      podsDelta: target > setReplicas ? addedPods : -removedPods.length,
-      gpusDelta: gpus,
+      resourceVersion: pcs.metadata.resourceVersion,
     });
-    if (target !== setReplicas) {
-      writes.push({
-        kind: "PodCliqueSet",
-        name,
-        how: "scale",
-        current: setReplicas,
-        target,
-        resourceVersion: pcs.metadata.resourceVersion,
-      });
-    }
-    if (target === 0 && setReplicas > 0) {
-      refusals.push(
-        `--set-replicas=0 removes every replica of podcliqueset "${name}" (${removedPods.length} pods, ${-gpus} GPUs)`,
-      );
-    }
-  } else {
-    for (const [role, target] of targets) {
-      const perReplica = role.objects.map((o) => o.replicas);
-      if (new Set(perReplica).size > 1) {
-        warnings.push(
-          `role ${role.role} differs between set replicas now (${
-            role.objects.map((o) => `${o.name}: ${o.replicas}`).join(", ")
-          }); each is set to ${target}`,
+  }
+  if (target === 0 && setReplicas > 0) {
+    t.refusals.push(
+      `--set-replicas=0 removes every replica of podcliqueset "${name}" (${t.removedPods.length} pods, ${-gpus} GPUs)`,
+    );
+  }
+}
+
+/** One role to `target`: its objects' `/scale` writes, new units, pods that go, refusals, warnings. */
+function planRole(
+  input: ScaleInput,
+  role: ScalableRole,
+  target: number,
+  where: PlacementContext,
+  t: Tally,
+): void {
+  const tpl = input.pcs.spec?.template;
+  const perReplica = role.objects.map((o) => o.replicas);
+  if (new Set(perReplica).size > 1) {
+    t.warnings.push(
+      `role ${role.role} differs between set replicas now (${
+        role.objects.map((o) => `${o.name}: ${o.replicas}`).join(", ")
+      }); each is set to ${target}`,
+    );
+  }
+  const { podsDelta, gpus } = role.kind === "clique"
+    ? planCliqueRole(input, role, target, where, t)
+    : planGroupRole(input, role, target, where, t);
+  t.gpuDelta += gpus;
+  t.addedPods += Math.max(0, podsDelta);
+  const hpa = role.kind === "clique"
+    ? (tpl?.cliques ?? [])[role.templateIndex]?.spec?.autoScalingConfig
+    : (tpl?.podCliqueScalingGroups ?? [])[role.templateIndex]?.scaleConfig;
+  if (hpa) {
+    t.warnings.push(
+      `role ${role.role} has an autoscaler (${
+        hpa.minReplicas ?? 1
+      }..${hpa.maxReplicas}): it may change the count again${
+        target < (hpa.minReplicas ?? 1) || target > hpa.maxReplicas
+          ? `; ${target} is outside its range`
+          : ""
+      }`,
+    );
+  }
+}
+
+/** A standalone clique role: each PodClique `/scale`d, and the template too. */
+function planCliqueRole(
+  input: ScaleInput,
+  role: ScalableRole,
+  target: number,
+  where: PlacementContext,
+  t: Tally,
+): { podsDelta: number; gpus: number } {
+  const { pcs } = input;
+  const name = pcs.metadata.name;
+  const delay = formatGoDuration(terminationDelayMs(pcs));
+  const { levels, keyOf, pcsReq, pcsPref, livePods, cliqueTc, joinUnit } = where;
+  let podsDelta = 0;
+  let gpus = 0;
+  const rtc = cliqueTc(role.template);
+  const req = narrowestKey(levels, [
+    keyOf(packDomains(rtc)?.required, `clique ${role.template}`),
+    pcsReq,
+  ]);
+  const pref = keyOf(rtc?.pack?.preferred, `clique ${role.template}`) ?? pcsPref;
+  for (const o of role.objects) {
+    const d = target - o.replicas;
+    podsDelta += d;
+    gpus += d * role.gpusPerPod;
+    if (d > 0) {
+      const gang = baseGangName(name, o.setReplica);
+      t.units.push(joinUnit(
+        `${o.name} +${d} pod${d === 1 ? "" : "s"}`,
+        gang,
+        Array(d).fill(role.gpusPerPod),
+        req,
+        pref,
+        req,
+      ));
+    } else if (d < 0) {
+      const mine = livePods
+        .filter((p) => p.metadata.labels?.[LabelKeys.podClique] === o.name)
+        .sort((a, b) =>
+          (podRef(b)?.podIndex ?? 0) - (podRef(a)?.podIndex ?? 0) ||
+          b.metadata.name.localeCompare(a.metadata.name)
         );
-      }
-      let podsDelta = 0;
-      let gpus = 0;
-      if (role.kind === "clique") {
-        const rtc = cliqueTc(role.template);
-        const req = narrowestKey(levels, [
-          keyOf(rtc?.pack?.required ?? rtc?.packDomain, `clique ${role.template}`),
-          pcsReq,
-        ]);
-        const pref = keyOf(rtc?.pack?.preferred, `clique ${role.template}`) ?? pcsPref;
-        for (const o of role.objects) {
-          const d = target - o.replicas;
-          podsDelta += d;
-          gpus += d * role.gpusPerPod;
-          if (d > 0) {
-            const gang = baseGangName(name, o.setReplica);
-            units.push(joinUnit(
-              `${o.name} +${d} pod${d === 1 ? "" : "s"}`,
-              gang,
-              Array(d).fill(role.gpusPerPod),
-              req,
-              pref,
-              req,
-            ));
-          } else if (d < 0) {
-            const mine = livePods
-              .filter((p) => p.metadata.labels?.[LabelKeys.podClique] === o.name)
-              .sort((a, b) =>
-                (podRef(b)?.podIndex ?? 0) - (podRef(a)?.podIndex ?? 0) ||
-                b.metadata.name.localeCompare(a.metadata.name)
-              );
-            removedPods.push(...mine.slice(0, -d).map((p) => p.metadata.name));
-          }
-          if (d !== 0 || !o.exists) {
-            if (o.exists) {
-              writes.push({
-                kind: "PodClique",
-                name: o.name,
-                how: "scale",
-                current: o.replicas,
-                target,
-                resourceVersion: o.resourceVersion,
-              });
-            } else {
-              notes.push(
-                `PodClique ${o.name} does not exist yet: it will be created from the template`,
-              );
-            }
-          }
-        }
-        if (role.templateReplicas !== target) {
-          writes.push({
-            kind: "PodCliqueSet",
-            name,
-            how: "template",
-            field: `spec.template.cliques[${role.templateIndex}].spec.replicas`,
-            current: role.templateReplicas,
-            target,
-            resourceVersion: pcs.metadata.resourceVersion,
-          });
-          notes.push(
-            `role ${role.role}: the PodCliqueSet template is updated too (${role.templateReplicas} -> ${target}), so set replicas created later match: the operator does not push template replica changes to existing PodCliques`,
-          );
-        }
-        if (target < role.minAvailable) {
-          refusals.push(
-            `role ${role.role}: ${target} is below minAvailable ${role.minAvailable}: clique${
-              role.objects.length > 1 ? "s" : ""
-            } ${role.objects.map((o) => o.name).join(", ")} would be MinAvailableBreached and ${
-              role.objects.length > 1 ? "their gangs" : "its gang"
-            } terminated after terminationDelay ${delay}`,
-          );
-        }
-        changes.push({
-          role: role.role,
-          kind: "clique",
-          via: `PodClique /scale x${role.objects.length} + template`,
-          current: role.current,
+      t.removedPods.push(...mine.slice(0, -d).map((p) => p.metadata.name));
+    }
+    if (d !== 0 || !o.exists) {
+      if (o.exists) {
+        t.writes.push({
+          kind: "PodClique",
+          name: o.name,
+          how: "scale",
+          current: o.replicas,
           target,
-          minAvailable: role.minAvailable,
-          podsPerUnit: 1,
-          gpusPerUnit: role.gpusPerPod,
-          podsDelta,
-          gpusDelta: gpus,
+          resourceVersion: o.resourceVersion,
         });
       } else {
-        const gtc = groupTc(role.template);
-        const greq = keyOf(
-          gtc?.pack?.required ?? gtc?.packDomain,
-          `scaling group ${role.template}`,
-        );
-        const gpref = keyOf(gtc?.pack?.preferred, `scaling group ${role.template}`) ?? pcsPref;
-        for (const o of role.objects) {
-          const d = target - o.replicas;
-          podsDelta += d * role.podsPerUnit;
-          gpus += d * role.gpusPerUnit;
-          for (let j = o.replicas; j < target; j++) {
-            const shapes = role.members.flatMap((m) =>
-              Array(m.replicas).fill(m.gpusPerPod) as number[]
-            );
-            const label = `${o.name} group replica ${j} (${shapes.length} pods)`;
-            if (j < role.minAvailable) {
-              const u = joinUnit(
-                label,
-                baseGangName(name, o.setReplica),
-                shapes,
-                narrowestKey(levels, [greq, pcsReq]),
-                gpref,
-                pcsReq,
-              );
-              units.push(u);
-            } else {
-              units.push({
-                label,
-                gang: scaledGangName(name, o.setReplica, role.template, j - role.minAvailable),
-                newGang: true,
-                shapes,
-                requiredKey: narrowestKey(levels, [greq, pcsReq]),
-                preferredKey: gpref,
-              });
-            }
-          }
-          if (d < 0) {
-            const going = livePods.filter((p) => {
-              const ref = podRef(p);
-              return ref?.scalingGroup === o.name && (ref.scalingGroupReplica ?? 0) >= target;
-            });
-            removedPods.push(...going.map((p) => p.metadata.name).sort());
-          }
-          if (d !== 0) {
-            if (o.exists) {
-              writes.push({
-                kind: "PodCliqueScalingGroup",
-                name: o.name,
-                how: "scale",
-                current: o.replicas,
-                target,
-                resourceVersion: o.resourceVersion,
-              });
-            } else {
-              warnings.push(
-                `PodCliqueScalingGroup ${o.name} does not exist yet; it cannot be scaled until the operator creates it`,
-              );
-            }
-          }
-        }
-        if (target !== role.templateReplicas) {
-          notes.push(
-            `role ${role.role}: set replicas created later start with the template's ${role.templateReplicas} group replicas`,
-          );
-        }
-        if (target < role.minAvailable) {
-          refusals.push(
-            `role ${role.role}: ${target} group replicas is below the scaling group's minAvailable ${role.minAvailable}: the base gang would be breached and terminated after terminationDelay ${delay}`,
-          );
-        }
-        changes.push({
-          role: role.role,
-          kind: "group",
-          via: `PodCliqueScalingGroup /scale x${role.objects.length}`,
-          current: role.current,
-          target,
-          minAvailable: role.minAvailable,
-          podsPerUnit: role.podsPerUnit,
-          gpusPerUnit: role.gpusPerUnit,
-          podsDelta,
-          gpusDelta: gpus,
-        });
-      }
-      gpuDelta += gpus;
-      addedPods += Math.max(0, podsDelta);
-      const hpa = role.kind === "clique"
-        ? (tpl?.cliques ?? [])[role.templateIndex]?.spec?.autoScalingConfig
-        : (tpl?.podCliqueScalingGroups ?? [])[role.templateIndex]?.scaleConfig;
-      if (hpa) {
-        warnings.push(
-          `role ${role.role} has an autoscaler (${
-            hpa.minReplicas ?? 1
-          }..${hpa.maxReplicas}): it may change the count again${
-            target < (hpa.minReplicas ?? 1) || target > hpa.maxReplicas
-              ? `; ${target} is outside its range`
-              : ""
-          }`,
+        t.notes.push(
+          `PodClique ${o.name} does not exist yet: it will be created from the template`,
         );
       }
     }
-    // The template writes of several roles go into one PCS write.
   }
+  if (role.templateReplicas !== target) {
+    t.writes.push({
+      kind: "PodCliqueSet",
+      name,
+      how: "template",
+      field: `spec.template.cliques[${role.templateIndex}].spec.replicas`,
+      current: role.templateReplicas,
+      target,
+      resourceVersion: pcs.metadata.resourceVersion,
+    });
+    t.notes.push(
+      `role ${role.role}: the PodCliqueSet template is updated too (${role.templateReplicas} -> ${target}), so set replicas created later match: the operator does not push template replica changes to existing PodCliques`,
+    );
+  }
+  if (target < role.minAvailable) {
+    t.refusals.push(
+      `role ${role.role}: ${target} is below minAvailable ${role.minAvailable}: clique${
+        role.objects.length > 1 ? "s" : ""
+      } ${role.objects.map((o) => o.name).join(", ")} would be MinAvailableBreached and ${
+        role.objects.length > 1 ? "their gangs" : "its gang"
+      } terminated after terminationDelay ${delay}`,
+    );
+  }
+  t.changes.push({
+    role: role.role,
+    kind: "clique",
+    via: `PodClique /scale x${role.objects.length} + template`,
+    current: role.current,
+    target,
+    minAvailable: role.minAvailable,
+    podsPerUnit: 1,
+    gpusPerUnit: role.gpusPerPod,
+    podsDelta,
+    gpusDelta: gpus,
+  });
+  return { podsDelta, gpus };
+}
 
+/** A scaling-group role: each PodCliqueScalingGroup `/scale`d; group replicas beyond minAvailable get their own gang. */
+function planGroupRole(
+  input: ScaleInput,
+  role: ScalableRole,
+  target: number,
+  where: PlacementContext,
+  t: Tally,
+): { podsDelta: number; gpus: number } {
+  const name = input.pcs.metadata.name;
+  const delay = formatGoDuration(terminationDelayMs(input.pcs));
+  const { levels, keyOf, pcsReq, pcsPref, livePods, groupTc, joinUnit } = where;
+  let podsDelta = 0;
+  let gpus = 0;
+  const gtc = groupTc(role.template);
+  const greq = keyOf(
+    packDomains(gtc)?.required,
+    `scaling group ${role.template}`,
+  );
+  const gpref = keyOf(gtc?.pack?.preferred, `scaling group ${role.template}`) ?? pcsPref;
+  for (const o of role.objects) {
+    const d = target - o.replicas;
+    podsDelta += d * role.podsPerUnit;
+    gpus += d * role.gpusPerUnit;
+    for (let j = o.replicas; j < target; j++) {
+      const shapes = role.members.flatMap((m) => Array(m.replicas).fill(m.gpusPerPod) as number[]);
+      const label = `${o.name} group replica ${j} (${shapes.length} pods)`;
+      if (j < role.minAvailable) {
+        const u = joinUnit(
+          label,
+          baseGangName(name, o.setReplica),
+          shapes,
+          narrowestKey(levels, [greq, pcsReq]),
+          gpref,
+          pcsReq,
+        );
+        t.units.push(u);
+      } else {
+        t.units.push({
+          label,
+          gang: scaledGangName(name, o.setReplica, role.template, j - role.minAvailable),
+          newGang: true,
+          shapes,
+          requiredKey: narrowestKey(levels, [greq, pcsReq]),
+          preferredKey: gpref,
+        });
+      }
+    }
+    if (d < 0) {
+      const going = livePods.filter((p) => {
+        const ref = podRef(p);
+        return ref?.scalingGroup === o.name && (ref.scalingGroupReplica ?? 0) >= target;
+      });
+      t.removedPods.push(...going.map((p) => p.metadata.name).sort());
+    }
+    if (d !== 0) {
+      if (o.exists) {
+        t.writes.push({
+          kind: "PodCliqueScalingGroup",
+          name: o.name,
+          how: "scale",
+          current: o.replicas,
+          target,
+          resourceVersion: o.resourceVersion,
+        });
+      } else {
+        t.warnings.push(
+          `PodCliqueScalingGroup ${o.name} does not exist yet; it cannot be scaled until the operator creates it`,
+        );
+      }
+    }
+  }
+  if (target !== role.templateReplicas) {
+    t.notes.push(
+      `role ${role.role}: set replicas created later start with the template's ${role.templateReplicas} group replicas`,
+    );
+  }
+  if (target < role.minAvailable) {
+    t.refusals.push(
+      `role ${role.role}: ${target} group replicas is below the scaling group's minAvailable ${role.minAvailable}: the base gang would be breached and terminated after terminationDelay ${delay}`,
+    );
+  }
+  t.changes.push({
+    role: role.role,
+    kind: "group",
+    via: `PodCliqueScalingGroup /scale x${role.objects.length}`,
+    current: role.current,
+    target,
+    minAvailable: role.minAvailable,
+    podsPerUnit: role.podsPerUnit,
+    gpusPerUnit: role.gpusPerUnit,
+    podsDelta,
+    gpusDelta: gpus,
+  });
+  return { podsDelta, gpus };
+}
+
+/** The placement analysis of the new units, the last refusals, and the plan. */
+function finishPlan(
+  input: ScaleInput,
+  mode: ScalePlan["mode"],
+  rounding: Rounding | undefined,
+  where: PlacementContext,
+  t: Tally,
+): ScalePlan {
+  const { pcs } = input;
+  const name = pcs.metadata.name;
+  const { topo, levels, model } = where;
+  const { units, changes, writes, refusals, gpuDelta } = t;
   const placement = analysePlacement(units, model.nodes, levels);
   placement.notes.push(...topo.notes);
   for (const u of placement.units.filter((x) => !x.fits)) {
@@ -653,6 +790,16 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
   }
   const changed = changes.some((c) => c.current !== c.target) ||
     writes.length > 0;
+  // GREP-393: during a Coherent update Grove rejects scale-out and scale-in PCS-wide.
+  const up = pcs.status?.updateProgress;
+  if (
+    changed && strategyInfo(pcs).type === "Coherent" && up?.updateStartedAt &&
+    !up.updateEndedAt
+  ) {
+    refusals.push(
+      `a Coherent update of ${name} is in flight (since ${up.updateStartedAt}): Grove rejects scaling the set, its cliques and scaling groups until it ends (kubectl grove rollout status ${name} -w)`,
+    );
+  }
   if (pcs.metadata.deletionTimestamp) {
     refusals.push(`podcliqueset "${name}" is being deleted`);
   }
@@ -660,9 +807,9 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
     apiVersion: REPORT_API_VERSION,
     kind: "ScalePlan",
     name,
-    namespace: ns,
+    namespace: pcs.metadata.namespace ?? "",
     mode,
-    setReplicas,
+    setReplicas: pcs.spec?.replicas ?? 0,
     rounding,
     changes,
     writes,
@@ -673,11 +820,11 @@ export function planScale(input: ScaleInput, req: ScaleRequest): ScalePlan {
       unusable: placement.unusableFreeGpus,
     },
     placement,
-    removedPods,
-    addedPods,
+    removedPods: t.removedPods,
+    addedPods: t.addedPods,
     refusals,
-    warnings,
-    notes,
+    warnings: t.warnings,
+    notes: t.notes,
     changed,
   };
 }

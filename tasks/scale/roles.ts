@@ -7,6 +7,7 @@
  * @module
  */
 
+import { templateDraGpus } from "../../lib/topology/dra.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { cliqueMinAvailable, cliqueRole, podGpus } from "../../lib/grove/relations.ts";
 import { cliqueName, scalingGroupName } from "../../lib/grove/names.ts";
@@ -76,10 +77,15 @@ export interface ScalableRole {
   objects: LiveObject[];
 }
 
-/** GPUs one pod of a pod spec requests. */
-export function specGpus(podSpec: PodSpec | undefined): number {
+/**
+ * GPUs one pod of a pod spec requests: `nvidia.com/gpu`, plus the GPU
+ * devices of the DRA claim templates it names (the PodCliqueSet's
+ * `resourceClaimTemplates`, when given).
+ */
+export function specGpus(podSpec: PodSpec | undefined, claimTemplates?: unknown): number {
   if (!podSpec) return 0;
-  return podGpus({ metadata: { name: "" }, spec: podSpec } as Pod);
+  return podGpus({ metadata: { name: "" }, spec: podSpec } as Pod) +
+    templateDraGpus(podSpec, claimTemplates);
 }
 
 /**
@@ -104,6 +110,8 @@ export function scalableRoles(
   const tpl = pcs.spec?.template;
   const setReplicas = pcs.spec?.replicas ?? 0;
   const groupCfgs = tpl?.podCliqueScalingGroups ?? [];
+  const claimTemplates = (tpl as { resourceClaimTemplates?: unknown } | undefined)
+    ?.resourceClaimTemplates;
   const inGroup = new Set(groupCfgs.flatMap((g) => g.cliqueNames ?? []));
   const liveClique = new Map(cliques.map((c) => [c.metadata.name, c]));
   const liveGroup = new Map(groups.map((g) => [g.metadata.name, g]));
@@ -124,7 +132,7 @@ export function scalableRoles(
       });
     }
     const live0 = liveClique.get(cliqueName(name, 0, c.name));
-    const gpus = specGpus(live0?.spec?.podSpec ?? c.spec?.podSpec);
+    const gpus = specGpus(live0?.spec?.podSpec ?? c.spec?.podSpec, claimTemplates);
     out.push({
       role: cliqueRole(c),
       kind: "clique",
@@ -150,7 +158,7 @@ export function scalableRoles(
         clique: cn,
         role: c ? cliqueRole(c) : cn,
         replicas: Number(live?.spec?.replicas ?? c?.spec?.replicas ?? 0),
-        gpusPerPod: specGpus(live?.spec?.podSpec ?? c?.spec?.podSpec),
+        gpusPerPod: specGpus(live?.spec?.podSpec ?? c?.spec?.podSpec, claimTemplates),
       };
     });
     const objects: LiveObject[] = [];

@@ -19,6 +19,7 @@ import { collectScale, type ScaleCollected } from "./collect.ts";
 import { drainPods, type DrainResult } from "./drain.ts";
 import { type PlannedWrite, planScale, type ScalePlan, type ScaleRequest } from "./plan.ts";
 import { describeWrite } from "./render.ts";
+import { sleep } from "../../lib/async.ts";
 
 /** Options of {@link scale}. */
 export interface ScaleOptions extends ScaleRequest {
@@ -87,15 +88,6 @@ export interface ScaleResult {
   /** Warnings raised while acting. */
   warnings: string[];
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 
 function revertHint(plan: ScalePlan): string {
   if (plan.mode === "set") {
@@ -267,7 +259,12 @@ async function runWrites(
  */
 export async function scale(kube: Kube, opts: ScaleOptions): Promise<ScaleResult> {
   const ns = opts.namespace ?? kube.namespace;
+  // Ctrl-C: checked between every step before the first write; writes are not cut off
+  const stop = () => opts.signal?.throwIfAborted();
+  const shield = <T>(fn: () => Promise<T>) => kube.shield ? kube.shield(fn) : fn();
+  stop();
   const input = await collectScale(kube, opts.name, ns);
+  stop();
   const plan = planScale(input, opts);
   plan.notes.push(...input.notes);
   const result: ScaleResult = {
@@ -293,6 +290,7 @@ export async function scale(kube: Kube, opts: ScaleOptions): Promise<ScaleResult
   }
   // validate every write with the server's dry-run before asking
   await runWrites(kube, ns, plan, input.pcs, true, []);
+  stop();
   if (opts.dryRun) {
     result.outcome = "dry-run";
     return result;
@@ -316,9 +314,10 @@ export async function scale(kube: Kube, opts: ScaleOptions): Promise<ScaleResult
   }
   // validate again right before writing: the confirmation may have taken a while
   await runWrites(kube, ns, plan, input.pcs, true, []);
+  stop(); // the last moment at which nothing has been written
   const done: PlannedWrite[] = [];
   try {
-    await runWrites(kube, ns, plan, input.pcs, false, done);
+    await shield(() => runWrites(kube, ns, plan, input.pcs, false, done));
   } catch (e) {
     if (!done.length) throw e;
     const rest = plan.writes.filter((w) => !done.includes(w));
@@ -339,18 +338,20 @@ export async function scale(kube: Kube, opts: ScaleOptions): Promise<ScaleResult
   for (const w of done) opts.onProgress?.(`scaled: ${describeWrite(w)}`);
   if (plan.writes.some((w) => w.how === "template")) {
     try {
-      result.revision = await recordChange(kube, {
-        pcs: input.pcs,
-        before: input.pcs.spec.template,
-        after: templateObject(input.pcs, plan.writes)!.spec.template,
-        limit: opts.historyLimit ?? 10,
-        meta: {
-          changeCause: `kubectl grove scale: ${
-            plan.changes.map((c) => `${c.role} ${c.current} -> ${c.target}`).join(", ")
-          }`,
-          now: new Date(),
-        },
-      });
+      result.revision = await shield(() =>
+        recordChange(kube, {
+          pcs: input.pcs,
+          before: input.pcs.spec.template,
+          after: templateObject(input.pcs, plan.writes)!.spec.template,
+          limit: opts.historyLimit ?? 10,
+          meta: {
+            changeCause: `kubectl grove scale: ${
+              plan.changes.map((c) => `${c.role} ${c.current} -> ${c.target}`).join(", ")
+            }`,
+            now: new Date(),
+          },
+        })
+      );
     } catch (e) {
       result.warnings.push(
         `the template change was not recorded as a revision: ${(e as Error).message}`,

@@ -13,11 +13,10 @@
 import { GroveError, isApiStatus } from "../../lib/errors.ts";
 import { LabelKeys, partOfSelector } from "../../lib/grove/labels.ts";
 import { isDnsSubdomain } from "../../lib/grove/names.ts";
-import type { PodCliqueSet } from "../../lib/grove/types.ts";
-import { qualifiedName, type ResourceDescriptor, Resources } from "../../lib/kube/resources.ts";
+import { type ResourceDescriptor, Resources } from "../../lib/kube/resources.ts";
 import type { Kube, KubeObject, ListOptions } from "../../lib/kube/types.ts";
 import type { StatusObjects, StatusScope } from "./report.ts";
-import { closeNames } from "./suggest.ts";
+import { groveMissing, pcsNotFound } from "../../lib/grove/list.ts";
 
 /** What to report on. */
 export interface StatusQuery {
@@ -116,9 +115,13 @@ export interface CollectedStatus extends StatusObjects {
 export async function collectStatus(kube: Kube, q: StatusQuery): Promise<CollectedStatus> {
   const scope = statusScope(q, kube.namespace);
   const specs = statusListSpecs(scope);
-  const results = await Promise.all(
-    specs.map((s) => kube.list(s.resource, s.options).catch((e) => explain(e, s, kube))),
-  );
+  // every list is awaited, then the first failure in spec order (PodCliqueSets first) is
+  // reported, whichever answer arrived first: the same cause gives the same message every run
+  const settled = await Promise.allSettled(specs.map((s) => kube.list(s.resource, s.options)));
+  const results = settled.map((r, i) => {
+    if (r.status === "rejected") explain(r.reason, specs[i], kube);
+    return (r as PromiseFulfilledResult<Awaited<ReturnType<Kube["list"]>>>).value;
+  });
   const out: CollectedStatus = {
     scope,
     podCliqueSets: [],
@@ -144,69 +147,4 @@ function explain(e: unknown, s: StatusListSpec, kube: Kube): never {
     throw groveMissing(kube, s.resource, e);
   }
   throw e;
-}
-
-/** The error for a cluster that does not serve Grove's API groups. */
-export function groveMissing(kube: Kube, r: ResourceDescriptor, cause?: unknown): GroveError {
-  return new GroveError(
-    `the cluster of context "${kube.contextName}" (${kube.server}) does not serve ${
-      qualifiedName(r)
-    } (${r.group}/${r.version}): is the Grove operator installed?`,
-    {
-      hint: `check with: kubectl get crd ${
-        qualifiedName(r)
-      }; install Grove (https://github.com/ai-dynamo/grove) or switch context with --context`,
-      cause,
-    },
-  );
-}
-
-/**
- * The error for an unknown PodCliqueSet: close names in the namespace, the
- * namespaces where that name exists, or that the namespace has none. Costs
- * two lists, only on this error path.
- */
-export async function pcsNotFound(
-  kube: Kube,
-  name: string,
-  namespace: string | undefined,
-): Promise<GroveError> {
-  const where = namespace === undefined ? "in any namespace" : `in namespace "${namespace}"`;
-  const [here, everywhere] = await Promise.allSettled([
-    namespace === undefined
-      ? Promise.resolve({ items: [] as PodCliqueSet[] })
-      : kube.list<PodCliqueSet>(Resources.podcliquesets, { namespace }),
-    kube.list<PodCliqueSet>(Resources.podcliquesets, {}),
-  ]);
-  const local = here.status === "fulfilled" ? here.value.items.map((p) => p.metadata.name) : [];
-  const all = everywhere.status === "fulfilled" ? everywhere.value.items : [];
-  const elsewhere = all
-    .filter((p) => p.metadata.name === name && p.metadata.namespace !== namespace)
-    .map((p) => p.metadata.namespace ?? "");
-  const msg = `podcliqueset "${name}" not found ${where}`;
-  const hints: string[] = [];
-  if (elsewhere.length) {
-    hints.push(
-      `it exists in namespace${elsewhere.length > 1 ? "s" : ""} ${
-        elsewhere.map((n) => `"${n}"`).join(", ")
-      }: add -n ${elsewhere[0]}`,
-    );
-  }
-  const pool = namespace === undefined ? all.map((p) => p.metadata.name) : local;
-  const close = closeNames(name, pool);
-  if (close.length) hints.push(`did you mean: ${close.join(", ")}?`);
-  if (here.status === "fulfilled" && local.length === 0 && namespace !== undefined) {
-    return new GroveError(`${msg}: the namespace has no PodCliqueSets`, {
-      hint: hints.length
-        ? hints.join("; ")
-        : "pick the namespace with -n <namespace>, or list every namespace: kubectl grove status --all -A",
-    });
-  }
-  if (!close.length && local.length) {
-    hints.push(
-      `PodCliqueSets here: ${local.slice(0, 8).join(", ")}${local.length > 8 ? ", ..." : ""}`,
-    );
-  }
-  if (!hints.length) hints.push("list them with: kubectl grove status --all -A");
-  return new GroveError(msg, { hint: hints.join("; ") });
 }

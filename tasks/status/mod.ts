@@ -9,6 +9,7 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { collectStatus } from "./collect.ts";
 import { buildStatusReport, type StatusReport } from "./report.ts";
 
+export type { GroveObjects } from "../../lib/grove/snapshot.ts";
 export {
   type CollectedStatus,
   collectStatus,
@@ -38,7 +39,7 @@ export {
 } from "./report.ts";
 export { renderStatus, type StatusRenderOptions } from "./render.ts";
 export { watchStatus, type WatchStatusOptions } from "./watch.ts";
-export { closeNames } from "./suggest.ts";
+export { closeNames } from "../../lib/grove/suggest.ts";
 
 /** Options of {@link status}. */
 export interface StatusOptions {

@@ -96,6 +96,19 @@ function renderPcsDetail(p: PcsStatusInfo, o: Opts): string {
     ["Replicas:", replicasLine(p)],
     ["Update:", updateLine(p, s)],
   ];
+  // Coherent (GREP-393): what is in scope, which PodGangs are in flight, the disruption budget.
+  const u = p.update;
+  if (u.inProgress && u.inScope?.length) lines.push(["", `in scope: ${u.inScope.join(", ")}`]);
+  if (u.inProgress && u.inFlightPodGangs?.length) {
+    lines.push(["", `in-flight PodGangs: ${u.inFlightPodGangs.join(", ")}`]);
+  }
+  for (const e of u.replicaErrors ?? []) lines.push(["", paint(s, "red", oneLine(e))]);
+  if (u.maxUnavailable?.length) {
+    lines.push([
+      "Max unavailable:",
+      u.maxUnavailable.map((m) => `${m.component} ${m.value}`).join(", "),
+    ]);
+  }
   if (p.scalingGroups.length) {
     lines.push(["Scaling groups:", p.scalingGroups.map((g) => groupText(g, s)).join(", ")]);
   }
@@ -133,12 +146,16 @@ function replicasLine(p: PcsStatusInfo): string {
   return `${r.desired} desired | ${v(r.updated)} updated | ${v(r.available)} available`;
 }
 
+function strategyText(u: PcsStatusInfo["update"]): string {
+  return u.strategyKnown === false ? `${u.strategy}, an unknown strategy` : u.strategy;
+}
+
 function updateLine(p: PcsStatusInfo, s: Style): string {
   const u = p.update;
   if (!u.inProgress) {
     return u.endedAt
-      ? `none in progress (last ended ${u.age} ago; strategy ${u.strategy})`
-      : `none in progress (strategy ${u.strategy})`;
+      ? `none in progress (last ended ${u.age} ago; strategy ${strategyText(u)})`
+      : `none in progress (strategy ${strategyText(u)})`;
   }
   const parts: string[] = [];
   if (u.totalCliques !== undefined) {
@@ -149,7 +166,7 @@ function updateLine(p: PcsStatusInfo, s: Style): string {
   }
   if (u.currentlyUpdating.length) parts.push(`updating replica ${u.currentlyUpdating.join(", ")}`);
   const head = paint(s, "yellow", "IN PROGRESS") + (u.age ? ` for ${u.age}` : "") +
-    ` (${u.strategy})`;
+    ` (${strategyText(u)})`;
   const progress = u.progress !== undefined
     ? `  ${bar(u.progress, s, { width: BAR_WIDTH, paint: "yellow" })} ${percent(u.progress)}`
     : "";
@@ -301,6 +318,12 @@ function oneLine(text: string): string {
 // --all
 // ---------------------------------------------------------------------------
 
+/** The lowest PlacementScore among a set's gangs (`-` when no gang has one). */
+function lowestScore(p: PcsStatusInfo): string {
+  const scores = p.gangs.map((g) => g.placementScore).filter((x): x is number => x !== null);
+  return scores.length ? Math.min(...scores).toFixed(2) : "-";
+}
+
 function renderAll(report: StatusReport, o: Opts): string {
   const s = o.style;
   const showNs = report.scope.allNamespaces ||
@@ -316,9 +339,10 @@ function renderAll(report: StatusReport, o: Opts): string {
     "CLIQUES",
     "PODS",
     "GANGS",
+    "SCORE",
     "UPDATE",
   ];
-  if (o.wide) headers.push("UPDATED", "BELOW MIN", "MIN SCORE", "LAST ERROR");
+  if (o.wide) headers.push("UPDATED", "BELOW MIN", "LAST ERROR");
   headers.push("AGE");
   if (mark) headers[0] = `  ${headers[0]}`;
   const rows = report.podCliqueSets.map((p) => {
@@ -332,16 +356,15 @@ function renderAll(report: StatusReport, o: Opts): string {
       `${p.summary.cliquesReady}/${p.summary.cliques}`,
       `${p.summary.podsReady}/${p.summary.podsDesired}`,
       `${p.summary.gangsRunning}/${p.summary.gangs}`,
+      lowestScore(p),
       p.update.inProgress
         ? (p.update.progress !== undefined ? percent(p.update.progress) : "yes")
         : "-",
     ];
     if (o.wide) {
-      const scores = p.gangs.map((g) => g.placementScore).filter((x): x is number => x !== null);
       row.push(
         `${p.replicas.updated ?? "?"}/${p.replicas.desired}`,
         String(p.summary.cliquesBelowMin),
-        scores.length ? Math.min(...scores).toFixed(2) : "-",
         p.lastErrors.length ? oneLine(p.lastErrors[0].code || p.lastErrors[0].description) : "-",
       );
     }

@@ -12,17 +12,12 @@
  * @module
  */
 
+import { draTemplateNotes } from "../../lib/topology/dra.ts";
+import { strategyInfo } from "../../lib/grove/strategy.ts";
 import { ageOf } from "../../lib/grove/duration.ts";
 import { ConditionTypes, LabelKeys } from "../../lib/grove/labels.ts";
-import {
-  baseGangName,
-  cliqueName,
-  parseCliqueName,
-  parseGangName,
-  scaledGangName,
-  scalingGroupCliqueName,
-  scalingGroupName,
-} from "../../lib/grove/names.ts";
+import { expectedCliques } from "../../lib/grove/expansion.ts";
+import { baseGangName, parseCliqueName, parseGangName } from "../../lib/grove/names.ts";
 import {
   cliqueRef,
   findCondition,
@@ -43,6 +38,7 @@ import type {
   PodCliqueSet,
   PodGang,
 } from "../../lib/grove/types.ts";
+import { type GroveObjects, selectGroveObjects } from "../../lib/grove/snapshot.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 
 // ---------------------------------------------------------------------------
@@ -62,19 +58,9 @@ export interface StatusScope {
 }
 
 /** The objects a status report is built from (what `collectStatus` returns). */
-export interface StatusObjects {
+export interface StatusObjects extends GroveObjects {
   /** What was asked. */
   scope: StatusScope;
-  /** PodCliqueSets. */
-  podCliqueSets: PodCliqueSet[];
-  /** PodCliques of those sets. */
-  podCliques: PodClique[];
-  /** PodCliqueScalingGroups of those sets. */
-  scalingGroups: PodCliqueScalingGroup[];
-  /** PodGangs of those sets. */
-  podGangs: PodGang[];
-  /** Pods of those sets. */
-  pods: Pod[];
 }
 
 /** Options of {@link buildStatusReport}. */
@@ -119,8 +105,18 @@ export interface LastErrorInfo {
 export interface UpdateInfo {
   /** True while an update runs (started, not ended, or `UpdateInProgress=True`). */
   inProgress: boolean;
-  /** Update strategy (`RollingRecreate` default, or `OnDelete`). */
+  /** Update strategy as written (`RollingRecreate` when unset; `OnDelete`, `Coherent`, or another value). */
   strategy: string;
+  /** False for a strategy kubectl-grove does not know (shown as unknown, never as RollingRecreate). */
+  strategyKnown: boolean;
+  /** Coherent/RollingRecreate per-component `rollingUpdate.maxUnavailable`, when set. */
+  maxUnavailable?: { component: string; kind: "clique" | "scalingGroup"; value: number }[];
+  /** Coherent: the components in scope of the update (standalone cliques, scaling groups). */
+  inScope?: string[];
+  /** Coherent: PodGangs of the current sub-step per updating replica. */
+  inFlightPodGangs?: string[];
+  /** Errors the operator reports per updating replica. */
+  replicaErrors?: string[];
   /** Start time. */
   startedAt?: string;
   /** End time (absent while in progress). */
@@ -474,7 +470,7 @@ function safeDelay(pcs: PodCliqueSet, notes: string[]): number | undefined {
 }
 
 function buildPcs(pcs: PodCliqueSet, objs: PcsObjects, now: number): PcsStatusInfo {
-  const notes: string[] = [];
+  const notes: string[] = [...draTemplateNotes(pcs as never)];
   const name = pcs.metadata.name;
   const st = pcs.status;
   const tpl = pcs.spec?.template;
@@ -501,8 +497,7 @@ function buildPcs(pcs: PodCliqueSet, objs: PcsObjects, now: number): PcsStatusIn
     if (ref?.gang) push(podsByGang, ref.gang, p);
   }
 
-  const pcsgByName = new Map(objs.scalingGroups.map((g) => [g.metadata.name, g]));
-  const cliques = buildCliques(pcs, objs, podsByClique, pcsgByName, delayMs, now, notes);
+  const cliques = buildCliques(pcs, objs, podsByClique, delayMs, now, notes);
   const scalingGroups = buildScalingGroups(pcs, objs.scalingGroups, sgNames, delayMs, now);
   const gangs = buildGangs(pcs, objs.gangs, podsByGang, cliques, now);
 
@@ -550,87 +545,17 @@ function push<T>(m: Map<string, T[]>, k: string, v: T): void {
   else m.set(k, [v]);
 }
 
-/** One expected clique slot, from the PCS template and the actual PCSG replicas. */
-interface Slot {
-  name: string;
-  template: string;
-  replica: number;
-  scalingGroup?: string;
-  scalingGroupReplica?: number;
-  gang: string;
-  desired: number;
-  minAvailable: number;
-  role: string;
-}
-
-/**
- * The cliques the PCS should have, in display order: per set replica its
- * standalone cliques (template order), then each scaling group's members.
- * Scaling group replicas come from the PCSG object when it exists (an HPA
- * scales the PCSG, not the PCS template).
- */
-function expectedSlots(
-  pcs: PodCliqueSet,
-  pcsgByName: Map<string, PodCliqueScalingGroup>,
-): Slot[] {
-  const name = pcs.metadata.name;
-  const tpl = pcs.spec?.template;
-  const cliques = tpl?.cliques ?? [];
-  const groups = tpl?.podCliqueScalingGroups ?? [];
-  const inGroup = new Set(groups.flatMap((g) => g.cliqueNames ?? []));
-  const byName = new Map(cliques.map((c) => [c.name, c]));
-  const out: Slot[] = [];
-  const desiredOf = (c: (typeof cliques)[number] | undefined) => num(c?.spec?.replicas) ?? 0;
-  const minOf = (c: (typeof cliques)[number] | undefined) =>
-    num(c?.spec?.minAvailable) ?? desiredOf(c);
-  for (let r = 0; r < (num(pcs.spec?.replicas) ?? 0); r++) {
-    for (const c of cliques) {
-      if (inGroup.has(c.name)) continue;
-      out.push({
-        name: cliqueName(name, r, c.name),
-        template: c.name,
-        replica: r,
-        gang: baseGangName(name, r),
-        desired: desiredOf(c),
-        minAvailable: minOf(c),
-        role: c.spec?.roleName || c.name,
-      });
-    }
-    for (const g of groups) {
-      const pcsg = pcsgByName.get(scalingGroupName(name, r, g.name));
-      const replicas = num(pcsg?.spec?.replicas) ?? num(g.replicas) ?? 1;
-      const min = num(pcsg?.spec?.minAvailable) ?? num(g.minAvailable) ?? 1;
-      for (let j = 0; j < replicas; j++) {
-        for (const cn of g.cliqueNames ?? []) {
-          const c = byName.get(cn);
-          out.push({
-            name: scalingGroupCliqueName(name, r, g.name, j, cn),
-            template: cn,
-            replica: r,
-            scalingGroup: g.name,
-            scalingGroupReplica: j,
-            gang: j < min ? baseGangName(name, r) : scaledGangName(name, r, g.name, j - min),
-            desired: desiredOf(c),
-            minAvailable: minOf(c),
-            role: c?.spec?.roleName || cn,
-          });
-        }
-      }
-    }
-  }
-  return out;
-}
-
 function buildCliques(
   pcs: PodCliqueSet,
   objs: PcsObjects,
   podsByClique: Map<string, Pod[]>,
-  pcsgByName: Map<string, PodCliqueScalingGroup>,
   delayMs: number | undefined,
   now: number,
   notes: string[],
 ): CliqueStatusInfo[] {
-  const slots = expectedSlots(pcs, pcsgByName);
+  // Scaling group replicas come from the PCSG object when it exists (an HPA
+  // or kubectl grove scale resizes the PCSG, not the PCS template).
+  const slots = expectedCliques(pcs, { scalingGroups: objs.scalingGroups });
   const order = new Map(slots.map((s, i) => [s.name, i]));
   const slotByName = new Map(slots.map((s) => [s.name, s]));
   const sgNames = (pcs.spec?.template?.podCliqueScalingGroups ?? []).map((g) => g.name);
@@ -648,7 +573,7 @@ function buildCliques(
     // Each count falls back to the pods when the status (or the field, on older Grove) is absent.
     const fromPods = num(st?.readyReplicas) === undefined;
     if (fromPods) noStatus.push(n);
-    const desired = num(pclq.spec?.replicas) ?? slot?.desired ?? num(st?.replicas) ?? pods.length;
+    const desired = num(pclq.spec?.replicas) ?? slot?.replicas ?? num(st?.replicas) ?? pods.length;
     const minAvailable = num(pclq.spec?.minAvailable) ?? slot?.minAvailable ?? desired;
     const ready = num(st?.readyReplicas) ?? pods.filter(isPodReady).length;
     const scheduled = num(st?.scheduledReplicas) ?? pods.filter(isPodScheduled).length;
@@ -701,12 +626,12 @@ function buildCliques(
       ...optional("scalingGroupReplica", s.scalingGroupReplica),
       gang: s.gang,
       exists: false,
-      desired: s.desired,
+      desired: s.replicas,
       ready: 0,
       minAvailable: s.minAvailable,
       scheduled: 0,
       scheduleGated: 0,
-      progress: fraction(0, s.desired),
+      progress: fraction(0, s.replicas),
       belowMinAvailable: 0 < s.minAvailable,
       minAvailableBreached: false,
       waitingForScheduling: 0 < s.minAvailable,
@@ -882,9 +807,23 @@ function buildUpdate(pcs: PodCliqueSet, now: number): UpdateInfo {
   const tg = num(up?.totalPodCliqueScalingGroupsCount);
   const total = (tc ?? 0) + (tg ?? 0);
   const done = (uc ?? 0) + (ug ?? 0);
+  const si = strategyInfo(pcs);
+  const inScope = [
+    ...(up?.updatedStandalonePodCliques ?? []),
+    ...(up?.updatedPodCliqueScalingGroups ?? []),
+  ];
+  const inFlight = (up?.currentlyUpdating ?? []).flatMap((c) => c?.inFlightPodGangs ?? []);
+  const errs = (up?.currentlyUpdating ?? []).filter((c) => c?.errorMessage).map((c) =>
+    `replica ${c.replicaIndex}: ${c.errorMessage}`
+  );
   return {
     inProgress,
-    strategy: pcs.spec?.updateStrategy?.type ?? "RollingRecreate",
+    strategy: si.type,
+    strategyKnown: si.known,
+    ...(si.maxUnavailable.length ? { maxUnavailable: si.maxUnavailable } : {}),
+    ...(inScope.length ? { inScope } : {}),
+    ...(inFlight.length ? { inFlightPodGangs: inFlight } : {}),
+    ...(errs.length ? { replicaErrors: errs } : {}),
     ...optional("startedAt", started),
     ...optional("endedAt", ended),
     ...optional(
@@ -960,25 +899,11 @@ function sumSummaries(list: StatusSummary[]): StatusSummary {
  * ```
  */
 export function selectStatusObjects(objects: KubeObject[], scope: StatusScope): StatusObjects {
-  const inScope = (o: KubeObject) =>
-    scope.allNamespaces || scope.namespace === undefined || nsOf(o) === scope.namespace;
-  const sets = objects.filter((o) =>
-    o.kind === "PodCliqueSet" && inScope(o) &&
-    (scope.all || scope.name === undefined || o.metadata.name === scope.name)
-  ) as PodCliqueSet[];
-  const wanted = new Set(sets.map((s) => key(nsOf(s), s.metadata.name)));
-  const belongs = (o: KubeObject) => {
-    const pcs = o.metadata?.labels?.[LabelKeys.partOf];
-    return pcs !== undefined && inScope(o) && wanted.has(key(nsOf(o), pcs));
-  };
-  const of = <T extends KubeObject>(kind: string) =>
-    objects.filter((o) => o.kind === kind && belongs(o)) as T[];
   return {
     scope,
-    podCliqueSets: sets,
-    podCliques: of<PodClique>("PodClique"),
-    scalingGroups: of<PodCliqueScalingGroup>("PodCliqueScalingGroup"),
-    podGangs: of<PodGang>("PodGang"),
-    pods: of<Pod>("Pod"),
+    ...selectGroveObjects(objects, {
+      namespace: scope.allNamespaces ? undefined : scope.namespace,
+      name: scope.all ? undefined : scope.name,
+    }),
   };
 }

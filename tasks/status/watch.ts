@@ -11,6 +11,7 @@ import type { Kube, KubeObject } from "../../lib/kube/types.ts";
 import { listWatch } from "../../lib/watch/list_watch.ts";
 import { collectStatus, type StatusKind, statusListSpecs, type StatusQuery } from "./collect.ts";
 import { buildStatusReport, type StatusObjects, type StatusReport } from "./report.ts";
+import { raceSleep, SLEPT } from "../../lib/async.ts";
 
 /** Options of {@link watchStatus}. */
 export interface WatchStatusOptions {
@@ -75,10 +76,10 @@ export async function* watchStatus(
   let pending = snaps.next();
   try {
     while (true) {
-      const tick = opts.refreshMs && latest ? delay(opts.refreshMs, inner.signal) : undefined;
-      const got = tick ? await Promise.race([pending, tick.promise]) : await pending;
-      tick?.cancel();
-      if (got === TICK) {
+      const got = opts.refreshMs && latest
+        ? await raceSleep(pending, opts.refreshMs, inner.signal)
+        : await pending;
+      if (got === SLEPT) {
         if (inner.signal.aborted) return;
         yield build(latest!);
         continue;
@@ -93,23 +94,4 @@ export async function* watchStatus(
     inner.abort();
     await pending.catch(() => undefined);
   }
-}
-
-const TICK = Symbol("tick");
-
-function delay(ms: number, signal: AbortSignal) {
-  let cancel = () => {};
-  const promise = new Promise<typeof TICK>((resolve) => {
-    const t = setTimeout(() => resolve(TICK), ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      resolve(TICK);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    cancel = () => {
-      clearTimeout(t);
-      signal.removeEventListener("abort", onAbort);
-    };
-  });
-  return { promise, cancel };
 }

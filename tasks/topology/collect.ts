@@ -6,9 +6,10 @@
  * @module
  */
 
-import { type ApiError, GroveError, isApiStatus } from "../../lib/errors.ts";
-import { groveMissing, pcsNotFound } from "../status/collect.ts";
+import { GroveError } from "../../lib/errors.ts";
+import { groveMissing, listOptional, listPodsForGpus, pcsNotFound } from "../../lib/grove/list.ts";
 import { partOfSelector } from "../../lib/grove/labels.ts";
+import type { GroveObjects } from "../../lib/grove/snapshot.ts";
 import type {
   ClusterTopology,
   ClusterTopologyBinding,
@@ -17,17 +18,14 @@ import type {
   PodCliqueSet,
   PodGang,
 } from "../../lib/grove/types.ts";
-import { type ResourceDescriptor, Resources } from "../../lib/kube/resources.ts";
-import type { Kube, KubeObject, ListOptions } from "../../lib/kube/types.ts";
+import { Resources } from "../../lib/kube/resources.ts";
+import type { ResourceClaim, ResourceSlice } from "../../lib/topology/dra.ts";
+import type { Kube, ListOptions } from "../../lib/kube/types.ts";
 
 /** The objects a topology report is built from. */
-export interface TopologyObjects {
+export interface TopologyObjects extends Pick<GroveObjects, "podCliqueSets" | "podGangs"> {
   /** Namespace of the workloads; undefined with all namespaces. */
   namespace?: string;
-  /** PodCliqueSets in scope. */
-  podCliqueSets: PodCliqueSet[];
-  /** PodGangs in scope. */
-  podGangs: PodGang[];
   /** Pods: cluster-wide when allowed (to count every pod's GPUs), else the namespace's. */
   pods: Pod[];
   /** Nodes (empty when forbidden). */
@@ -36,6 +34,10 @@ export interface TopologyObjects {
   bindings: ClusterTopologyBinding[];
   /** Legacy ClusterTopologies. */
   legacy: ClusterTopology[];
+  /** DRA ResourceClaims (same scope as the pods; empty when DRA is not served or not readable). */
+  resourceClaims?: ResourceClaim[];
+  /** DRA ResourceSlices (empty when DRA is not served or not readable). */
+  resourceSlices?: ResourceSlice[];
   /** True when listing nodes was forbidden. */
   nodesForbidden: boolean;
   /** `cluster` when pods of every namespace were listed, `namespace` otherwise. */
@@ -54,54 +56,6 @@ export interface CollectTopologyOptions {
   pcs?: string;
   /** Whole-cluster view: workloads are optional. */
   cluster?: boolean;
-}
-
-/** Result of {@link listOptional}. */
-export interface OptionalList<T> {
-  /** Items (empty when not readable). */
-  items: T[];
-  /** The list's resourceVersion ("" when not readable). */
-  resourceVersion: string;
-  /** `forbidden` (403) or `absent` (404: the kind is not served), else undefined. */
-  failure?: "forbidden" | "absent";
-  /** The error, when there was one. */
-  error?: ApiError;
-}
-
-/**
- * Lists a kind, turning 403 (forbidden) and 404 (kind not served, e.g. a CRD
- * that is not installed) into an empty result with the reason. Other errors
- * are thrown.
- */
-export async function listOptional<T extends KubeObject>(
-  kube: Kube,
-  r: ResourceDescriptor,
-  opts: ListOptions = {},
-): Promise<OptionalList<T>> {
-  try {
-    const res = await kube.list<T>(r, opts);
-    return { items: res.items, resourceVersion: res.resourceVersion };
-  } catch (e) {
-    if (isApiStatus(e, 403)) {
-      return { items: [], resourceVersion: "", failure: "forbidden", error: e };
-    }
-    if (isApiStatus(e, 404)) return { items: [], resourceVersion: "", failure: "absent", error: e };
-    throw e;
-  }
-}
-
-/** Lists pods of every namespace, falling back to one namespace when that is forbidden. */
-export async function listPodsForGpus(
-  kube: Kube,
-  namespace: string | undefined,
-): Promise<{ items: Pod[]; resourceVersion: string; scope: "cluster" | "namespace" }> {
-  const all = await listOptional<Pod>(kube, Resources.pods, {});
-  if (!all.failure) {
-    return { items: all.items, resourceVersion: all.resourceVersion, scope: "cluster" };
-  }
-  if (namespace === undefined) throw all.error!;
-  const ns = await kube.list<Pod>(Resources.pods, { namespace });
-  return { items: ns.items, resourceVersion: ns.resourceVersion, scope: "namespace" };
 }
 
 /**
@@ -124,7 +78,7 @@ export async function collectTopology(
   const lo = topologyListOptions(opts, "cluster");
   const pcsOpts = lo.podcliquesets;
   const gangOpts = lo.podgangs;
-  const [pcs, gangs, pods, nodes, bindings, legacy] = await Promise.all([
+  const [pcs, gangs, pods, nodes, bindings, legacy, claims, slices] = await Promise.all([
     wantWorkloads
       ? listOptional<PodCliqueSet>(kube, Resources.podcliquesets, pcsOpts)
       : Promise.resolve(undefined),
@@ -135,6 +89,15 @@ export async function collectTopology(
     listOptional<Node>(kube, Resources.nodes),
     listOptional<ClusterTopologyBinding>(kube, Resources.clustertopologybindings),
     listOptional<ClusterTopology>(kube, Resources.clustertopologies),
+    // DRA (Kubernetes 1.34+): GPUs allocated through ResourceClaims, published in ResourceSlices.
+    listOptional<ResourceClaim>(kube, Resources.resourceclaims, {}).then((all) =>
+      all.failure === "forbidden" && (ns ?? kube.namespace) !== undefined
+        ? listOptional<ResourceClaim>(kube, Resources.resourceclaims, {
+          namespace: ns ?? kube.namespace,
+        })
+        : all
+    ),
+    listOptional<ResourceSlice>(kube, Resources.resourceslices),
   ]);
   if (pcs?.failure === "absent") throw groveMissing(kube, Resources.podcliquesets, pcs.error);
   if (pcs?.failure === "forbidden") throw pcs.error!;
@@ -164,6 +127,11 @@ export async function collectTopology(
       `pods of other namespaces: listing pods cluster-wide is forbidden, so GPUs used by other namespaces' pods are not counted (free GPUs may be overstated)`,
     );
   }
+  if (slices.failure === "forbidden" || claims.failure === "forbidden") {
+    missing.push(
+      "resource.k8s.io: listing ResourceSlices or ResourceClaims is forbidden, so GPUs allocated through DRA are not counted",
+    );
+  }
   if (bindings.failure === "forbidden" && legacy.failure !== undefined) {
     missing.push("clustertopologybindings.grove.io: forbidden; levels inferred from node labels");
   }
@@ -175,6 +143,8 @@ export async function collectTopology(
     nodes: nodes.items,
     bindings: bindings.items,
     legacy: legacy.items,
+    resourceClaims: claims.items,
+    resourceSlices: slices.items,
     nodesForbidden: nodes.failure === "forbidden",
     podsScope: pods.scope,
     missing,

@@ -10,6 +10,7 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { collectTopology } from "./collect.ts";
 import { buildTopologyReport, type TopologyReport } from "./report.ts";
 
+export type { GroveObjects } from "../../lib/grove/snapshot.ts";
 export { collectTopology, type CollectTopologyOptions, type TopologyObjects } from "./collect.ts";
 export { topologyObjectsFrom } from "./from_objects.ts";
 export {

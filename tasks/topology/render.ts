@@ -91,7 +91,8 @@ function nodeLine(n: NodeView, style: Style, cluster: boolean): string {
   if (!n.hasGpuResource) {
     return `${n.name}  no GPUs${marks.length ? "  " + marks.join(" ") : ""}`;
   }
-  const used = `${n.allocated}/${n.allocatable} GPUs`;
+  const src = n.gpuSource === "dra" ? " DRA" : n.gpuSource === "both" ? " DRA+plugin" : "";
+  const used = `${n.allocated}/${n.allocatable}${src} GPUs`;
   const split = cluster
     ? `free ${n.free}, largest block ${n.largestFreeBlock}`
     : `this ${n.allocatedBySelection}, others ${n.allocatedByOthers}, free ${n.free}`;
@@ -144,6 +145,24 @@ export function renderTopology(r: TopologyReport, style: Style): string {
         t.nodesReadable ? "" : "   (nodes cannot be listed: pods shown by node name)"
       }`,
     );
+  }
+  // Scheduler bindings and drift: details on their own indented line (80 columns).
+  for (const b of t.schedulerBindings ?? []) {
+    const sync = b.inSync === undefined
+      ? ""
+      : b.inSync
+      ? "   in sync"
+      : `   ${paint(style, "red", "OUT OF SYNC")}`;
+    out.push(`  bound to ${b.schedulerName} topology ${b.topologyReference}${sync}`);
+    if (b.inSync === false && b.message) out.push(`    ${b.message}`);
+  }
+  if (t.drift) {
+    out.push(
+      `  ${paint(style, "red", "SchedulerTopologyDrift")}${
+        t.drift.reason ? ` (${t.drift.reason})` : ""
+      }${t.drift.since ? ` since ${t.drift.since}` : ""}:`,
+    );
+    out.push(`    ${t.drift.message ?? "the scheduler's topology differs from the binding"}`);
   }
   for (const pcs of r.podCliqueSets) {
     out.push("");

@@ -11,12 +11,16 @@ import { rfc3339 } from "../../lib/grove/duration.ts";
 import { AnnotationKeys, LabelKeys } from "../../lib/grove/labels.ts";
 import { isPodTerminated, podDisplayStatus, podGpus, podRef } from "../../lib/grove/relations.ts";
 import type {
+  ClusterTopologyBinding,
   Pod,
   PodCliqueSet,
   PodGang,
   TopologyLevel,
   TopologyPack,
 } from "../../lib/grove/types.ts";
+import { packDomains } from "../../lib/grove/pack.ts";
+import { draGpuIndex, podDraGpus } from "../../lib/topology/dra.ts";
+import type { GpuSource } from "../../lib/topology/model.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import {
   domainNameForKey,
@@ -56,6 +60,48 @@ export interface TopologyReportOptions {
   cluster?: boolean;
   /** A placement score below this is flagged (default 0.7). */
   lowScore?: number;
+}
+
+/** One scheduler backend topology a ClusterTopologyBinding is bound to. */
+export interface SchedulerBindingView {
+  /** Scheduler (e.g. `kai-scheduler`). */
+  schedulerName: string;
+  /** The scheduler's own topology object. */
+  topologyReference: string;
+  /** From `status.schedulerTopologyStatuses`: in sync; undefined when not reported. */
+  inSync?: boolean;
+  /** The status message. */
+  message?: string;
+}
+
+/** The scheduler bindings and drift condition of the binding in use. */
+function bindingView(
+  bindings: readonly ClusterTopologyBinding[],
+  name: string | undefined,
+): Pick<TopologyReport["topology"], "schedulerBindings" | "drift"> {
+  const b = name ? bindings.find((x) => x.metadata.name === name) : undefined;
+  if (!b) return { schedulerBindings: [] };
+  const statuses =
+    (b.status as { schedulerTopologyStatuses?: Record<string, unknown>[] } | undefined)
+      ?.schedulerTopologyStatuses ?? [];
+  const schedulerBindings = (b.spec?.schedulerTopologyBindings ?? []).map((x) => {
+    const st = statuses.find((y) =>
+      y.schedulerName === x.schedulerName && y.topologyReference === x.topologyReference
+    );
+    return {
+      schedulerName: x.schedulerName,
+      topologyReference: x.topologyReference,
+      ...(typeof st?.inSync === "boolean" ? { inSync: st.inSync } : {}),
+      ...(typeof st?.message === "string" && st.message ? { message: st.message } : {}),
+    };
+  });
+  const c = (b.status?.conditions ?? []).find((x) => x.type === "SchedulerTopologyDrift");
+  return {
+    schedulerBindings,
+    ...(c?.status === "True"
+      ? { drift: { reason: c.reason, message: c.message, since: c.lastTransitionTime } }
+      : {}),
+  };
 }
 
 /** A pack constraint resolved to node label keys and domain names. */
@@ -154,8 +200,10 @@ export interface NodeView {
   cordoned: boolean;
   /** Ready. */
   ready: boolean;
-  /** False when the node reports no `nvidia.com/gpu`. */
+  /** False when the node reports no `nvidia.com/gpu` and no DRA GPU devices. */
   hasGpuResource: boolean;
+  /** Where its GPU figures come from (`extended-resource`, `dra`, `both`, `none`). */
+  gpuSource?: GpuSource;
   /** False when the node could not be read (listing nodes forbidden): only the name is known. */
   readable: boolean;
   /** The selection's pods on this node. */
@@ -260,6 +308,13 @@ export interface TopologyReport {
     missingKeys: string[];
     /** False when nodes could not be listed: no domains, capacity or free GPUs. */
     nodesReadable: boolean;
+    /**
+     * The binding's `spec.schedulerTopologyBindings`: which scheduler
+     * backend topology it is bound to, with the status' sync verdict.
+     */
+    schedulerBindings: SchedulerBindingView[];
+    /** The binding's `SchedulerTopologyDrift` condition, when True. */
+    drift?: { reason?: string; message?: string; since?: string };
   };
   /** Workloads shown. */
   podCliqueSets: PcsPlacement[];
@@ -331,8 +386,7 @@ export function resolvePack(
     };
   }
   const tc = pcs?.spec?.template?.topologyConstraint;
-  const pack: TopologyPack | undefined = tc?.pack ??
-    (tc?.packDomain ? { required: tc.packDomain } : undefined);
+  const pack: TopologyPack | undefined = packDomains(tc);
   if (pack?.required || pack?.preferred) {
     return {
       requiredKey: keyForDomain(levels, pack.required),
@@ -356,6 +410,33 @@ function plural(n: number, word: string): string {
   return `${n} ${word === "host" ? "hosts" : word.endsWith("s") ? word : `${word}s`}`;
 }
 
+/** The pods of the selection, by gang and by node. */
+interface Selection {
+  /** Every pod of the selected PodCliqueSets (not terminated), by name. */
+  pods: PodPlacement[];
+  /** By `namespace/gang`. */
+  byGang: Map<string, PodPlacement[]>;
+  /** By node name. */
+  byNode: Map<string, PodPlacement[]>;
+}
+
+/** The cluster as the steps see it: topology levels, the GPU model, domains of nodes. */
+interface ClusterModel {
+  objects: TopologyObjects;
+  resolved: ReturnType<typeof resolveTopology> | undefined;
+  levels: TopologyLevel[];
+  model: ReturnType<typeof nodeGpuStates>;
+  /** GPUs of a pod: the extended resource plus DRA-allocated devices. */
+  podGpuCount: (p: Pod) => number;
+  nodeByName: Map<string, NodeGpuState>;
+  /** The value of label `key` of a node (the node's name for the host level). */
+  valueOf: (node: string, key: string) => string | undefined;
+  /** Whether a node's domains are known (always, when nodes cannot be read). */
+  onKnownNode: (node: string) => boolean;
+}
+
+const pcsKey = (ns: string | undefined, name: string) => `${ns ?? ""}/${name}`;
+
 /**
  * Builds the topology report. Throws a {@link GroveError} when `opts.pcs`
  * names a PodCliqueSet that is not among the objects.
@@ -372,13 +453,55 @@ export function buildTopologyReport(
   opts: TopologyReportOptions,
 ): TopologyReport {
   const now = typeof opts.now === "number" ? new Date(opts.now) : opts.now;
-  const lowScore = opts.lowScore ?? LOW_SCORE_DEFAULT;
   const notes = [...objects.missing];
   const pcsList = selectedPcs(objects, opts);
-  const pcsKey = (ns: string | undefined, name: string) => `${ns ?? ""}/${name}`;
-  const pcsByKey = new Map(pcsList.map((p) => [pcsKey(p.metadata.namespace, p.metadata.name), p]));
+  const cm = clusterModel(objects, pcsList, notes);
+  const selection = selectionOf(objects, pcsList, cm.podGpuCount);
+  const { pcsOut, gangInfo, warnings } = placeGangs(
+    cm,
+    pcsList,
+    selection,
+    opts.lowScore ?? LOW_SCORE_DEFAULT,
+  );
+  const { domains, nodes, tree } = domainViews(cm, selection, gangInfo, opts.cluster === true);
+  const { unscheduledPods, podsOnMissingNodes } = strayPods(cm, selection, notes);
+  const cluster = opts.cluster && !objects.nodesForbidden ? clusterCapacity(cm, tree) : undefined;
+  const { resolved, levels } = cm;
+  return {
+    apiVersion: REPORT_API_VERSION,
+    kind: "TopologyReport",
+    generatedAt: rfc3339(now),
+    topology: {
+      name: resolved?.name,
+      source: resolved?.source ?? "unavailable",
+      levels,
+      missingKeys: resolved?.missingKeys ?? [],
+      nodesReadable: !objects.nodesForbidden,
+      ...bindingView(
+        objects.bindings,
+        resolved?.source === "ClusterTopologyBinding" ? resolved.name : undefined,
+      ),
+    },
+    podCliqueSets: pcsOut,
+    domains,
+    nodes,
+    unscheduledPods,
+    podsOnMissingNodes,
+    cluster,
+    warnings,
+    notes,
+  };
+}
 
-  // Topology levels.
+/**
+ * The topology levels (binding, legacy ClusterTopology or well-known node
+ * labels) and the GPU model of the nodes, with notes on what is missing.
+ */
+function clusterModel(
+  objects: TopologyObjects,
+  pcsList: PodCliqueSet[],
+  notes: string[],
+): ClusterModel {
   const preferredName = pcsList.map((p) => p.spec?.template?.topologyConstraint?.topologyName)
     .find(Boolean) ??
     objects.podGangs.map((g) => g.metadata.annotations?.[AnnotationKeys.topologyName]).find(
@@ -398,24 +521,52 @@ export function buildTopologyReport(
     );
   }
   const levels = resolved?.levels ?? [];
-
-  // GPU model.
-  const model = nodeGpuStates(objects.nodes, objects.pods, levels);
+  const dra = draGpuIndex(objects.resourceClaims ?? [], objects.resourceSlices ?? [], objects.pods);
+  const model = nodeGpuStates(objects.nodes, objects.pods, levels, dra);
+  const podGpuCount = (p: Pod) => podGpus(p) + podDraGpus(dra, p);
   const nodeByName = new Map(model.nodes.map((n) => [n.name, n]));
+  const viaDra = model.nodes.filter((n) => n.source === "dra" || n.source === "both").length;
+  if (viaDra) {
+    notes.push(
+      `GPUs of ${
+        plural(viaDra, "node")
+      } counted from DRA (ResourceSlices for capacity, ResourceClaims for allocation)${
+        model.nodes.some((n) => n.source === "extended-resource" || n.source === "both")
+          ? "; the others' from nvidia.com/gpu"
+          : ""
+      }`,
+    );
+  }
   if (objects.nodes.length && !model.nodes.some((n) => n.hasGpuResource)) {
     notes.push(
-      "no node reports an nvidia.com/gpu resource: is the NVIDIA device plugin (or GPU operator) running?",
+      "no node reports an nvidia.com/gpu resource or DRA GPU devices: is the NVIDIA device plugin, DRA driver or GPU operator running?",
     );
   } else {
     const noGpu = model.nodes.filter((n) => !n.hasGpuResource).length;
     if (noGpu) {
       notes.push(
-        `${plural(noGpu, "node")} without an nvidia.com/gpu resource (shown as "no GPUs")`,
+        `${
+          plural(noGpu, "node")
+        } without an nvidia.com/gpu resource or DRA GPU devices (shown as "no GPUs")`,
       );
     }
   }
+  const valueOf = (node: string, key: string): string | undefined => {
+    const st = nodeByName.get(node);
+    if (st) return nodeStateValue(st, key);
+    return key === HOST_KEY ? node : undefined;
+  };
+  const onKnownNode = (node: string) => objects.nodesForbidden || nodeByName.has(node);
+  return { objects, resolved, levels, model, podGpuCount, nodeByName, valueOf, onKnownNode };
+}
 
-  // The selection's pods.
+/** The pods of the selected PodCliqueSets, by gang and by node. */
+function selectionOf(
+  objects: TopologyObjects,
+  pcsList: PodCliqueSet[],
+  podGpuCount: (p: Pod) => number,
+): Selection {
+  const pcsByKey = new Map(pcsList.map((p) => [pcsKey(p.metadata.namespace, p.metadata.name), p]));
   const selectionPods: PodPlacement[] = [];
   const podsByGang = new Map<string, PodPlacement[]>();
   const selectionByNode = new Map<string, PodPlacement[]>();
@@ -435,7 +586,7 @@ export function buildTopologyReport(
       cliqueTemplate: ref.cliqueTemplate,
       role: tpl?.spec?.roleName ?? ref.cliqueTemplate,
       phase: podDisplayStatus(p as Pod),
-      gpus: podGpus(p),
+      gpus: podGpuCount(p),
       node: p.spec?.nodeName || undefined,
     };
     selectionPods.push(pp);
@@ -446,19 +597,26 @@ export function buildTopologyReport(
     if (pp.node) selectionByNode.set(pp.node, [...(selectionByNode.get(pp.node) ?? []), pp]);
   }
   selectionPods.sort((a, b) => a.name.localeCompare(b.name));
+  return { pods: selectionPods, byGang: podsByGang, byNode: selectionByNode };
+}
 
-  // Gangs.
+/**
+ * Per PodCliqueSet its gangs (PodGang objects, and gangs only pods name):
+ * pack constraints, spans per level, the placement label, and warnings.
+ */
+function placeGangs(
+  cm: ClusterModel,
+  pcsList: PodCliqueSet[],
+  selection: Selection,
+  lowScore: number,
+): { pcsOut: PcsPlacement[]; gangInfo: Map<string, GangPlacement>; warnings: PlacementWarning[] } {
+  const { objects, levels, model, valueOf, onKnownNode } = cm;
+  const { pods: selectionPods, byGang: podsByGang } = selection;
   const gangLevels: TopologyLevel[] = objects.nodesForbidden
     ? [{ domain: "host", key: HOST_KEY }]
     : levels.some((l) => l.key === HOST_KEY)
     ? levels
     : [...levels, { domain: "host", key: HOST_KEY }];
-  const valueOf = (node: string, key: string): string | undefined => {
-    const st = nodeByName.get(node);
-    if (st) return nodeStateValue(st, key);
-    return key === HOST_KEY ? node : undefined;
-  };
-  const onKnownNode = (node: string) => objects.nodesForbidden || nodeByName.has(node);
   const warnings: PlacementWarning[] = [];
   const pcsOut: PcsPlacement[] = [];
   const gangInfo = new Map<string, GangPlacement>();
@@ -533,8 +691,22 @@ export function buildTopologyReport(
       gangs: out,
     });
   }
+  return { pcsOut, gangInfo, warnings };
+}
 
-  // Tree.
+/**
+ * The domain tree with the nodes that host the selection (every node with
+ * `--cluster`), or a flat node list without topology levels; without nodes
+ * (forbidden), the selection's pods by node name.
+ */
+function domainViews(
+  cm: ClusterModel,
+  selection: Selection,
+  gangInfo: Map<string, GangPlacement>,
+  showAll: boolean,
+): { domains: DomainView[]; nodes: NodeView[]; tree: DomainNode[] } {
+  const { objects, levels, model, nodeByName, valueOf } = cm;
+  const selectionByNode = selection.byNode;
   const selectionGpusOn = (node: string) =>
     (selectionByNode.get(node) ?? []).reduce((s, p) => s + p.gpus, 0);
   const nodeView = (n: NodeGpuState): NodeView => {
@@ -550,11 +722,11 @@ export function buildTopologyReport(
       cordoned: n.cordoned,
       ready: n.ready,
       hasGpuResource: n.hasGpuResource,
+      gpuSource: n.source,
       readable: true,
       pods: selectionByNode.get(n.name) ?? [],
     };
   };
-  const showAll = opts.cluster === true;
   const keepNode = (name: string) => showAll || selectionByNode.has(name);
   const tree = buildDomainTree(model.nodes, levels);
   const dl = domainLevels(levels);
@@ -604,7 +776,17 @@ export function buildTopologyReport(
       });
     }
   }
+  return { domains, nodes: flatNodes, tree };
+}
 
+/** Pods not scheduled yet, and pods bound to nodes that no longer exist (with a note). */
+function strayPods(
+  cm: ClusterModel,
+  selection: Selection,
+  notes: string[],
+): { unscheduledPods: PodPlacement[]; podsOnMissingNodes: PodPlacement[] } {
+  const { objects, model, nodeByName } = cm;
+  const selectionPods = selection.pods;
   const unscheduledPods = selectionPods.filter((p) => !p.node);
   const podsOnMissingNodes = objects.nodesForbidden
     ? []
@@ -619,52 +801,33 @@ export function buildTopologyReport(
       }): their GPUs are not counted; the pods should be deleted and rescheduled`,
     );
   }
+  return { unscheduledPods, podsOnMissingNodes };
+}
 
-  let cluster: ClusterCapacity | undefined;
-  if (opts.cluster && !objects.nodesForbidden) {
-    const largestShape = objects.pods.reduce(
-      (m, p) => (isPodTerminated(p) ? m : Math.max(m, podGpus(p))),
-      0,
-    );
-    const shapes = [...new Set([...FIT_SHAPES, ...(largestShape > 8 ? [largestShape] : [])])];
-    cluster = {
-      totalGpus: model.nodes.reduce((s, n) => s + n.allocatable, 0),
-      allocatedGpus: model.nodes.reduce((s, n) => s + Math.min(n.allocated, n.allocatable), 0),
-      freeGpus: model.nodes.reduce((s, n) => s + (n.schedulable ? n.free : 0), 0),
-      unavailableGpus: model.nodes.reduce((s, n) => s + (n.schedulable ? 0 : n.free), 0),
-      gpuNodes: model.nodes.filter((n) => n.allocatable > 0).length,
-      nodesWithoutGpus: model.nodes.filter((n) => !n.hasGpuResource).length,
-      fits: shapes.map((g) => ({ gpus: g, pods: podsThatFit(model.nodes, g) })),
-      fragmentation: fragmentation(model.nodes, largestShape),
-      domains: flattenDomains(tree).map((d) => ({
-        id: d.id,
-        level: d.level,
-        free: d.schedulableFree,
-        largestFreeBlock: d.largestFreeBlock,
-        nodes: d.allNodes.length,
-      })),
-    };
-  }
-
+/** `--cluster`: totals, how many pods of each shape fit, fragmentation, free GPUs per domain. */
+function clusterCapacity(cm: ClusterModel, tree: DomainNode[]): ClusterCapacity {
+  const { objects, model } = cm;
+  const largestShape = objects.pods.reduce(
+    (m, p) => (isPodTerminated(p) ? m : Math.max(m, cm.podGpuCount(p))),
+    0,
+  );
+  const shapes = [...new Set([...FIT_SHAPES, ...(largestShape > 8 ? [largestShape] : [])])];
   return {
-    apiVersion: REPORT_API_VERSION,
-    kind: "TopologyReport",
-    generatedAt: rfc3339(now),
-    topology: {
-      name: resolved?.name,
-      source: resolved?.source ?? "unavailable",
-      levels,
-      missingKeys: resolved?.missingKeys ?? [],
-      nodesReadable: !objects.nodesForbidden,
-    },
-    podCliqueSets: pcsOut,
-    domains,
-    nodes: flatNodes,
-    unscheduledPods,
-    podsOnMissingNodes,
-    cluster,
-    warnings,
-    notes,
+    totalGpus: model.nodes.reduce((s, n) => s + n.allocatable, 0),
+    allocatedGpus: model.nodes.reduce((s, n) => s + Math.min(n.allocated, n.allocatable), 0),
+    freeGpus: model.nodes.reduce((s, n) => s + (n.schedulable ? n.free : 0), 0),
+    unavailableGpus: model.nodes.reduce((s, n) => s + (n.schedulable ? 0 : n.free), 0),
+    gpuNodes: model.nodes.filter((n) => n.allocatable > 0).length,
+    nodesWithoutGpus: model.nodes.filter((n) => !n.hasGpuResource).length,
+    fits: shapes.map((g) => ({ gpus: g, pods: podsThatFit(model.nodes, g) })),
+    fragmentation: fragmentation(model.nodes, largestShape),
+    domains: flattenDomains(tree).map((d) => ({
+      id: d.id,
+      level: d.level,
+      free: d.schedulableFree,
+      largestFreeBlock: d.largestFreeBlock,
+      nodes: d.allNodes.length,
+    })),
   };
 }
 

@@ -34,6 +34,7 @@ import { indexOf, type Row, type ViewBody } from "./views/rows.ts";
 import { topologyView } from "./views/topology.ts";
 import type { MetricsReport } from "../metrics/report.ts";
 import type { StatusReport } from "../status/report.ts";
+import { sleep } from "../../lib/async.ts";
 
 /** One metrics collection for a PodCliqueSet (the controller keeps the history). */
 export type MetricsCollector = (
@@ -490,15 +491,7 @@ export class TuiController {
       }
       this.#changed();
       const wait = Math.max(200, this.#o.refreshMs - (this.#now() - started));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, wait);
-        function done() {
-          clearTimeout(timer);
-          signal.removeEventListener("abort", done);
-          resolve();
-        }
-        signal.addEventListener("abort", done, { once: true });
-      });
+      await sleep(wait, signal);
     }
   }
 }

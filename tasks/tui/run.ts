@@ -1,16 +1,12 @@
 /**
- * `kubectl grove tui`: refuses without a terminal, lists and watches once
- * (errors are reported before the screen opens), then draws the ink app on
- * the alternate screen until `q`, Ctrl-C or SIGTERM. The terminal is
- * restored on every way out, a crash included.
+ * One session of the terminal UI over a connected client: lists and
+ * watches once (errors are reported before the screen opens), then draws
+ * the ink app on the alternate screen until `q`, Ctrl-C or SIGTERM. The
+ * terminal is restored on every way out, a crash included.
  *
  * @module
  */
 
-import type { CliContext } from "../../cli/context.ts";
-import { configNumber, configString } from "../../lib/config.ts";
-import { ConfigError, UsageError } from "../../lib/errors.ts";
-import { parseGoDuration } from "../../lib/grove/duration.ts";
 import type { Kube } from "../../lib/kube/types.ts";
 import { type InkModule, loadInk, makeApp } from "./app.ts";
 import { TuiController } from "./controller.ts";
@@ -55,41 +51,6 @@ export interface TuiSessionOptions {
   metricsPort?: number;
   /** Environment (NO_COLOR, TERM, COLORFGBG). */
   env: (name: string) => string | undefined;
-}
-
-/** Runs `tui` for the CLI. */
-export async function runTui(ctx: CliContext): Promise<void> {
-  if (!ctx.io.stdoutIsTTY || !ctx.io.stdinIsTTY) {
-    throw new UsageError(
-      "kubectl grove tui needs an interactive terminal, but standard " +
-        (!ctx.io.stdinIsTTY ? "input" : "output") + " is not a terminal",
-      "run it in a terminal; in scripts use `kubectl grove status --all --watch` or `-o json`",
-    );
-  }
-  const scheme = (configString(ctx.config, "tui.color_scheme") ?? "auto") as ColorScheme;
-  const refresh = configString(ctx.config, "tui.refresh_interval") ?? "5s";
-  const refreshMs = parseGoDuration(refresh, "tui.refresh_interval");
-  if (refreshMs < 1000) {
-    throw new ConfigError(`tui.refresh_interval: ${refresh} is too short (at least 1s)`, {
-      hint: "set tui.refresh_interval to 1s or more in the config file",
-    });
-  }
-  const timeout = configString(ctx.config, "metrics.scrape_timeout") ?? "5s";
-  const kube = await ctx.kube();
-  const allNamespaces = ctx.globals.allNamespaces === true;
-  const scope: TuiScope = {
-    namespace: allNamespaces ? undefined : await ctx.namespace(),
-    allNamespaces,
-  };
-  ctx.interruptIsNormal = true;
-  await runTuiSession(kube, {
-    scope,
-    colorScheme: scheme,
-    refreshMs,
-    scrapeTimeoutMs: parseGoDuration(timeout, "metrics.scrape_timeout"),
-    metricsPort: configNumber(ctx.config, "metrics.port"),
-    env: (k) => ctx.io.env(k),
-  }, { signal: ctx.abort.signal });
 }
 
 /**

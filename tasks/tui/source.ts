@@ -14,7 +14,8 @@ import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube, KubeObject, ListOptions, RequestRecord } from "../../lib/kube/types.ts";
 import { MANAGED_BY_TOOL, RevisionLabels } from "../../lib/revisions/keys.ts";
 import { listWatch, type WatchTarget } from "../../lib/watch/list_watch.ts";
-import { listOptional } from "../topology/collect.ts";
+import { listOptional } from "../../lib/grove/list.ts";
+import { sleep } from "../../lib/async.ts";
 
 /** Where the TUI looks. */
 export interface TuiScope {
@@ -35,7 +36,9 @@ export type TuiKind =
   | "nodes"
   | "clustertopologybindings"
   | "clustertopologies"
-  | "controllerrevisions";
+  | "controllerrevisions"
+  | "resourceclaims"
+  | "resourceslices";
 
 /** The objects of every watched kind at one moment. */
 export interface TuiSnapshot {
@@ -108,6 +111,9 @@ function specs(scope: TuiScope): Spec[] {
       options: { namespace: ns, labelSelector: REVISION_SELECTOR },
       optional: "controllerrevisions (rollouts show no revision numbers)",
     },
+    // DRA (Kubernetes 1.34+): GPUs allocated through claims; absent on older clusters.
+    { key: "resourceclaims", options: {}, optional: "" },
+    { key: "resourceslices", options: {}, optional: "" },
   ];
 }
 
@@ -222,19 +228,6 @@ export async function* watchTuiObjects(
 
 function reasonOf(e: unknown): string {
   return e instanceof Error ? e.message.split("\n")[0] : String(e);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 /**

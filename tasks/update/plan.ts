@@ -1,25 +1,15 @@
 /**
- * The pure part of `update --image`: which containers change, the new
- * PodCliqueSet, and the preview (field paths old -> new, affected pods per
- * role, strategy, estimated duration, placement warnings).
+ * The pure part of `update --image`: which containers change and the new
+ * PodCliqueSet. The preview of the change is `planChange` (lib/change).
  *
  * @module
  */
 
 import { UsageError } from "../../lib/errors.ts";
-import { LabelKeys } from "../../lib/grove/labels.ts";
-import { expectedCliques, isPodReady, podCondition, podRef } from "../../lib/grove/relations.ts";
-import type {
-  Pod,
-  PodCliqueSet,
-  PodCliqueSetTemplateSpec,
-  PodCliqueTemplateSpec,
-} from "../../lib/grove/types.ts";
-import { stableStringify } from "../../lib/revisions/hash.ts";
-import { REPORT_API_VERSION } from "../../lib/render/output.ts";
-import { type FieldChange, fieldChanges } from "../../lib/revisions/field_changes.ts";
-import { isPaused, strategyOf } from "../../lib/revisions/pause.ts";
-import { summarizeTemplate } from "../../lib/revisions/summary.ts";
+import type { ImageTarget } from "../../lib/change/plan.ts";
+import type { PodCliqueSet, PodCliqueTemplateSpec } from "../../lib/grove/types.ts";
+
+export type { AffectedRole, ImageTarget, UpdatePlan } from "../../lib/change/plan.ts";
 
 /** What to change. */
 export interface ImageUpdateRequest {
@@ -30,71 +20,6 @@ export interface ImageUpdateRequest {
   /** Only this container (needed when a clique has several and none matches the image's repository). */
   container?: string;
 }
-
-/** One container whose image changes. */
-export interface ImageTarget {
-  /** Clique template name. */
-  clique: string;
-  /** Role. */
-  role: string;
-  /** Container name. */
-  container: string;
-  /** Current image. */
-  from: string;
-  /** New image. */
-  to: string;
-}
-
-/** Pods a change touches, per role. */
-export interface AffectedRole {
-  /** Role. */
-  role: string;
-  /** Clique template name. */
-  clique: string;
-  /** PodClique objects of the role (across set and scaling-group replicas). */
-  cliques: number;
-  /** Pods of the role now. */
-  pods: number;
-  /** Pods the operator will recreate on its own (0 with OnDelete). */
-  recreated: number;
-  /** Observed start-up time of one pod (ms), when known. */
-  startupMs?: number;
-}
-
-/** The preview of a template change (`kind: UpdatePlan`). */
-export interface UpdatePlan {
-  /** `kubectl-grove.io/v1alpha1`. */
-  apiVersion: string;
-  /** Report kind. */
-  kind: "UpdatePlan";
-  /** PodCliqueSet name. */
-  name: string;
-  /** Namespace. */
-  namespace: string;
-  /** Nothing would change. */
-  noChange: boolean;
-  /** Changed fields, paths from the object root. */
-  changes: FieldChange[];
-  /** Image targets (update only). */
-  targets: ImageTarget[];
-  /** Update strategy in effect. */
-  strategy: string;
-  /** Paused by kubectl-grove. */
-  paused: boolean;
-  /** Pods per affected role. */
-  affected: AffectedRole[];
-  /** Pods recreated in total. */
-  totalRecreated: number;
-  /** Estimated time for the operator to finish, in ms (0 for OnDelete). */
-  estimatedDurationMs: number;
-  /** How the estimate was made. */
-  estimateBasis: string;
-  /** Warnings (placement, GPUs). */
-  warnings: string[];
-}
-
-/** Start-up time assumed when no pod of a role has become ready yet. */
-export const DEFAULT_STARTUP_MS = 60_000;
 
 function repoOf(image: string): string {
   const noDigest = image.split("@")[0];
@@ -187,145 +112,4 @@ export function applyImageChange(
     );
   }
   return { next, targets };
-}
-
-/** Median time from creation to Ready of the ready pods given (ms), or undefined. */
-export function observedStartupMs(pods: Pod[]): number | undefined {
-  const xs = pods.filter(isPodReady).map((p) => {
-    const ready = podCondition(p, "Ready")?.lastTransitionTime;
-    const created = p.metadata.creationTimestamp;
-    return ready && created ? Date.parse(ready) - Date.parse(created) : NaN;
-  }).filter((x) => Number.isFinite(x) && x >= 0).sort((a, b) => a - b);
-  if (!xs.length) return undefined;
-  return xs[Math.floor(xs.length / 2)];
-}
-
-/** Options of {@link planChange}. */
-export interface PlanChangeOptions {
-  /** Pods of the PodCliqueSet now (for counts and start-up times); may be empty. */
-  pods: Pod[];
-  /** Image targets, when the change is an image update. */
-  targets?: ImageTarget[];
-  /** Warnings found while building the change. */
-  warnings?: string[];
-}
-
-/**
- * Builds the preview of changing `before` into `next` (pure).
- *
- * Duration: Grove's RollingRecreate replaces set replicas one after the other;
- * inside a replica a standalone clique one pod at a time and a scaling group
- * one group replica at a time (its cliques together). Each step takes the
- * role's observed start-up time (median creation -> Ready), else 60s.
- */
-export function planChange(
-  before: PodCliqueSet,
-  next: PodCliqueSet,
-  opts: PlanChangeOptions,
-): UpdatePlan {
-  const changes = fieldChanges(
-    { spec: before.spec, metadata: { annotations: before.metadata.annotations ?? {} } },
-    { spec: next.spec, metadata: { annotations: next.metadata.annotations ?? {} } },
-  );
-  const strategy = strategyOf(next);
-  const oldCliques = new Map((before.spec?.template?.cliques ?? []).map((c) => [c.name, c]));
-  // Pods are recreated when their pod template changes (podSpec, labels, annotations);
-  // a replicas-only change to a clique template does not reach existing cliques.
-  const podTemplate = (c: PodCliqueTemplateSpec | undefined) =>
-    stableStringify({ podSpec: c?.spec?.podSpec, labels: c?.labels, annotations: c?.annotations });
-  const changedCliques = new Set(
-    (next.spec?.template?.cliques ?? []).filter((c) => {
-      const o = oldCliques.get(c.name);
-      return !o || podTemplate(o) !== podTemplate(c);
-    }).map((c) => c.name),
-  );
-  const wide = (t: PodCliqueSetTemplateSpec | undefined) =>
-    stableStringify({ ...t, cliques: undefined, podCliqueScalingGroups: undefined });
-  const templateWide = wide(before.spec?.template) !== wide(next.spec?.template);
-  const warnings = [...(opts.warnings ?? [])];
-  for (const c of next.spec?.template?.cliques ?? []) {
-    const o = oldCliques.get(c.name);
-    if (o && (o.spec?.replicas ?? 0) !== (c.spec?.replicas ?? 0)) {
-      warnings.push(
-        `clique ${c.name}: replicas ${o.spec?.replicas ?? 0} -> ${
-          c.spec?.replicas ?? 0
-        } in the template does not resize existing PodCliques (Grove applies it to new set replicas only); scale them with kubectl grove scale`,
-      );
-    }
-  }
-  const expected = expectedCliques(next);
-  const podsByTemplate = new Map<string, Pod[]>();
-  for (const p of opts.pods) {
-    const t = podRef(p)?.cliqueTemplate;
-    if (!t) continue;
-    podsByTemplate.set(t, [...(podsByTemplate.get(t) ?? []), p]);
-  }
-  const onDelete = strategy === "OnDelete";
-  const affected: AffectedRole[] = [];
-  const startup = new Map<string, number>();
-  for (const s of summarizeTemplate(next.spec?.template)) {
-    if (!changedCliques.has(s.clique) && !templateWide) continue;
-    const mine = expected.filter((e) => e.template === s.clique);
-    const live = podsByTemplate.get(s.clique) ?? [];
-    const pods = live.length || mine.reduce((n, e) => n + e.replicas, 0);
-    // Live PodCliques when there are pods (a /scale'd scaling group or clique
-    // differs from the template), else what the template will create.
-    const liveCliques = new Set(live.map((p) => p.metadata.labels?.[LabelKeys.podClique]));
-    const st = observedStartupMs(live);
-    startup.set(s.clique, st ?? DEFAULT_STARTUP_MS);
-    affected.push({
-      role: s.role,
-      clique: s.clique,
-      cliques: live.length ? liveCliques.size : mine.length,
-      pods,
-      recreated: onDelete ? 0 : pods,
-      startupMs: st,
-    });
-  }
-  let est = 0;
-  if (!onDelete) {
-    const groups = new Map<string, number>();
-    // Steps from the live pods: each standalone pod, each scaling-group replica.
-    for (const [template, live] of podsByTemplate) {
-      if (!startup.has(template)) continue;
-      const t = startup.get(template)!;
-      for (const p of live) {
-        const r = podRef(p);
-        if (r?.scalingGroup !== undefined) {
-          const k = `${r.replica}/${r.scalingGroup}/${r.scalingGroupReplica}`;
-          groups.set(k, Math.max(groups.get(k) ?? 0, t));
-        } else est += t;
-      }
-    }
-    for (const e of expected) {
-      if (!startup.has(e.template) || podsByTemplate.has(e.template)) continue;
-      const t = startup.get(e.template)!;
-      if (e.scalingGroup) {
-        const k = `${e.replica}/${e.scalingGroup}/${e.scalingGroupReplica}`;
-        groups.set(k, Math.max(groups.get(k) ?? 0, t));
-      } else est += t * e.replicas;
-    }
-    for (const t of groups.values()) est += t;
-  }
-  const observed = affected.some((a) => a.startupMs !== undefined);
-  return {
-    apiVersion: REPORT_API_VERSION,
-    kind: "UpdatePlan",
-    name: before.metadata.name,
-    namespace: before.metadata.namespace ?? "",
-    noChange: changes.length === 0,
-    changes,
-    targets: opts.targets ?? [],
-    strategy,
-    paused: isPaused(next),
-    affected,
-    totalRecreated: affected.reduce((n, a) => n + a.recreated, 0),
-    estimatedDurationMs: est,
-    estimateBasis: onDelete
-      ? "OnDelete: pods change only when they are deleted"
-      : observed
-      ? "one pod (or scaling-group replica) at a time, at the observed start-up time"
-      : "one pod (or scaling-group replica) at a time, assuming 60s per pod (no start-up observed)",
-    warnings,
-  };
 }

@@ -4,13 +4,15 @@
  * @module
  */
 
+import { GroveError } from "../../lib/errors.ts";
+import { pauseRefusal } from "../../lib/grove/strategy.ts";
 import type { Kube } from "../../lib/kube/types.ts";
 import { pausedPcs } from "../../lib/revisions/pause.ts";
-import { assertNotDeleting, getPcs } from "../rollout/common.ts";
-import { type ChangeResult, runChange } from "../rollout/change.ts";
+import { assertNotDeleting, getPcs } from "../../lib/change/pcs.ts";
+import { type ChangeResult, runChange } from "../../lib/change/run.ts";
 import { applyImageChange, type ImageUpdateRequest, type UpdatePlan } from "./plan.ts";
-import { checkPlacement } from "./placement.ts";
-import { placementFit } from "./fit.ts";
+import { checkPlacement } from "../../lib/change/placement.ts";
+import { placementFit } from "../../lib/change/fit.ts";
 
 /** Options of {@link updateImage}. */
 export interface UpdateImageOptions extends ImageUpdateRequest {
@@ -34,6 +36,8 @@ export interface UpdateImageOptions extends ImageUpdateRequest {
   confirm?: (plan: UpdatePlan) => Promise<boolean>;
   /** The clock. */
   now?: () => Date;
+  /** Ctrl-C: nothing is written once it fired; see `RunChangeOptions.signal`. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -60,8 +64,15 @@ export async function updateImage(kube: Kube, opts: UpdateImageOptions): Promise
   if (opts.preservePlacement) warnings.push(...await placementFit(kube, before, next));
   const imageChanged = targets.some((t) => t.from !== t.to);
   const now = opts.now ?? (() => new Date());
+  const refusal = imageChanged && opts.paused ? pauseRefusal(before) : undefined;
+  if (refusal) {
+    throw new GroveError(`cannot apply the update paused: ${refusal}`, {
+      hint: `update without --paused: the operator then rolls it out under its own strategy`,
+    });
+  }
   const desired = imageChanged && opts.paused ? (pausedPcs(next, now()) ?? next) : next;
   return await runChange(kube, {
+    signal: opts.signal,
     before,
     next: desired,
     targets,

@@ -16,7 +16,11 @@ import { Resources } from "../../lib/kube/resources.ts";
 import type { KubeObject } from "../../lib/kube/types.ts";
 import { LabelKeys } from "../../lib/grove/labels.ts";
 import { loadScenario, type Scenario } from "../../lib/sim/fixtures.ts";
-import { type OperatorOptions, type SimOperator, startOperator } from "../../lib/sim/operator.ts";
+import {
+  type OperatorOptions,
+  type SimOperator,
+  startOperator,
+} from "../../lib/sim/operator/mod.ts";
 import type { SimStore } from "../../lib/sim/store.ts";
 import { synthMetricsHandler } from "../../lib/sim/metrics_synth.ts";
 import { filterLog } from "../../lib/sim/pod_io.ts";

@@ -1,4 +1,5 @@
 /** diag end to end on the simulated cluster: contents, secrets, modes, partial bundles, archive, replay. */
+import { describeRun, runCliProcess } from "../helpers/spawn.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
@@ -142,6 +143,55 @@ Deno.test("diag: forbidden logs make a partial bundle (exit 5) that says what fa
   }
 });
 
+Deno.test("diag tells the truth: rejected credentials, an unreachable server and an unknown set write nothing; forbidden Grove lists are named", async () => {
+  const sim = await startSimCluster({ scenario: "healthy" });
+  const out = await Deno.makeTempDir();
+  try {
+    const good = await Deno.readTextFile(sim.kubeconfigPath);
+    const write = async (name: string, text: string) => {
+      await Deno.writeTextFile(`${out}/${name}`, text);
+      return `${out}/${name}`;
+    };
+    const expired = await write(
+      "expired.yaml",
+      good.replace(/token: \S+/g, "token: expired-token"),
+    );
+    const unreachable = await write(
+      "unreachable.yaml",
+      good.replace(/server: https:\/\/127\.0\.0\.1:\d+/g, "server: https://127.0.0.1:1"),
+    );
+    const cases: Array<[string, string[], RegExp]> = [
+      [expired, [], /401 Unauthorized/],
+      [unreachable, [], /127\.0\.0\.1:1/],
+      [sim.kubeconfigPath, ["no-such-set"], /podcliqueset "no-such-set" not found|no-such-set/],
+    ];
+    for (const [kc, args, re] of cases) {
+      const r = await runCli(["--kubeconfig", kc, "diag", ...args, "-o", `${out}/b`]);
+      assertEquals(r.code, 1, `${kc} ${args}: ${r.stderr}`);
+      assertMatch(r.stderr, re);
+      assertEquals(
+        await Deno.stat(`${out}/b`).catch(() => undefined),
+        undefined,
+        "nothing written",
+      );
+    }
+    // listing the Grove kinds is forbidden: the summary says so, never "served" with no problems
+    sim.faults.set({ errorRate: 1, errorStatuses: [403], pathPattern: /grove\.io/ });
+    const f = await runCli(["diag", "-o", `${out}/f`], { env: { KUBECONFIG: sim.kubeconfigPath } });
+    sim.faults.set({});
+    assertEquals(f.code, 5, f.stderr);
+    const summary = await Deno.readTextFile(`${out}/f/summary.md`);
+    assertMatch(
+      summary,
+      /Grove API: served, but NOT readable with these credentials \(forbidden to list/,
+    );
+    assertMatch(summary, /the bundle is partial/);
+  } finally {
+    await sim.stop();
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
 Deno.test("diag --archive writes a private .tar.gz that tar can read", async () => {
   const sim = await startSimCluster({ scenario: "healthy" });
   const out = await Deno.makeTempDir();
@@ -175,7 +225,12 @@ Deno.test("diag then --replay: the bundle serves the same objects offline", asyn
     const r = await runCli(["diag", "-o", `${out}/b`], { env: { KUBECONFIG: sim.kubeconfigPath } });
     assertEquals(r.code, 0, r.stderr);
     // any command runs on the bundle through --replay and prints what the live cluster prints
-    const normalise = (t: string) => t.replace(/\b\d+(d|h|m|s)(\d+(h|m|s))?\b/g, "<t>");
+    // ages and countdowns of any length (2h28m28s too): a second may pass between the two runs
+    const normalise = (t: string) =>
+      t.replace(/\b\d+[dhms](\d+[hms])*\b/g, "<t>").replace(
+        /\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g,
+        "<time>",
+      );
     for (
       const argv of [["status", "--all"], ["status", "llama-disagg"], ["health", "llama-disagg"], [
         "topology",
@@ -214,7 +269,12 @@ Deno.test("diag --archive then --replay of the .tar.gz and of a relative bundle 
     assertEquals(a.code, 0, a.stderr);
     const d = await runCli(["diag", "-o", `${out}/dir`], { env });
     assertEquals(d.code, 0, d.stderr);
-    const normalise = (t: string) => t.replace(/\b\d+(d|h|m|s)(\d+(h|m|s))?\b/g, "<t>");
+    // ages and countdowns of any length (2h28m28s too): a second may pass between the two runs
+    const normalise = (t: string) =>
+      t.replace(/\b\d+[dhms](\d+[hms])*\b/g, "<t>").replace(
+        /\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g,
+        "<time>",
+      );
     for (
       const argv of [["status", "--all"], ["health", "llama-disagg"], ["topology", "--cluster"]]
     ) {
@@ -224,15 +284,10 @@ Deno.test("diag --archive then --replay of the .tar.gz and of a relative bundle 
       assertEquals(normalise(fromArchive.stdout), normalise(live.stdout), argv.join(" "));
     }
     // a relative path that looks like a scenario name is the bundle in the working directory
-    const cli = new URL("../../cli/main.ts", import.meta.url).pathname;
-    const rel = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", cli, "--replay", "dir", "status", "--all"],
-      cwd: out,
-      env: { NO_COLOR: "1" },
-    }).output();
+    const rel = await runCliProcess(["--replay", "dir", "status", "--all"], { cwd: out });
     const live = await runCli(["status", "--all"], { env });
-    assertEquals(rel.code, 0, new TextDecoder().decode(rel.stderr));
-    assertEquals(normalise(new TextDecoder().decode(rel.stdout)), normalise(live.stdout));
+    assertEquals(rel.code, 0, describeRun(rel));
+    assertEquals(normalise(rel.stdout), normalise(live.stdout));
     // the unpacked archive is gone afterwards
     const left = [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")].filter((e) =>
       e.name.startsWith("kubectl-grove-replay-")

@@ -1,6 +1,7 @@
 // End to end: `kubectl grove health` through the real client against the
 // simulated cluster: exit codes, request counts, --watch ticking without
 // requests and refreshing on API changes.
+import { describeRun, spawnCli } from "../helpers/spawn.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
@@ -276,28 +277,11 @@ Deno.test(
 
 /** Runs the CLI as a process, waits until stdout matches, sends SIGINT, returns what it printed. */
 async function interruptAfter(args: string[], kubeconfig: string, ready: (out: string) => boolean) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "cli/main.ts", "--kubeconfig", kubeconfig, ...args],
-    cwd: new URL("../../", import.meta.url).pathname,
-    env: { HOME: "/nonexistent", NO_COLOR: "1" },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.getReader();
-  const dec = new TextDecoder();
-  let out = "";
-  const deadline = Date.now() + 20_000;
-  while (!ready(out)) {
-    if (Date.now() > deadline) throw new Error(`no output in time:\n${out}`);
-    const r = await reader.read();
-    if (r.done) break;
-    out += dec.decode(r.value);
-  }
+  const child = spawnCli(["--kubeconfig", kubeconfig, ...args]);
+  await child.waitFor((out) => ready(out), "the expected output");
   child.kill("SIGINT");
-  for (let r = await reader.read(); !r.done; r = await reader.read()) out += dec.decode(r.value);
-  const status = await child.status;
-  return { code: status.code, out, err: await new Response(child.stderr).text() };
+  const r = await child.finished();
+  return { code: r.code, out: r.stdout, err: r.stderr, run: r };
 }
 
 Deno.test(
@@ -312,7 +296,7 @@ Deno.test(
         sim.kubeconfigPath,
         (o) => o.split("Summary:").length >= 3,
       );
-      assertEquals(h.code, 3, h.err);
+      assertEquals(h.code, 3, describeRun(h.run));
       assertEquals(h.err, "");
       assert(!h.out.includes("\x1b[2J"), "no screen clearing on a pipe");
       const t = await interruptAfter(
@@ -320,7 +304,7 @@ Deno.test(
         sim.kubeconfigPath,
         (o) => o.includes("\n"),
       );
-      assertEquals(t.code, 0, t.err);
+      assertEquals(t.code, 0, describeRun(t.run));
       assertEquals(t.err, "");
       const docs = t.out.trim().split("\n").map((l) => JSON.parse(l));
       assert(docs.length >= 1 && docs.every((d) => d.kind === "TopologyReport"));

@@ -1,15 +1,19 @@
 /**
  * Installs kubectl-grove with `deno install` into a temporary root and runs it
- * through kubectl's plugin mechanism (skipped when kubectl is not on PATH).
+ * through kubectl's plugin mechanism (see tests/helpers/tools.ts for a missing kubectl).
  */
 import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
 import { PERMISSION_FLAGS, V8_FLAGS } from "../../scripts/permissions.ts";
+import { childEnv } from "../helpers/spawn.ts";
+import { toolGate } from "../helpers/tools.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
+/** Runs a command with a cleared environment (the runner's module cache, nothing else). */
 async function run(cmd: string, args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(cmd, { args, env, cwd: root }).output();
+  const out = await new Deno.Command(cmd, { args, env: childEnv(env), clearEnv: true, cwd: root })
+    .output();
   return {
     code: out.code,
     stdout: new TextDecoder().decode(out.stdout),
@@ -17,19 +21,13 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
   };
 }
 
-async function hasKubectl(): Promise<boolean> {
-  try {
-    return (await run("kubectl", ["version", "--client"])).code === 0;
-  } catch {
-    return false;
-  }
-}
+const KUBECTL = toolGate("kubectl", "apt-get install -y kubectl, or the release binary");
 
-Deno.test("deno install puts kubectl-grove and kubectl_complete-grove on PATH; kubectl grove works", async () => {
-  if (!(await hasKubectl())) {
-    console.log("kubectl is not on PATH: skipped");
-    return;
-  }
+Deno.test({
+  name: "deno install puts kubectl-grove and kubectl_complete-grove on PATH; kubectl grove works",
+  ignore: KUBECTL.ignore,
+}, async () => {
+  KUBECTL.require();
   const dir = await Deno.makeTempDir();
   try {
     for (

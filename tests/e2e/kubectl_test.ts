@@ -7,19 +7,10 @@
 
 import assert from "node:assert/strict";
 import { startSimCluster } from "../../lib/sim/server.ts";
+import { toolGate } from "../helpers/tools.ts";
 
-function kubectlPath(): string | undefined {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    try {
-      const p = `${dir}/kubectl`;
-      if (Deno.statSync(p).isFile) return p;
-    } catch { /* not here */ }
-  }
-  return undefined;
-}
-
-const KUBECTL = kubectlPath();
-if (!KUBECTL) console.warn("kubectl_test: kubectl is not on PATH; skipping the real-kubectl tests");
+const GATE = toolGate("kubectl", "apt-get install -y kubectl, or the release binary");
+const KUBECTL = GATE.path;
 
 interface Run {
   code: number;
@@ -29,8 +20,9 @@ interface Run {
 
 Deno.test({
   name: "real kubectl works against the simulated cluster",
-  ignore: !KUBECTL,
+  ignore: GATE.ignore,
   async fn(t) {
+    GATE.require();
     const sim = await startSimCluster({ scenario: "healthy", bookmarkIntervalMs: 200 });
     const cacheDir = await Deno.makeTempDir({ prefix: "kubectl-cache-" });
     const env = { KUBECONFIG: sim.kubeconfigPath, HOME: cacheDir };

@@ -2,7 +2,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 import { synthMetricsHandler } from "../../lib/sim/metrics_synth.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };

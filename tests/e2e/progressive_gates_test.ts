@@ -1,10 +1,11 @@
 // End to end on the simulator: rack-by-rack order and minAvailable from the
 // store's history, a gate that passes, a gate that fails and rolls back, a
 // resume after an interrupted run, gates without metrics.
+import { describeRun, spawnCli } from "../helpers/spawn.ts";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 import { synthMetricsHandler } from "../../lib/sim/metrics_synth.ts";
 import { connect } from "../../lib/kube/connect.ts";
 import { startProgressive } from "../../tasks/progressive/run.ts";
@@ -429,32 +430,13 @@ Deno.test(
     const IMG = "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.7.2";
     const argv = ["update", "qwen-disagg", "--image", IMG, "--rack-by-rack", ...FAST];
     try {
-      const main = new URL("../../cli/main.ts", import.meta.url).pathname;
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", main, ...argv],
-        env: { KUBECONFIG: s.kubeconfigPath, HOME: "/nonexistent-home", NO_COLOR: "1" },
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      let err = "";
-      const dec = new TextDecoder();
-      const errDone = (async () => {
-        let sent = false;
-        for await (const chunk of child.stderr) {
-          err += dec.decode(chunk);
-          // interrupt while the second batch's new pods are coming up
-          if (!sent && err.includes("batch 2: replacing")) {
-            sent = true;
-            child.kill("SIGINT");
-          }
-        }
-      })();
-      const out = new Response(child.stdout).text();
-      const st = await child.status;
-      await errDone;
-      const stdout = await out;
-      assertEquals(st.code, 130, err + stdout);
+      const child = spawnCli(argv, { env: { KUBECONFIG: s.kubeconfigPath } });
+      // interrupt while the second batch's new pods are coming up
+      await child.waitFor((_o, e) => e.includes("batch 2: replacing"), "batch 2 to start", 60_000);
+      child.kill("SIGINT");
+      const run = await child.finished();
+      const { stdout, stderr: err } = run;
+      assertEquals(run.code, 130, describeRun(run));
       assertStringIncludes(stdout, "interrupted");
       assertStringIncludes(err, "kubectl grove rollout resume qwen-disagg");
       const p = s.store.list("podcliquesets", "inference").find((x) =>

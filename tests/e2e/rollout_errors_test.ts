@@ -3,7 +3,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 const NS = "inference";

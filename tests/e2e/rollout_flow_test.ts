@@ -4,7 +4,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 import { main } from "../../cli/main.ts";
 import type { CliIO } from "../../cli/context.ts";
 import type { KubeObject } from "../../lib/kube/types.ts";

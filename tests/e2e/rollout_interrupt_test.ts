@@ -2,9 +2,9 @@
 // the rollout running in the cluster.
 import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 import { CliContext, type CliIO } from "../../cli/context.ts";
-import { runStatus } from "../../tasks/rollout/run.ts";
+import { runStatus } from "../../cli/run/rollout.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
@@ -27,7 +27,14 @@ Deno.test("e2e rollout status: Ctrl-C stops watching, the rollout goes on", opts
       env: (k) => env[k],
     };
     const ctx = new CliContext(io);
-    setTimeout(() => ctx.abort.abort(), 300);
+    // Ctrl-C once the first progress report is out (at most 10 s, whatever the machine's load)
+    const t0 = Date.now();
+    const poll = setInterval(() => {
+      if (stdout.includes("Progressing") || Date.now() - t0 > 10_000) {
+        clearInterval(poll);
+        ctx.abort.abort();
+      }
+    }, 20);
     await runStatus(ctx, "qwen-disagg", {
       timeoutMs: 60_000,
       intervalMs: 50,

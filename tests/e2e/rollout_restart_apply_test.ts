@@ -4,7 +4,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 import { isPodReady } from "../../lib/grove/relations.ts";
 import { yamlDump } from "../../lib/deps.ts";
 import type { Pod } from "../../lib/grove/types.ts";
@@ -187,6 +187,23 @@ Deno.test(
       const v = await runCli(["apply", "-f", f3, "--yes"], { env });
       assertEquals(v.code, 1);
       assertMatch(v.stderr, /is invalid: .*updateStrategy/);
+
+      // an unknown field is refused by the server (fieldValidation=Strict), not pruned
+      const typo = structuredClone(doc);
+      (typo.spec as Record<string, unknown>).replicass = 3;
+      const f4 = `${dir}/typo.yaml`;
+      await Deno.writeTextFile(f4, yamlDump(typo));
+      const before = structuredClone(sim.store.get("podcliquesets", NS, PCS)!);
+      for (const argv of [["--dry-run"], ["--yes"]]) {
+        const t = await runCli(["apply", "-f", f4, ...argv], { env });
+        assertEquals(t.code, 1, t.stdout + t.stderr);
+        assertMatch(t.stderr, /unknown field "spec\.replicass"/);
+      }
+      assertEquals(sim.store.get("podcliquesets", NS, PCS)!.spec, before.spec, "nothing applied");
+      assertEquals(
+        sim.store.get("podcliquesets", NS, PCS)!.metadata.resourceVersion,
+        before.metadata.resourceVersion,
+      );
 
       const plan = await runCli(["apply", "-f", file, "--compare-plan", PCS, "--dry-run"], { env });
       assertEquals(plan.code, 1);

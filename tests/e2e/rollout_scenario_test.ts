@@ -3,7 +3,7 @@
 import { assertEquals, assertMatch } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 

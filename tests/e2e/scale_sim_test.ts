@@ -10,7 +10,7 @@ import {
 } from "../helpers/assert.ts";
 import { runCli } from "../helpers/cli.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 import { connect } from "../../lib/kube/connect.ts";
 import { GroveError } from "../../lib/errors.ts";
 import { scale } from "../../tasks/scale/run.ts";
@@ -378,10 +378,11 @@ Deno.test(
         dryRun: true,
       });
       assertEquals(r.outcome, "dry-run");
-      // 1 get + 7 lists (cliques, groups, gangs, pods, nodes, 2 topology kinds) + 1 dry-run per write
+      // 1 get + 9 lists (cliques, groups, gangs, pods, nodes, 2 topology kinds, 2 DRA kinds)
+      // + 1 dry-run per write
       assertEquals(r.plan.writes.length, 3);
-      assertEquals(kube.requests.length, 8 + 3);
-      assert(kube.requests.slice(8).every((q) => q.path.includes("dryRun=All")));
+      assertEquals(kube.requests.length, 10 + 3);
+      assert(kube.requests.slice(10).every((q) => q.path.includes("dryRun=All")));
     } finally {
       await s.stop();
     }

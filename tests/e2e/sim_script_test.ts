@@ -1,6 +1,7 @@
 /** `deno task sim`: prints the export line, serves until SIGINT, cleans up; bad input is a clear error. */
 
 import assert from "node:assert/strict";
+import { describeRun, runScript, spawnScript } from "../helpers/spawn.ts";
 
 const SCRIPT = new URL("../../scripts/sim.ts", import.meta.url).pathname;
 const MINI = new URL("../unit/sim/testdata/mini", import.meta.url).pathname;
@@ -10,28 +11,17 @@ Deno.test({
   name: "scripts/sim.ts serves a scenario directory until SIGINT and removes its kubeconfig",
   ignore: Deno.build.os === "windows",
   async fn() {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...PERMS, SCRIPT, "--from", MINI, "--port", "0"],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let out = "";
-    const deadline = Date.now() + 15_000;
-    while (!out.includes("\n") && Date.now() < deadline) {
-      const r = await reader.read();
-      if (r.done) break;
-      out += r.value;
-    }
+    const child = spawnScript(SCRIPT, ["--from", MINI, "--port", "0"], { permissions: PERMS });
+    await child.waitFor((o) => o.includes("\n"), "the export line", 15_000);
+    const out = child.stdout;
     const m = /^export KUBECONFIG=(\S+)\n/.exec(out);
     assert.ok(m, `first line: ${out}`);
     const kubeconfig = await Deno.readTextFile(m[1]);
     assert.match(kubeconfig, /server: https:\/\/127\.0\.0\.1:\d+/);
     child.kill("SIGINT");
-    const status = await child.status;
-    await reader.cancel().catch(() => {});
-    const err = new TextDecoder().decode(await new Response(child.stderr).arrayBuffer());
-    assert.equal(status.code, 0, err);
+    const run = await child.finished();
+    const err = run.stderr;
+    assert.equal(run.code, 0, describeRun(run));
     assert.match(
       err,
       /sim: serving ".*mini" \(\d+ objects\) at https:\/\/127\.0\.0\.1:\d+, started in \d+ ms/,
@@ -42,18 +32,7 @@ Deno.test({
 });
 
 Deno.test("scripts/sim.ts: unknown scenario exits 1 with a hint; bad flags exit 2 with usage", async () => {
-  const run = async (...args: string[]) => {
-    const o = await new Deno.Command(Deno.execPath(), {
-      args: ["run", ...PERMS, SCRIPT, ...args],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    return {
-      code: o.code,
-      stdout: new TextDecoder().decode(o.stdout),
-      stderr: new TextDecoder().decode(o.stderr),
-    };
-  };
+  const run = (...args: string[]) => runScript(SCRIPT, args, { permissions: PERMS });
   const unknown = await run("no-such-scenario");
   assert.equal(unknown.code, 1);
   assert.equal(unknown.stdout, "");

@@ -1,6 +1,7 @@
 // End to end: `status --watch` against the simulated cluster: a new report
 // after each change, JSON lines, blank-line separated text on a pipe, and a
 // clean exit (code 0, nothing on stderr) on Ctrl-C.
+import { describeRun, spawnCli } from "../helpers/spawn.ts";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
 import { connect } from "../../lib/kube/connect.ts";
@@ -9,7 +10,6 @@ import { watchStatus } from "../../tasks/status/watch.ts";
 import type { StatusReport } from "../../tasks/status/report.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
-const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** Marks the prefill clique of the fragmented scenario fully ready. */
 function healPrefill(
@@ -58,21 +58,6 @@ Deno.test("e2e watch: a new report after a change; abort ends the generator", op
   }
 });
 
-async function readUntil(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  buf: { text: string },
-  done: (text: string) => boolean,
-): Promise<void> {
-  const dec = new TextDecoder();
-  const deadline = Date.now() + 20_000;
-  while (!done(buf.text)) {
-    if (Date.now() > deadline) throw new Error(`timed out; output so far:\n${buf.text}`);
-    const { value, done: end } = await reader.read();
-    if (end) throw new Error(`stream ended; output so far:\n${buf.text}`);
-    buf.text += dec.decode(value, { stream: true });
-  }
-}
-
 for (const mode of ["json", "text"] as const) {
   Deno.test(
     `e2e watch CLI (${mode}): one report per change, Ctrl-C exits 0 without a stack`,
@@ -80,48 +65,23 @@ for (const mode of ["json", "text"] as const) {
     async () => {
       const sim = await startSimCluster({ scenario: "fragmented" });
       try {
-        const args = [
-          "run",
-          "-A",
-          "--quiet",
-          "cli/main.ts",
-          "--kubeconfig",
-          sim.kubeconfigPath,
-          "status",
-          "llama-disagg",
-          "--watch",
-        ];
+        const args = ["--kubeconfig", sim.kubeconfigPath, "status", "llama-disagg", "--watch"];
         if (mode === "json") args.push("-o", "json");
-        const child = new Deno.Command(Deno.execPath(), {
-          args,
-          cwd: ROOT,
-          env: { HOME: "/nonexistent", NO_COLOR: "1" },
-          clearEnv: true,
-          stdout: "piped",
-          stderr: "piped",
-        }).spawn();
-        const reader = child.stdout.getReader();
-        const buf = { text: "" };
+        const child = spawnCli(args);
         if (mode === "json") {
-          await readUntil(reader, buf, (t) => t.split("\n").length >= 2);
+          await child.waitFor((t) => t.split("\n").length >= 2, "the first JSON report");
           healPrefill(sim.store as never);
-          await readUntil(reader, buf, (t) => t.split("\n").length >= 3);
+          await child.waitFor((t) => t.split("\n").length >= 3, "a JSON report after the change");
         } else {
-          await readUntil(reader, buf, (t) => t.includes("Summary:"));
+          await child.waitFor((t) => t.includes("Summary:"), "the first report");
           healPrefill(sim.store as never);
-          await readUntil(reader, buf, (t) => t.split("Summary:").length >= 3);
+          await child.waitFor((t) => t.split("Summary:").length >= 3, "a report after the change");
         }
         child.kill("SIGINT");
-        const dec = new TextDecoder();
-        let rest = "";
-        for (let r = await reader.read(); !r.done; r = await reader.read()) {
-          rest += dec.decode(r.value);
-        }
-        const status = await child.status;
-        const stderr = await new Response(child.stderr).text();
-        assertEquals(status.code, 0, stderr);
-        assertEquals(stderr, "");
-        const out = buf.text + rest;
+        const run = await child.finished();
+        assertEquals(run.code, 0, describeRun(run));
+        assertEquals(run.stderr, "", describeRun(run));
+        const out = run.stdout;
         if (mode === "json") {
           const docs = out.trim().split("\n").map((l) => JSON.parse(l));
           assert(docs.length >= 2);

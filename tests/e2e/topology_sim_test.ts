@@ -45,7 +45,8 @@ Deno.test(
       assertStringIncludes(r.stdout, "-> no rack can host it");
       assertStringIncludes(r.stdout, "rack rack-a1 [split]");
       const apiRequests = sim.requestLog.filter((e) => e.path.startsWith("/api"));
-      assertEquals(apiRequests.length, 6, apiRequests.map((e) => e.path).join("\n"));
+      // 6 kinds + the two DRA kinds (ResourceClaims, ResourceSlices)
+      assertEquals(apiRequests.length, 8, apiRequests.map((e) => e.path).join("\n"));
       // pods listed once, cluster-wide (every pod's GPUs count)
       assertEquals(apiRequests.filter((e) => e.path.endsWith("/pods")).length, 1);
     } finally {
@@ -82,7 +83,8 @@ Deno.test(
       }
     }
     assertEquals(counts[0], counts[1]);
-    assertEquals(counts[0], 4);
+    // pods, nodes, 2 topology kinds, 2 DRA kinds
+    assertEquals(counts[0], 6);
   },
 );
 

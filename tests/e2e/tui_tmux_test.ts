@@ -2,23 +2,15 @@
 // simulated cluster: first screen, keys, a change in the simulator shown
 // within 2 s, the Health countdown ticking, and the terminal restored after
 // `q` and after Ctrl-C. Skipped (with a message) when tmux is not installed.
+import { toolGate } from "../helpers/tools.ts";
+import { denoDir } from "../helpers/spawn.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
-function hasTmux(): boolean {
-  try {
-    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-const TMUX = hasTmux();
-if (!TMUX) console.warn("tui e2e tests skipped: tmux is not installed (apt-get install -y tmux)");
+const GATE = toolGate("tmux", "apt-get install -y tmux");
 
 /** A tmux server of our own (its own socket), one session. */
 class Pane {
@@ -56,15 +48,16 @@ class Pane {
 
 function tuiCommand(kubeconfig: string, extra = ""): string {
   // NO_COLOR keeps the captured text plain; the exit code is printed after the TUI ends.
-  return `cd ${ROOT} && ${extra} ${Deno.execPath()} run -A cli/main.ts --kubeconfig ${kubeconfig} tui; echo TUI-EXIT=$?; sleep 30`;
+  return `cd ${ROOT} && ${extra} DENO_DIR=${denoDir()} ${Deno.execPath()} run -A --cached-only cli/main.ts --kubeconfig ${kubeconfig} tui; echo TUI-EXIT=$?; sleep 30`;
 }
 
 Deno.test({
   name:
     "tui e2e: hierarchy, keys, simulator changes within 2 s, countdown ticks, q restores the terminal",
-  ignore: !TMUX,
+  ignore: GATE.ignore,
   ...opts,
   fn: async () => {
+    GATE.require();
     const sim = await startSimCluster({ scenario: "fragmented" });
     const pane = new Pane();
     try {
@@ -77,7 +70,8 @@ Deno.test({
       const lists = () =>
         sim.requestLog.count((e) => e.method === "GET" && !/watch=/.test(e.query));
       const listsAtStart = lists();
-      assert(listsAtStart <= 10, `${listsAtStart} lists at start`);
+      // 12 kinds (incl. the two DRA kinds), listed once
+      assert(listsAtStart <= 12, `${listsAtStart} lists at start`);
 
       // a gang score changes in the simulator: on screen within 2 s
       sim.store.update("podgangs", "inference", "llama-disagg-0", (o) => {
@@ -147,9 +141,10 @@ Deno.test({
 Deno.test({
   name:
     "tui e2e: redraws on resize, l shows logs, a stopped API server makes the header STALE, Ctrl-C quits (exit 0) and restores the terminal",
-  ignore: !TMUX,
+  ignore: GATE.ignore,
   ...opts,
   fn: async () => {
+    GATE.require();
     const sim = await startSimCluster({ scenario: "healthy" });
     const pane = new Pane();
     try {
@@ -192,9 +187,10 @@ Deno.test({
 
 Deno.test({
   name: "tui e2e: a crash while drawing restores the terminal and reports the error",
-  ignore: !TMUX,
+  ignore: GATE.ignore,
   ...opts,
   fn: async () => {
+    GATE.require();
     const sim = await startSimCluster({ scenario: "healthy" });
     const dir = await Deno.makeTempDir();
     const pane = new Pane();

@@ -6,6 +6,7 @@
 
 import { main } from "../../cli/main.ts";
 import type { CliIO } from "../../cli/context.ts";
+import { testHome } from "./spawn.ts";
 
 /** What a CLI run printed and returned. */
 export interface CliResult {
@@ -37,7 +38,8 @@ export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<
   let stderr = "";
   const answers = [...(opts.answers ?? [])];
   const env: Record<string, string> = {
-    HOME: "/nonexistent-home",
+    // a temp home of this test process: nothing the CLI might write lands outside temp dirs
+    HOME: testHome(),
     KUBECTL_GROVE_CONFIG: "",
     ...opts.env,
   };

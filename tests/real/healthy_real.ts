@@ -1,7 +1,7 @@
 // The real tier: kubectl-grove against a real kube-apiserver (with etcd,
 // kube-scheduler and kube-controller-manager), scenario "healthy" loaded
 // through the API and the operator's children created by the operator
-// simulation running as a controller. Built and run by scripts/test_real.sh.
+// simulation running as a controller. Built and run by scripts/ci_real.sh.
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import { bed, cli, hasTmux, haveKubectl, kubectl, opts, podsOf, waitFor } from "./helpers.ts";

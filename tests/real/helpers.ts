@@ -13,7 +13,7 @@ import type { ResourceDescriptor } from "../../lib/kube/resources.ts";
 /** Test options: the bed's child process and timers outlive single steps. */
 export const opts = { sanitizeResources: false, sanitizeOps: false, sanitizeExit: false };
 
-/** Starts a bed (the binary must be built: scripts/test_real.sh or deno task testbed builds it). */
+/** Starts a bed (the binary must be built: scripts/ci_real.sh or deno task testbed builds it). */
 export function bed(o: TestbedOptions): Promise<Testbed> {
   return startTestbed({ log: (l) => console.error(`  testbed: ${l}`), ...o });
 }

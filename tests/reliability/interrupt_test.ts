@@ -5,10 +5,9 @@
  * batches done; the cluster never had a clique below minAvailable.
  */
 import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
-import { simOperator } from "../../lib/sim/operator.ts";
+import { simOperator } from "../../lib/sim/operator/mod.ts";
 import { startSimCluster } from "../../lib/sim/server.ts";
-
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
+import { describeRun, spawnCli } from "../helpers/spawn.ts";
 
 Deno.test("Ctrl-C during restart: stops between batches, exit 130, says what was done", async () => {
   const op = simOperator({ stepMs: 20, readyDelayMs: 1500 });
@@ -21,36 +20,22 @@ Deno.test("Ctrl-C during restart: stops between batches, exit 130, says what was
     }
   });
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--quiet",
-        MAIN,
-        "restart",
-        "qwen-disagg",
-        "--role",
-        "prefill",
-        "--yes",
-        "--interval",
-        "100ms",
-      ],
-      env: { ...Deno.env.toObject(), KUBECONFIG: sim.kubeconfigPath, NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnCli(
+      ["restart", "qwen-disagg", "--role", "prefill", "--yes", "--interval", "100ms"],
+      { env: { KUBECONFIG: sim.kubeconfigPath } },
+    );
     // wait for the first deletion, then interrupt while the batch is becoming ready
     const t0 = Date.now();
     while (deletions.length === 0 && Date.now() - t0 < 20_000) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    assert(deletions.length > 0, "restart deleted nothing");
+    assert(deletions.length > 0, `restart deleted nothing: ${child.stderr}`);
     await new Promise((r) => setTimeout(r, 300));
     interruptedAt = Date.now();
     child.kill("SIGINT");
-    const out = await child.output();
-    const stderr = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
-    assertEquals(out.code, 130, stderr);
+    const out = await child.finished();
+    const stderr = out.stderr + out.stdout;
+    assertEquals(out.code, 130, describeRun(out));
     assertMatch(stderr, /interrupt/i);
     assertMatch(stderr, /batch|deleted|restarted/i);
     await new Promise((r) => setTimeout(r, 500));

@@ -6,7 +6,9 @@
  * @module
  */
 
-import { type BuiltScenario, type PodSlot, ScenarioBuilder, ZONE_RACK_HOST } from "./builders.ts";
+import type { BuiltScenario, PodSlot } from "./types.ts";
+import { ScenarioBuilder } from "./builder.ts";
+import { ZONE_RACK_HOST } from "./topology.ts";
 import {
   addNodes,
   addSystemPods,

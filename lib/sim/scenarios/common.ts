@@ -5,7 +5,9 @@
  * @module
  */
 
-import { DOMAIN_KEYS, type ScenarioBuilder, suffixFor } from "./builders.ts";
+import { DOMAIN_KEYS } from "./topology.ts";
+import type { ScenarioBuilder } from "./builder.ts";
+import { suffixFor } from "./ids.ts";
 
 /** The recording time of every static scenario. */
 export const RECORDED_AT = "2026-11-01T12:00:00Z";

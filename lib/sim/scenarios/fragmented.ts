@@ -10,15 +10,10 @@
  * @module
  */
 
-import {
-  type BuiltScenario,
-  type PodPlan,
-  type PodSlot,
-  ScenarioBuilder,
-  suffixFor,
-  unschedulableMessage,
-  ZONE_RACK_HOST,
-} from "./builders.ts";
+import type { BuiltScenario, PodPlan, PodSlot } from "./types.ts";
+import { ScenarioBuilder } from "./builder.ts";
+import { suffixFor } from "./ids.ts";
+import { unschedulableMessage, ZONE_RACK_HOST } from "./topology.ts";
 import {
   addNodes,
   addSystemPods,

@@ -8,14 +8,10 @@
  * @module
  */
 
-import {
-  type BuiltScenario,
-  type PodPlan,
-  type PodSlot,
-  ScenarioBuilder,
-  suffixFor,
-  ZONE_RACK_HOST,
-} from "./builders.ts";
+import type { BuiltScenario, PodPlan, PodSlot } from "./types.ts";
+import { ScenarioBuilder } from "./builder.ts";
+import { suffixFor } from "./ids.ts";
+import { ZONE_RACK_HOST } from "./topology.ts";
 import {
   addNodes,
   addSystemPods,

@@ -12,15 +12,10 @@
  */
 
 import type { KubeObject } from "../../kube/types.ts";
-import {
-  DOMAIN_KEYS,
-  type PodPlan,
-  type PodSlot,
-  prng,
-  ScenarioBuilder,
-  unschedulableMessage,
-  ZONE_RACK_HOST,
-} from "./builders.ts";
+import { DOMAIN_KEYS, unschedulableMessage, ZONE_RACK_HOST } from "./topology.ts";
+import type { PodPlan, PodSlot } from "./types.ts";
+import { prng } from "../prng.ts";
+import { ScenarioBuilder } from "./builder.ts";
 import { addSystemPods, MODEL, RECORDED_AT } from "./common.ts";
 
 /** Sizes of the large scenario. */

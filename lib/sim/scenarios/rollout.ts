@@ -11,14 +11,9 @@
  * @module
  */
 
-import {
-  type BuiltScenario,
-  type PodPlan,
-  type PodSlot,
-  ScenarioBuilder,
-  shortHash,
-  suffixFor,
-} from "./builders.ts";
+import type { BuiltScenario, PodPlan, PodSlot } from "./types.ts";
+import { ScenarioBuilder } from "./builder.ts";
+import { shortHash, suffixFor } from "./ids.ts";
 import { buildRevision } from "../../revisions/revision.ts";
 import type { PodCliqueSet, PodCliqueSetTemplateSpec } from "../../grove/types.ts";
 import {

@@ -59,3 +59,14 @@ Deno.test("a malformed config file names the file and the key, exit 1, no stack"
   // version does not need the config; a command that connects would load it
   assertEquals(r.code, 0);
 });
+
+Deno.test("a count flag that must be >= 1 says so for negative, zero and non-numbers alike", async () => {
+  const { runCli } = await import("../../helpers/cli.ts");
+  for (const v of ["-2", "0", "x"]) {
+    const r = await runCli(["restart", "my-llm", "--batch-size", v, "--dry-run"]);
+    if (r.code !== 2) throw new Error(`--batch-size ${v}: exit ${r.code}: ${r.stderr}`);
+    if (!r.stderr.includes(`expected a whole number >= 1, got "${v}"`)) {
+      throw new Error(`--batch-size ${v}: ${r.stderr}`);
+    }
+  }
+});

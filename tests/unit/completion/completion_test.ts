@@ -1,6 +1,8 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../../helpers/assert.ts";
 import { startSimCluster } from "../../../lib/sim/server.ts";
 import { runCli } from "../../helpers/cli.ts";
+import { childEnv, denoDir } from "../../helpers/spawn.ts";
+import { toolGate } from "../../helpers/tools.ts";
 import { complete } from "../../../cli/complete.ts";
 import { buildProgram } from "../../../cli/main.ts";
 import { CliContext } from "../../../cli/context.ts";
@@ -86,44 +88,38 @@ Deno.test("completion scripts for every shell call __complete", async () => {
   assertMatch(bad.stderr, /hint: use one of: bash, zsh, fish, powershell/);
 });
 
-Deno.test("the bash script completes through a real bash", async () => {
-  const bash = await new Deno.Command("bash", {
-    args: ["--version"],
-    stdout: "null",
-    stderr: "null",
-  }).output()
-    .catch(() => undefined);
-  if (!bash?.success) {
-    console.log("bash not available: skipped");
-    return;
-  }
-  const dir = await Deno.makeTempDir();
-  const main = new URL("../../../cli/main.ts", import.meta.url).pathname;
-  await Deno.writeTextFile(
-    `${dir}/kubectl-grove`,
-    `#!/bin/sh\nexec "${Deno.execPath()}" run -A --quiet "${main}" "$@"\n`,
-  );
-  await Deno.chmod(`${dir}/kubectl-grove`, 0o755);
-  const script = (await runCli(["completion", "bash"])).stdout;
-  await Deno.writeTextFile(`${dir}/c.bash`, script);
-  const test =
-    `source ${dir}/c.bash; COMP_WORDS=(kubectl-grove vers); COMP_CWORD=1; _kubectl_grove; printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const out = await new Deno.Command("bash", {
-    args: ["-c", test],
-    env: { PATH: `${dir}:${Deno.env.get("PATH")}`, HOME: dir },
-  }).output();
-  assertEquals(new TextDecoder().decode(out.stdout).trim(), "version");
-});
+const SHELL_GATES = {
+  bash: toolGate("bash", "apt-get install -y bash"),
+  zsh: toolGate("zsh", "apt-get install -y zsh"),
+  fish: toolGate("fish", "apt-get install -y fish"),
+};
 
-async function hasShell(shell: string): Promise<boolean> {
-  const r = await new Deno.Command(shell, {
-    args: ["-c", "exit 0"],
-    stdout: "null",
-    stderr: "null",
-  })
-    .output().catch(() => undefined);
-  return !!r?.success;
-}
+Deno.test({
+  name: "the bash script completes through a real bash",
+  ignore: SHELL_GATES.bash.ignore,
+  fn: async () => {
+    const bash = SHELL_GATES.bash.require();
+    const dir = await wrapperDir();
+    try {
+      const script = (await runCli(["completion", "bash"])).stdout;
+      await Deno.writeTextFile(`${dir}/c.bash`, script);
+      const test =
+        `source ${dir}/c.bash; COMP_WORDS=(kubectl-grove vers); COMP_CWORD=1; _kubectl_grove; printf '%s\\n' "\${COMPREPLY[@]}"`;
+      const out = await new Deno.Command(bash, {
+        args: ["-c", test],
+        clearEnv: true,
+        env: childEnv({ PATH: `${dir}:${Deno.env.get("PATH")}`, HOME: dir }),
+      }).output();
+      assertEquals(
+        new TextDecoder().decode(out.stdout).trim(),
+        "version",
+        new TextDecoder().decode(out.stderr),
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
 
 /** A directory with a `kubectl-grove` that runs this checkout, for real shells. */
 async function wrapperDir(): Promise<string> {
@@ -131,32 +127,29 @@ async function wrapperDir(): Promise<string> {
   const main = new URL("../../../cli/main.ts", import.meta.url).pathname;
   await Deno.writeTextFile(
     `${dir}/kubectl-grove`,
-    `#!/bin/sh\nexec "${Deno.execPath()}" run -A --quiet "${main}" "$@"\n`,
+    `#!/bin/sh\nDENO_DIR="${denoDir()}" exec "${Deno.execPath()}" run -A --quiet --cached-only "${main}" "$@"\n`,
   );
   await Deno.chmod(`${dir}/kubectl-grove`, 0o755);
   return dir;
 }
 
-Deno.test("every completion script is valid syntax for its shell (where the shell is installed)", async () => {
-  const checks: Record<string, string[]> = { bash: ["-n"], zsh: ["-n"], fish: ["-n"] };
-  let checked = 0;
-  for (const [shell, flags] of Object.entries(checks)) {
-    if (!(await hasShell(shell))) {
-      console.log(`${shell} not installed: syntax not checked`);
-      continue;
-    }
-    const dir = await Deno.makeTempDir();
-    try {
-      await Deno.writeTextFile(`${dir}/c`, (await runCli(["completion", shell])).stdout);
-      const out = await new Deno.Command(shell, { args: [...flags, `${dir}/c`] }).output();
-      assertEquals(out.code, 0, `${shell}: ${new TextDecoder().decode(out.stderr)}`);
-      checked++;
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  }
-  assert(checked >= 1, "no shell at all to check with");
-});
+for (const [shell, flags] of [["bash", ["-n"]], ["zsh", ["-n"]], ["fish", ["-n"]]] as const) {
+  Deno.test({
+    name: `the ${shell} completion script is valid ${shell} syntax`,
+    ignore: SHELL_GATES[shell].ignore,
+    fn: async () => {
+      const path = SHELL_GATES[shell].require();
+      const dir = await Deno.makeTempDir();
+      try {
+        await Deno.writeTextFile(`${dir}/c`, (await runCli(["completion", shell])).stdout);
+        const out = await new Deno.Command(path, { args: [...flags, `${dir}/c`] }).output();
+        assertEquals(out.code, 0, `${shell}: ${new TextDecoder().decode(out.stderr)}`);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
 
 Deno.test("__complete against the simulator: PodCliqueSet names, roles, namespaces, contexts", async () => {
   const sim = await startSimCluster({ scenario: "fragmented" });
@@ -223,24 +216,42 @@ Deno.test("__complete with an unreachable or missing cluster: no candidates, no 
   }
 });
 
-Deno.test("zsh and fish scripts complete commands, flags and PodCliqueSet names through the real shells", async () => {
+/** Runs `script` in a real shell with a `kubectl-grove` wrapper on PATH, against a simulator. */
+async function inShell(
+  shell: string,
+  body: (dir: string, run: (script: string) => Promise<string>) => Promise<void>,
+) {
   const sim = await startSimCluster({ scenario: "fragmented" });
   const dir = await wrapperDir();
   try {
-    const env = {
+    const env = childEnv({
       PATH: `${dir}:${Deno.env.get("PATH")}`,
       HOME: dir,
       KUBECONFIG: sim.kubeconfigPath,
-      NO_COLOR: "1",
-    };
-    const run = async (shell: string, script: string) => {
-      const out = await new Deno.Command(shell, { args: ["-c", script], env, cwd: dir }).output();
+    });
+    await body(dir, async (script) => {
+      const out = await new Deno.Command(shell, {
+        args: ["-c", script],
+        env,
+        clearEnv: true,
+        cwd: dir,
+      }).output();
       return new TextDecoder().decode(out.stdout);
-    };
-    if (await hasShell("fish")) {
+    });
+  } finally {
+    await sim.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "the fish script completes commands, flags and PodCliqueSet names through a real fish",
+  ignore: SHELL_GATES.fish.ignore,
+  fn: async () => {
+    const fish = SHELL_GATES.fish.require();
+    await inShell(fish, async (dir, run) => {
       await Deno.writeTextFile(`${dir}/c.fish`, (await runCli(["completion", "fish"])).stdout);
       const out = await run(
-        "fish",
         `source ${dir}/c.fish; complete -C "kubectl-grove vers"; complete -C "kubectl-grove status --o"; complete -C "kubectl-grove -n inference status "; complete -C "kubectl-grove diag -o ${dir}/c."`,
       );
       assertEquals(out.split("\n").map((l) => l.split("\t")[0]).filter(Boolean), [
@@ -249,12 +260,19 @@ Deno.test("zsh and fish scripts complete commands, flags and PodCliqueSet names 
         "llama-disagg",
         `${dir}/c.fish`, // a path flag falls back to file names
       ]);
-    } else console.log("fish not installed: skipped");
-    if (await hasShell("zsh")) {
+    });
+  },
+});
+
+Deno.test({
+  name: "the zsh script completes commands and PodCliqueSet names through a real zsh",
+  ignore: SHELL_GATES.zsh.ignore,
+  fn: async () => {
+    const zsh = SHELL_GATES.zsh.require();
+    await inShell(zsh, async (dir, run) => {
       await Deno.writeTextFile(`${dir}/c.zsh`, (await runCli(["completion", "zsh"])).stdout);
       // _describe and _files need zsh's completion system: record what the script hands them
       const out = await run(
-        "zsh",
         `compdef(){}; _describe(){ print -l -- "\${(@P)2}" }; _files(){ print FILES }; source ${dir}/c.zsh
 words=(kubectl-grove vers); CURRENT=2; _kubectl_grove
 words=(kubectl-grove -n inference status ""); CURRENT=5; _kubectl_grove
@@ -265,11 +283,8 @@ words=(kubectl-grove diag -o ""); CURRENT=4; _kubectl_grove`,
         "llama-disagg",
         "FILES",
       ]);
-    } else console.log("zsh not installed: skipped");
-  } finally {
-    await sim.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
+    });
+  },
 });
 
 Deno.test("flag values are filtered by what was typed (kubectl passes the partial word through)", async () => {

@@ -1,3 +1,4 @@
+import { runScript } from "../../helpers/spawn.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "../../helpers/assert.ts";
 import { yamlLoad } from "../../../lib/deps.ts";
 import {
@@ -138,17 +139,10 @@ Deno.test("deno task release packs dist/<os>-<arch>/, fills sha256 and URIs, wri
       await Deno.writeTextFile(`${dist}/${t}/LICENSE`, "license\n");
     }
     const release = (args: string[]) =>
-      new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--allow-read",
-          "--allow-write",
-          "--allow-run=tar",
-          "scripts/release.ts",
-          ...args,
-        ],
+      runScript("scripts/release.ts", args, {
+        permissions: ["--allow-read", "--allow-write", "--allow-run=tar"],
         cwd: decodeURIComponent(root.pathname),
-      }).output();
+      });
     const out = await release([
       "--version",
       "v1.2.3",
@@ -157,9 +151,9 @@ Deno.test("deno task release packs dist/<os>-<arch>/, fills sha256 and URIs, wri
       "--dist",
       dist,
     ]);
-    const stderr = new TextDecoder().decode(out.stderr);
+    const stderr = out.stderr;
     assertEquals(out.code, 0, stderr);
-    assertEquals(new TextDecoder().decode(out.stdout).trim(), `${dist}/grove.yaml`);
+    assertEquals(out.stdout.trim(), `${dist}/grove.yaml`);
     const m = yamlLoad(await Deno.readTextFile(`${dist}/grove.yaml`)) as KrewManifest;
     assertEquals(validateManifest(m), []);
     assertEquals(m.spec.version, "v1.2.3");
@@ -183,7 +177,7 @@ Deno.test("deno task release packs dist/<os>-<arch>/, fills sha256 and URIs, wri
     await Deno.remove(`${dist}/grove.yaml`);
     const partial = await release(["--version", "v1.2.3", "--dist", dist]);
     assertEquals(partial.code, 1);
-    const msg = new TextDecoder().decode(partial.stderr);
+    const msg = partial.stderr;
     assertMatch(
       msg,
       /darwin-arm64\/kubectl-grove is missing; run: deno task compile --target darwin-arm64/,

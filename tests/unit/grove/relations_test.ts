@@ -1,9 +1,8 @@
+import { expectedCliques, expectedGangs } from "../../../lib/grove/expansion.ts";
 import {
   cliqueRef,
   cliqueRole,
   crashLoops,
-  expectedCliques,
-  expectedGangs,
   gpusAllocatedByNode,
   isNodeCordoned,
   isNodeReady,

@@ -174,19 +174,19 @@ Deno.test("writes: bodies, content types, fieldManager, dryRun, preconditions, s
     assertEquals(create.method, "POST");
     assertEquals(
       create.path,
-      "/apis/grove.io/v1alpha1/namespaces/inf/podcliquesets?dryRun=All&fieldManager=kubectl-grove",
+      "/apis/grove.io/v1alpha1/namespaces/inf/podcliquesets?dryRun=All&fieldManager=kubectl-grove&fieldValidation=Strict",
     );
     assertEquals(JSON.parse(create.body).kind, "PodCliqueSet");
     assertEquals(replace.method, "PUT");
     assertEquals(
       replace.path,
-      "/apis/grove.io/v1alpha1/namespaces/inf/podcliquesets/demo?fieldManager=kubectl-grove",
+      "/apis/grove.io/v1alpha1/namespaces/inf/podcliquesets/demo?fieldManager=kubectl-grove&fieldValidation=Strict",
     );
     assertEquals(JSON.parse(replace.body).metadata.resourceVersion, "7");
     assertEquals(jpatch.headers.get("content-type"), "application/json-patch+json");
     assertEquals(
       jpatch.path,
-      "/apis/grove.io/v1alpha1/namespaces/default/podcliquesets/demo?fieldManager=kubectl-grove",
+      "/apis/grove.io/v1alpha1/namespaces/default/podcliquesets/demo?fieldManager=kubectl-grove&fieldValidation=Strict",
     );
     assertEquals(spatch.headers.get("content-type"), "application/strategic-merge-patch+json");
     assertEquals(del.method, "DELETE");

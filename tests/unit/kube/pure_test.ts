@@ -3,7 +3,7 @@ import { UsageError } from "../../../lib/errors.ts";
 import { formatTimeout, parseRequestTimeout } from "../../../lib/kube/duration.ts";
 import { backoffDelay, parseRetryAfter, shouldRetry } from "../../../lib/kube/retry.ts";
 import { resourcePath, withQuery } from "../../../lib/kube/url.ts";
-import { classifyNetworkError } from "../../../lib/kube/kube_errors.ts";
+import { apiErrorFromResponse, classifyNetworkError } from "../../../lib/kube/kube_errors.ts";
 import { parseWatchLine } from "../../../lib/kube/watch_stream.ts";
 import { Resources } from "../../../lib/kube/resources.ts";
 import { resolvePath } from "../../../lib/kube/paths.ts";
@@ -98,4 +98,77 @@ Deno.test("paths: relative to the kubeconfig directory, ~ expanded, absolute kep
   assertEquals(resolvePath("/k/", "./ca.crt"), "/k/ca.crt");
   assertEquals(resolvePath("/k", "/abs/ca.crt"), "/abs/ca.crt");
   assertEquals(resolvePath("/k", "~/ca.crt", "/home/me"), "/home/me/ca.crt");
+});
+
+const PATCH_QWEN = {
+  verb: "patch",
+  resource: "podcliquesets.grove.io",
+  name: "qwen",
+  namespace: "inference",
+  method: "PATCH",
+  path: "/apis/grove.io/v1alpha1/namespaces/inference/podcliquesets/qwen",
+};
+
+Deno.test("a webhook denial names the webhook and its message, and is not advised as a permission problem", () => {
+  const body = JSON.stringify({
+    kind: "Status",
+    apiVersion: "v1",
+    status: "Failure",
+    message:
+      'admission webhook "vpodcliqueset.grove.io" denied the request: spec.template.cliques[1].spec.minAvailable: Invalid value: 5: must not be greater than replicas',
+    reason: "Forbidden",
+    code: 403,
+  });
+  const e = apiErrorFromResponse(
+    403,
+    "Forbidden",
+    body,
+    undefined,
+    { ...PATCH_QWEN },
+    { contextName: "prod", server: "https://k" },
+  );
+  assertEquals(
+    e.message,
+    'admission webhook "vpodcliqueset.grove.io" refused to patch podcliquesets.grove.io "qwen" in namespace "inference": spec.template.cliques[1].spec.minAvailable: Invalid value: 5: must not be greater than replicas',
+  );
+  assertMatch(e.hint!, /nothing was changed.*not your permissions/);
+  assert(!/cluster admin|auth can-i/.test(e.hint!), e.hint);
+  // a plain RBAC 403 keeps its permission hint
+  const rbac = apiErrorFromResponse(
+    403,
+    "Forbidden",
+    JSON.stringify({ kind: "Status", reason: "Forbidden", message: "user cannot patch" }),
+    undefined,
+    { ...PATCH_QWEN },
+    { contextName: "prod", server: "https://k" },
+  );
+  assertMatch(rbac.hint!, /ask your cluster admin for 'patch'/);
+});
+
+Deno.test("a forbidden list across all namespaces: the can-i hint has -A and suggests -n", () => {
+  const e = apiErrorFromResponse(
+    403,
+    "Forbidden",
+    JSON.stringify({ kind: "Status", reason: "Forbidden", message: "cannot list pods" }),
+    undefined,
+    {
+      verb: "list",
+      resource: "pods",
+      method: "GET",
+      path: "/api/v1/pods",
+      collection: true,
+      namespaced: true,
+    },
+    { contextName: "dev", server: "https://k" },
+  );
+  assertMatch(e.hint!, /kubectl auth can-i list pods -A; or name your namespace with -n/);
+  const nodes = apiErrorFromResponse(
+    403,
+    "Forbidden",
+    "{}",
+    undefined,
+    { verb: "list", resource: "nodes", method: "GET", path: "/api/v1/nodes", collection: true },
+    { contextName: "dev", server: "https://k" },
+  );
+  assertMatch(nodes.hint!, /kubectl auth can-i list nodes\)$/);
 });

@@ -184,6 +184,8 @@ Deno.test("metrics: forbidden proxy, unknown engine, truncated text, missing buc
         ready: false,
       }),
       pod("demo", "demo-0-w-crash", { clique: "demo-0-w", port: 8000, crashLoop: true }),
+      pod("demo", "demo-0-w-notready", { clique: "demo-0-w", port: 8000, ready: false }),
+      pod("demo", "demo-0-w-noport", { clique: "demo-0-w" }),
     ],
     metrics: {
       "demo-0-w-forbidden": { status: 403 },
@@ -214,7 +216,17 @@ Deno.test("metrics: forbidden proxy, unknown engine, truncated text, missing buc
   assertEquals(by["demo-0-w-reset"].counterReset, true);
   assert(r.notes.some((n) => n.includes("demo-0-w-reset: counters were reset")));
   assertEquals(by["demo-0-w-pending"].status, "skipped");
-  assertEquals(by["demo-0-w-pending"].reason, "pod is Pending");
+  assertEquals(by["demo-0-w-pending"].reason, "Pending");
+  // every pod of the set that was not scraped is listed with its reason
+  const ns = Object.fromEntries(r.notScraped.map((p) => [p.pod, p.reason]));
+  assertEquals(ns["demo-0-w-pending"], "Pending");
+  assertEquals(ns["demo-0-w-crash"], "CrashLoopBackOff");
+  assertStringIncludes(ns["demo-0-w-forbidden"], "scrape failed: forbidden");
+  assertStringIncludes(ns["demo-0-w-unknown"], "scrape failed: unknown engine");
+  assertEquals(ns["demo-0-w-notready"], "not ready");
+  assertEquals(ns["demo-0-w-noport"], "no metrics port");
+  assertEquals(r.notScraped.length, 6);
+  assertEquals(r.pods.length, 9);
   assert(r.warnings.some((w) => w.includes("CrashLoopBackOff: demo-0-w-crash")));
   assertEquals(r.partial, true);
 });

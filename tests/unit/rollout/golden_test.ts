@@ -12,8 +12,9 @@ import { buildRolloutStatus } from "../../../tasks/rollout/status_report.ts";
 import { renderProgressLine, renderRolloutStatus } from "../../../tasks/rollout/status_render.ts";
 import { buildHistoryReport } from "../../../tasks/rollout/history.ts";
 import { renderHistory } from "../../../tasks/rollout/history_render.ts";
-import { applyImageChange, planChange } from "../../../tasks/update/plan.ts";
-import { renderUpdatePlan } from "../../../tasks/update/render.ts";
+import { planChange } from "../../../lib/change/plan.ts";
+import { applyImageChange } from "../../../tasks/update/plan.ts";
+import { renderUpdatePlan } from "../../../lib/change/render.ts";
 
 async function scenario() {
   const s = await loadScenario("rollout", { shiftTimes: false });

@@ -3,7 +3,7 @@
 import { assert, assertEquals } from "../../helpers/assert.ts";
 import { SimStore } from "../../../lib/sim/store.ts";
 import { loadScenario } from "../../../lib/sim/fixtures.ts";
-import { startOperator } from "../../../lib/sim/operator.ts";
+import { startOperator } from "../../../lib/sim/operator/mod.ts";
 import { gpusAllocatedByNode, isPodReady, nodeGpus } from "../../../lib/grove/relations.ts";
 import type { KubeObject } from "../../../lib/kube/types.ts";
 import type { Node, Pod } from "../../../lib/grove/types.ts";

@@ -7,8 +7,9 @@ import {
 } from "../../helpers/assert.ts";
 import { GroveError, UsageError } from "../../../lib/errors.ts";
 import type { Pod, PodClique } from "../../../lib/grove/types.ts";
-import { applyImageChange, planChange } from "../../../tasks/update/plan.ts";
-import { checkPlacement } from "../../../tasks/update/placement.ts";
+import { planChange } from "../../../lib/change/plan.ts";
+import { applyImageChange } from "../../../tasks/update/plan.ts";
+import { checkPlacement } from "../../../lib/change/placement.ts";
 import { planRestart } from "../../../tasks/restart/plan.ts";
 import { parseManifest } from "../../../tasks/apply/parse.ts";
 import { mergeForApply } from "../../../tasks/apply/run.ts";

@@ -80,7 +80,10 @@ Deno.test("render: --no-headers drops the table headers", async () => {
 Deno.test("render: --all is one row per PCS; NAMESPACE only with -A; attention marker and list of cliques below min", async () => {
   const one = await scenarioReport("healthy", { all: true, namespace: "inference" });
   const out = renderStatus(one, { style: PLAIN });
-  assertMatch(out.split("\n")[0], /^NAME +STATE +REPLICAS +CLIQUES +PODS +GANGS +UPDATE +AGE$/);
+  assertMatch(
+    out.split("\n")[0],
+    /^NAME +STATE +REPLICAS +CLIQUES +PODS +GANGS +SCORE +UPDATE +AGE$/,
+  );
   assertEquals(out.split("\n").filter((l) => /^(qwen-disagg|sglang-chat) /.test(l)).length, 2);
   const frag = await scenarioReport("fragmented", {
     all: true,

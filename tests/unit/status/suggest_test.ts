@@ -1,6 +1,6 @@
 // Close names for an unknown PodCliqueSet.
 import { assertEquals } from "../../helpers/assert.ts";
-import { closeNames, editDistance } from "../../../tasks/status/suggest.ts";
+import { closeNames, editDistance } from "../../../lib/grove/suggest.ts";
 
 Deno.test("suggest: edit distance", () => {
   assertEquals(editDistance("", "abc"), 3);

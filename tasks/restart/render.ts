@@ -1,0 +1,37 @@
+/**
+ * Text of a restart plan: the cliques, their budgets and the batches.
+ *
+ * @module
+ */
+
+import { renderTable } from "../../lib/render/table.ts";
+import type { RestartPlan } from "./plan.ts";
+
+/** Text of a restart plan. */
+export function renderRestartPlan(p: RestartPlan): string {
+  const lines = [
+    `restart podcliqueset ${p.namespace}/${p.name}${
+      p.role ? ` (role ${p.role})` : ""
+    }: ${p.total} pods in ${p.batches.length} batch${p.batches.length === 1 ? "" : "es"}${
+      p.force ? " (--force: all at once)" : `, never below minAvailable`
+    }`,
+    "",
+    renderTable(
+      ["clique", "role", "pods", "ready", "min-available", "max-down"],
+      p.cliques.map((
+        c,
+      ) => [
+        c.name,
+        c.role,
+        String(c.pods),
+        String(c.ready),
+        String(c.minAvailable),
+        String(c.maxDown),
+      ]),
+    ).trimEnd(),
+    "",
+  ];
+  p.batches.forEach((b, i) => lines.push(`batch ${i + 1}: ${b.map((x) => x.name).join(", ")}`));
+  for (const w of p.warnings) lines.push(`warning: ${w}`);
+  return lines.join("\n") + "\n";
+}
