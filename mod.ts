@@ -1124,3 +1124,17 @@ export {
   readFleet,
   type ReadFleetOptions,
 } from "./lib/kube/fleet.ts";
+
+// replan: the plan again, from the workload the engines really serve
+export type {
+  ChangeKind,
+  LengthStats,
+  MoveCommand,
+  ObservedWorkload,
+  Percentile,
+  ReplanInputs,
+  ReplanReport,
+  RoleCell,
+  SlaCheck,
+} from "./tasks/replan/mod.ts";
+export type { Backend } from "./lib/aic/results.ts";

@@ -8,7 +8,10 @@
  * Budgets (issues 3, 4, 5, 7, 8): --help cold start <= 150 ms; listing all
  * PCS/PCLQ/PG/pods through lib/kube <= kubectl; status --all -A <= 1.5x
  * kubectl get pcs,pclq,pg,pods -A; topology --cluster <= 1 s of work after
- * start-up; diag < 10 s; peak RSS <= 200 MB.
+ * start-up; diag < 10 s; peak RSS <= 200 MB. Dashboard (issue 18, needs
+ * chromium): first paint of the Overview <= 1.5 s, API change -> browser
+ * < 2 s, no RSS growth over a soak (DASHBOARD_SOAK_SECONDS, default 60) with
+ * two tabs, assets < 160 KB.
  *
  * @module
  */
@@ -217,6 +220,47 @@ try {
       budget: "< 2 %",
       ok: t.idleCpuPercent < 2,
     });
+  }
+
+  // dashboard -A in headless chromium: first paint of the Overview, API change -> browser,
+  // server RSS over a soak with two tabs, asset size (bench/dashboard_bench.ts)
+  const { benchDashboard, dashboardBenchAvailable } = await import("./dashboard_bench.ts");
+  if (dashboardBenchAvailable()) {
+    const soakSeconds = Number(Deno.env.get("DASHBOARD_SOAK_SECONDS") ?? 60);
+    const d = await benchDashboard(sim, { soakSeconds });
+    rows.push({
+      what: `dashboard -A: first paint of the Overview (${d.sets} sets, cold)`,
+      ms: d.firstPaintMs,
+      budget: "<= 1500 ms",
+      ok: d.firstPaintMs <= 1500,
+    });
+    rows.push({
+      what: `dashboard: API change -> browser (median of ${d.changeRuns}; max ${
+        d.changeMaxMs.toFixed(0)
+      } ms)`,
+      ms: d.changeMedianMs,
+      budget: "< 2000 ms (max)",
+      ok: d.changeMaxMs < 2000,
+    });
+    rows.push({
+      what:
+        `dashboard: server RSS, mean of 2nd half - 1st half of a ${d.soakSeconds} s soak, 2 tabs (MiB; end ${
+          d.rssEndMiB.toFixed(0)
+        }, max ${d.rssMaxMiB.toFixed(0)})`,
+      ms: d.rssGrowthSecondHalfMiB,
+      budget: "no growth (< 10 MiB)",
+      ok: d.rssGrowthSecondHalfMiB < 10,
+    });
+    rows.push({
+      what: `dashboard: assets KB (gzip ${(d.assetGzipBytes / 1024).toFixed(0)} KB as served)`,
+      ms: d.assetBytes / 1024,
+      budget: "< 160 KB raw",
+      ok: d.assetBytes < 160 * 1024,
+    });
+  } else {
+    console.error(
+      "bench: dashboard skipped: chromium is not installed (apt-get install -y chromium)",
+    );
   }
 
   // diag of the whole namespace-wide large scenario

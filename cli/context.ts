@@ -102,8 +102,9 @@ export class CliContext {
   /** Aborted on Ctrl-C; long commands stop cleanly when it fires. */
   readonly abort = new AbortController();
   /**
-   * Set by commands that change the cluster in one write (update, scale, undo, apply): then an
-   * interruption says exactly what was written ({@link changed}), or that nothing was.
+   * Set by commands that change the cluster in one write (update, scale, undo, apply), before
+   * they connect: Ctrl-C then also cuts off reads in flight, and the interruption says exactly
+   * what was written ({@link changed}), or that nothing was.
    */
   tracksChanges = false;
   /** What this command has written so far, in words ("podcliqueset x updated to revision 5"). */
@@ -230,7 +231,9 @@ export class CliContext {
           .map((k) => [k, this.io.env(k)]),
       ),
       stderr: (line: string) => this.note(line),
-      signal: this.abort.signal,
+      // one-write commands (tracksChanges) stop at once on Ctrl-C, reads included; long-running
+      // ones (restart, progressive rollouts, watches) finish their read and stop between steps
+      signal: this.tracksChanges ? this.abort.signal : undefined,
     });
   }
 

@@ -24,6 +24,7 @@ import { diagCommand } from "./commands/diag.ts";
 import { metricsCommand } from "./commands/metrics.ts";
 import { compareCommand } from "./commands/compare.ts";
 import { generateCommand } from "./commands/generate.ts";
+import { replanCommand } from "./commands/replan.ts";
 import { planCommand } from "./commands/plan.ts";
 import { versionCommand } from "./commands/version.ts";
 import { statusCommand } from "./commands/status.ts";
@@ -36,6 +37,7 @@ import { scaleCommand } from "./commands/scale.ts";
 import { applyCommand } from "./commands/apply.ts";
 import { tuiCommand } from "./commands/tui.ts";
 import { recommendCommand } from "./commands/recommend.ts";
+import { dashboardCommand } from "./commands/dashboard.ts";
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
@@ -49,11 +51,13 @@ const COMMANDS: ((ctx: CliContext) => CommandUnknownOpts)[] = [
   scaleCommand,
   applyCommand,
   tuiCommand,
+  dashboardCommand,
   completionCommand,
   diagCommand,
   metricsCommand,
   compareCommand,
   generateCommand,
+  replanCommand,
   planCommand,
   versionCommand,
 ];

@@ -26,7 +26,7 @@ import { ScenarioBuilder } from "../lib/sim/scenarios/builder.ts";
 import { suffixFor, uidFor } from "../lib/sim/scenarios/ids.ts";
 import { ZONE_RACK_HOST } from "../lib/sim/scenarios/topology.ts";
 import { addNodes, MODEL, NS, RECORDED_AT } from "../lib/sim/scenarios/common.ts";
-import { writeScenario } from "./build_fixtures.ts";
+import { writeFixtureIndex, writeScenario } from "./build_fixtures.ts";
 
 const key = (s: PodSlot) =>
   s.group !== undefined ? `${s.clique}/${s.groupReplica}/${s.index}` : `${s.clique}/${s.index}`;
@@ -737,4 +737,5 @@ if (import.meta.main) {
     const n = await writeScenario(name, build());
     console.log(`${name}: ${n} objects`);
   }
+  console.log(`fixtures/index.json: ${await writeFixtureIndex()} scenarios`);
 }

@@ -9,7 +9,8 @@
 export const PERMISSIONS: { flag: string; why: string }[] = [
   {
     flag: "--allow-net",
-    why: "the Kubernetes API server, pod metrics (--direct), the local simulated cluster",
+    why:
+      "the Kubernetes API server, pod metrics (--direct), the local simulated cluster, the dashboard's listening port",
   },
   {
     flag: "--allow-read",
@@ -26,7 +27,8 @@ export const PERMISSIONS: { flag: string; why: string }[] = [
   },
   {
     flag: "--allow-run",
-    why: "exec credential plugins (kubelogin, aws, gke-gcloud-auth-plugin) and aiconfigurator",
+    why:
+      "exec credential plugins (kubelogin, aws, gke-gcloud-auth-plugin), aiconfigurator, the browser of dashboard --open",
   },
 ];
 

@@ -13,7 +13,13 @@ import { configString } from "../../lib/config.ts";
 import { buildManifest, defaultName, manifestYaml } from "../../lib/aic/manifest.ts";
 import { type Plan, planFromResults } from "../../lib/aic/plan.ts";
 import { type Backend, BACKENDS, readResultsDir, type ServingMode } from "../../lib/aic/results.ts";
-import { buildArgs, findExecutable, readVersion, runAiconfigurator } from "../../lib/aic/runner.ts";
+import {
+  buildArgs,
+  childEnv as aicChildEnv,
+  findExecutable,
+  readVersion,
+  runAiconfigurator,
+} from "../../lib/aic/runner.ts";
 import { ApiError, GroveError, UsageError } from "../../lib/errors.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import { printOutput } from "../print.ts";
@@ -126,6 +132,7 @@ export async function runGenerate(ctx: CliContext, o: GenerateCommandOptions): P
     });
     resultsDir = run.resultsDir;
     log = run.log;
+    for (const w of run.warnings) ctx.note(`note: ${w}`);
   }
   const results = await readResultsDir(resultsDir, {
     totalGpus: o.totalGpus,
@@ -262,17 +269,7 @@ type GenerateReportFiles = Partial<
 >;
 
 function childEnv(ctx: CliContext): Record<string, string> {
-  // The child gets the environment of the process, plus test switches of the fake executable.
-  const env: Record<string, string> = {};
-  for (
-    const k of ["FAKE_AIC_FAIL", "FAKE_AIC_NO_RESULTS_LINE", "FAKE_AIC_NO_SLA", "FAKE_AIC_VERSION"]
-  ) {
-    const v = ctx.io.env(k);
-    if (v !== undefined) env[k] = v;
-  }
-  const path = ctx.io.env("PATH");
-  if (path !== undefined) env.PATH = path;
-  return env;
+  return aicChildEnv((k) => ctx.io.env(k));
 }
 
 function print(ctx: CliContext, r: GenerateReport, output: GenerateCommandOptions["output"]) {

@@ -6,7 +6,9 @@
  * A worker that needs more GPUs than a node has becomes a
  * PodCliqueScalingGroup named after the role, with a leader clique
  * `<role>-ldr` (1 pod) and a follower clique `<role>-wkr` (nodes - 1 pods),
- * one group replica per worker.
+ * one group replica per worker. A TensorRT-LLM worker across nodes is one MPI
+ * world: its pods mount the SSH key pair Secret `<pcs>-mpi-ssh`, which must
+ * exist before the set starts (`generate` prints how to create it).
  *
  * The PodCliqueSet carries the label `grove.io/aic-plan=<pcs>` (the same
  * label as its plan ConfigMap) and its plan as JSON in the
@@ -29,6 +31,9 @@ import {
   type EngineCommand,
   FRONTEND_PORT,
   frontendCommand,
+  MPI_SSH_MOUNT,
+  MPI_SSH_PORT,
+  mpiSshSecretName,
   type NodePart,
   WORKER_METRICS_PORT,
   workerCommand,
@@ -235,8 +240,11 @@ export function buildManifest(
   for (const [role, plan] of roles) {
     const lay = layoutRole(role, plan, gpusPerNode);
     const ports = [{ name: "metrics", containerPort: WORKER_METRICS_PORT }];
-    const make = (part: NodePart, leaderClique?: string) =>
-      container(
+    const ldr = `${role}-ldr`, wkr = `${role}-wkr`;
+    // TensorRT-LLM across nodes: one MPI world over SSH, keys from a Secret (see engines.ts).
+    const mpi = lay.nodes > 1 && backend === "trtllm";
+    const make = (part: NodePart) => {
+      const c = container(
         role,
         image,
         workerCommand({
@@ -246,23 +254,57 @@ export function buildManifest(
           plan,
           nodes: lay.nodes,
           part,
-          leaderClique,
+          leaderClique: lay.nodes > 1 ? ldr : undefined,
+          followerClique: lay.nodes > 1 ? wkr : undefined,
+          gpusPerPod: lay.gpusPerPod,
         }),
         lay.gpusPerPod,
-        ports,
-        workerEnv(pcs),
+        mpi && part === "follower" ? [{ name: "ssh", containerPort: MPI_SSH_PORT }] : ports,
+        mpi
+          ? [...workerEnv(pcs), { name: "OMPI_MCA_orte_keep_fqdn_hostnames", value: "1" }]
+          : workerEnv(pcs),
       );
+      if (mpi) c.volumeMounts = [{ name: "mpi-ssh", mountPath: MPI_SSH_MOUNT, readOnly: true }];
+      return c;
+    };
+    const withSecret = (t: PodCliqueTemplateSpec): PodCliqueTemplateSpec => {
+      if (!mpi) return t;
+      t.spec.podSpec.volumes = [{
+        name: "mpi-ssh",
+        secret: { secretName: mpiSshSecretName(pcs), defaultMode: 0o440 },
+      }];
+      return t;
+    };
     if (lay.nodes === 1) {
       cliques.push(clique(role, role, lay.workers, make("single"), WORKER_METRICS_PORT));
       continue;
     }
     explicitOrder = true;
-    const ldr = `${role}-ldr`, wkr = `${role}-wkr`;
-    cliques.push(clique(ldr, role, 1, make("leader", ldr), WORKER_METRICS_PORT));
+    // vLLM and SGLang followers join a leader that listens first; TensorRT-LLM's leader runs
+    // mpirun, which needs the followers' SSH daemons up: there the leader starts after them.
     cliques.push(
-      clique(wkr, role, lay.nodes - 1, make("follower", ldr), WORKER_METRICS_PORT, {
-        startsAfter: [ldr],
-      }),
+      withSecret(
+        clique(
+          ldr,
+          role,
+          1,
+          make("leader"),
+          WORKER_METRICS_PORT,
+          mpi ? { startsAfter: [wkr] } : {},
+        ),
+      ),
+    );
+    cliques.push(
+      withSecret(
+        clique(
+          wkr,
+          role,
+          lay.nodes - 1,
+          make("follower"),
+          WORKER_METRICS_PORT,
+          mpi ? {} : { startsAfter: [ldr] },
+        ),
+      ),
     );
     groups.push({ name: role, cliqueNames: [ldr, wkr], replicas: lay.workers, minAvailable: 1 });
   }

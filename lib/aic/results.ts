@@ -31,6 +31,8 @@ export interface RolePlan {
   pp: number;
   /** Data-parallel (attention DP) size. */
   dp: number;
+  /** MoE expert-parallel size (`moe_ep`), when above 1. */
+  ep?: number;
   /** GPUs one worker uses (tp x pp x dp). */
   gpusPerWorker: number;
   /** Batch size AIC modelled, when known. */
@@ -209,11 +211,13 @@ function role(
   const pp = numberCell(t, i, `${prefix}pp`);
   const dp = optionalNumberCell(t, i, `${prefix}dp`) ?? 1;
   const perReplica = prefix === "" ? 1 : numberCell(t, i, `${prefix}workers`);
+  const ep = optionalNumberCell(t, i, `${prefix}moe_ep`);
   return {
     workers: perReplica * replicas,
     tp,
     pp,
     dp,
+    ...(ep !== undefined && ep > 1 ? { ep } : {}),
     gpusPerWorker: tp * pp * dp,
     batchSize: optionalNumberCell(t, i, `${prefix}bs`),
   };
@@ -274,11 +278,13 @@ function genRole(g: GeneratorConfig, name: "prefill" | "decode" | "agg"): RolePl
   const pp = p.pipeline_parallel_size ?? 1;
   const dp = p.data_parallel_size ?? 1;
   const gpus = p.gpus_per_worker ?? g.workers[`${name}_gpus_per_worker`] ?? tp * pp * dp;
+  const ep = p.moe_expert_parallel_size;
   return {
     workers,
     tp,
     pp,
     dp,
+    ...(ep !== undefined && ep > 1 ? { ep } : {}),
     gpusPerWorker: gpus as number,
     batchSize: p.max_batch_size,
   };
@@ -299,7 +305,12 @@ export function relaxAdvice(
   sla: Sla | undefined,
   log?: string,
 ): string {
-  const fromLog = log ? /met the (TTFT|TPOT|request latency) constraint/i.exec(log) : null;
+  // 0.11: "No configurations for agg met the TPOT constraint."; 0.12 also logs
+  // "No config found with tpot <= 1.0. Returning top-5 closest configs."
+  const fromLog = log
+    ? (/met the (TTFT|TPOT|request latency) constraint/i.exec(log) ??
+      /No config found with (ttft|tpot|request_latency) <=/i.exec(log))
+    : null;
   const tables = (Array.isArray(pareto) ? pareto : pareto ? [pareto] : [])
     .filter((t) => t.header.includes("ttft") && t.header.includes("tpot"));
   if (tables.length && sla) {
@@ -347,7 +358,8 @@ export function relaxAdvice(
   return "raise --ttft or --tpot, or give more GPUs with --total-gpus";
 }
 
-function logAdvice(limit: string): string {
+function logAdvice(raw: string): string {
+  const limit = /^t(tft|pot)$/i.test(raw) ? raw.toUpperCase() : raw.replace("_", " ");
   const flag = limit.toUpperCase() === "TTFT"
     ? "--ttft"
     : limit.toUpperCase() === "TPOT"
@@ -537,14 +549,44 @@ export function parseResults(files: ResultFiles, opts: ParseResultsOptions = {})
     notes.push(`agg: no configuration met the SLA; only the disaggregated plan is written`);
   }
 
-  for (const m of [disagg, agg]) {
-    if (m && m.slaMet === false) {
-      notes.push(
-        `${m.mode}: the rank-1 configuration misses the SLA (TTFT ${fmt(m.ttftMs)} ms, TPOT ${
-          fmt(m.tpotMs)
-        } ms)`,
-      );
+  // aiconfigurator 0.12 no longer leaves best_config_topn.csv empty when nothing meets the
+  // SLA: it writes the closest configurations ("No config found with tpot <= 1.0. Returning
+  // top-5 closest configs."). A rank-1 row outside the SLA means no configuration met it.
+  const missed: ModeResult[] = [];
+  if (disagg?.slaMet === false) {
+    missed.push(disagg);
+    disagg = undefined;
+  }
+  if (agg?.slaMet === false) {
+    missed.push(agg);
+    agg = undefined;
+  }
+  const missText = (m: ModeResult) =>
+    `${m.mode}: no configuration met the SLA; the closest (rank 1 of ${
+      m.source.replace(/:\d+$/, "")
+    }) has TTFT ${fmt(m.ttftMs)} ms, TPOT ${fmt(m.tpotMs)} ms`;
+  if (missed.length && !disagg && !agg) {
+    const paretoT: CsvTable[] = [];
+    if (files.aggPareto !== undefined) {
+      paretoT.push(parseCsv(files.aggPareto, `${dir}/agg/pareto.csv`));
     }
+    if (files.disaggPareto !== undefined) {
+      paretoT.push(parseCsv(files.disaggPareto, `${dir}/disagg/pareto.csv`));
+    }
+    const limits = sla ? ` (TTFT <= ${sla.ttftMs} ms, TPOT <= ${sla.tpotMs} ms)` : "";
+    throw new GroveError(
+      `aiconfigurator found no configuration that meets the SLA${limits}: it listed only the closest ones (${
+        missed.map((m) => `${m.mode} TTFT ${fmt(m.ttftMs)} ms, TPOT ${fmt(m.tpotMs)} ms`).join("; ")
+      })`,
+      { hint: relaxAdvice(paretoT, sla, files.log) },
+    );
+  }
+  for (const m of missed) {
+    notes.push(
+      `${missText(m)}; only the ${
+        m.mode === "disagg" ? "aggregated" : "disaggregated"
+      } plan is written`,
+    );
   }
 
   const first = disT && disT.rows.length ? disT.rows[0] : aggT!.rows[0];

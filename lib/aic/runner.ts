@@ -9,6 +9,10 @@
  * --total-gpus N --save-dir D` (kebab-case); 0.4 to 0.6 took snake-case
  * flags (`--model_path`, `--total_gpus`, `--save_dir`). Earlier versions
  * took AIC's own model names instead of Hugging Face ids and are refused.
+ * 0.12 renamed `--backend-version` to `--perf-db-version` (the old name is
+ * kept as an alias), prints a deprecation notice for the `aiconfigurator`
+ * distribution (Python's DeprecationWarning on stderr and a `[W]` log line)
+ * and reports errors as `[E]` log lines on stdout, often without a traceback.
  *
  * @module
  */
@@ -20,6 +24,10 @@ import type { Backend } from "./results.ts";
 export const MIN_VERSION = "0.4.0";
 /** The first version with kebab-case flags and `--model-path`. */
 export const KEBAB_VERSION = "0.7.0";
+/** The first version whose flag is `--perf-db-version` (`--backend-version` stays an alias). */
+export const PERF_DB_VERSION = "0.12.0";
+/** The versions the tests run for real (scripts/install_aic.sh installs the first). */
+export const TESTED_VERSIONS = ["0.12.0"] as const;
 
 const INSTALL_HINT =
   "install it with: pip install aiconfigurator (Linux x86-64, Python 3.9+), or set aiconfigurator.path in the kubectl-grove config; or pass --from-results <dir> with the results of an earlier run";
@@ -127,7 +135,10 @@ export function buildArgs(version: string, i: GenerateInputs): string[] {
     "--tpot",
     String(i.tpot),
   ];
-  if (i.backendVersion) args.push(f("backend-version"), i.backendVersion);
+  if (i.backendVersion) {
+    const perfDb = compareVersions(version, PERF_DB_VERSION) >= 0;
+    args.push(perfDb ? "--perf-db-version" : f("backend-version"), i.backendVersion);
+  }
   args.push(f("save-dir"), i.saveDir);
   return args;
 }
@@ -141,6 +152,59 @@ export function resultsDirFromLog(log: string): string | undefined {
     if (m) found = m[1];
   }
   return found;
+}
+
+/** Environment variables passed on to aiconfigurator. */
+const CHILD_ENV = [
+  "PATH",
+  "HOME",
+  "USER",
+  "TMPDIR",
+  "LANG",
+  "LC_ALL",
+  "VIRTUAL_ENV",
+  "PYTHONPATH",
+  "XDG_CACHE_HOME",
+  "HTTPS_PROXY",
+  "HTTP_PROXY",
+  "NO_PROXY",
+  "https_proxy",
+  "http_proxy",
+  "no_proxy",
+  "HF_TOKEN",
+  "HF_HOME",
+  "HF_HUB_CACHE",
+  "HF_HUB_OFFLINE",
+  "HF_ENDPOINT",
+  "HUGGING_FACE_HUB_TOKEN",
+  "TRANSFORMERS_OFFLINE",
+  "AICONFIGURATOR_LOG_LEVEL",
+  // switches of the fake executable in fixtures/aic/bin (tests)
+  "FAKE_AIC_FAIL",
+  "FAKE_AIC_NO_RESULTS_LINE",
+  "FAKE_AIC_NO_SLA",
+  "FAKE_AIC_VERSION",
+  "FAKE_AIC_RUN",
+  "FAKE_AIC_GPUS",
+  "FAKE_AIC_ARGS_FILE",
+];
+
+/**
+ * The child's environment: PATH, HOME, locale, proxies, the Hugging Face
+ * settings (`HF_TOKEN`, `HF_HOME`, `HF_HUB_OFFLINE`, ...) and
+ * `AICONFIGURATOR_LOG_LEVEL`; nothing else from ours. (Before, only PATH was
+ * passed, so a gated model's `HF_TOKEN` never reached the search.)
+ */
+export function childEnv(
+  get: (k: string) => string | undefined,
+  names: readonly string[] = [],
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of [...CHILD_ENV, ...names]) {
+    const v = get(k);
+    if (v !== undefined) env[k] = v;
+  }
+  return env;
 }
 
 /** Looks up an executable on PATH (or checks a path given with a slash). */
@@ -191,6 +255,8 @@ export interface RunResult {
   resultsDir: string;
   /** Everything it printed (stdout and stderr, interleaved by line). */
   log: string;
+  /** Things worth telling the user (a deprecation notice). */
+  warnings: string[];
 }
 
 /** Options of {@link runAiconfigurator}. */
@@ -222,9 +288,43 @@ async function pump(
   if (buf !== "") onLine(buf);
 }
 
+/** Lines that are noise in an error report: the 0.12 deprecation notice and its source line. */
+function isNoise(l: string): boolean {
+  return /DeprecationWarning|deprecated AIConfigurator distribution|^\s*sys\.exit\(main\(\)\)\s*$/
+    .test(l);
+}
+
 function tail(lines: string[], n = 12): string {
-  const last = lines.filter((l) => l.trim() !== "").slice(-n);
+  const last = lines.filter((l) => l.trim() !== "" && !isNoise(l)).slice(-n);
   return last.length ? last.map((l) => `  | ${l}`).join("\n") : "  (no output)";
+}
+
+/**
+ * The error aiconfigurator reported, from its log: the `[E]` log lines
+ * (0.12 logs `[E] [main.py:1521] Backend vllm is not supported for system
+ * h999_sxm. ...` and exits 1 without a traceback), else the last line of a
+ * Python traceback (`ValueError: ...`). Undefined when neither is there.
+ */
+export function errorFromLog(lines: readonly string[]): string | undefined {
+  // deno-lint-ignore no-control-regex
+  const clean = lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
+  const logged = clean.map((l) => /\[E\]\s+(?:\[[^\]]*\]\s+)?(.*\S)/.exec(l)?.[1])
+    .filter((m): m is string => m !== undefined);
+  if (logged.length) return logged.join("; ");
+  const exc = clean.filter((l) => /^[A-Za-z_][\w.]*(Error|Exception): /.test(l)).pop();
+  return exc;
+}
+
+/** The deprecation notice of aiconfigurator 0.12 (the distribution moves to `aisimulate`), if printed. */
+export function deprecationFromLog(log: string): string | undefined {
+  const m =
+    /(`aiconfigurator[^`]*` is running from the deprecated AIConfigurator distribution[^\n]*?\.)\s/
+      .exec(log);
+  if (!m) return undefined;
+  const install = /Install `([^`]+)`/.exec(log)?.[1];
+  return `aiconfigurator says its distribution is deprecated${
+    install ? `; it suggests installing ${install}, which keeps the aiconfigurator command` : ""
+  }`;
 }
 
 /** Runs a command and collects its output lines (both streams). */
@@ -297,8 +397,11 @@ export async function runAiconfigurator(
     throw new GroveError("aiconfigurator was interrupted", { exitCode: 130 });
   }
   if (code !== 0) {
+    const reported = errorFromLog(lines);
     throw new GroveError(
-      `aiconfigurator failed (exit code ${code}); its last lines:\n${tail(lines)}`,
+      `aiconfigurator failed (exit code ${code})${
+        reported ? `: ${reported}` : ""
+      }; its last lines:\n${tail(lines)}`,
       {
         hint:
           "fix the input it complains about (model, --system, --backend, GPU count) and run again",
@@ -317,5 +420,6 @@ export async function runAiconfigurator(
       },
     );
   }
-  return { resultsDir: dir, log };
+  const deprecation = deprecationFromLog(log);
+  return { resultsDir: dir, log, warnings: deprecation ? [deprecation] : [] };
 }

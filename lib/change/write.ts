@@ -63,6 +63,8 @@ function userView(p: PodCliqueSet): string {
 export async function serverDryRun(kube: Kube, next: PodCliqueSet): Promise<PodCliqueSet> {
   const ns = next.metadata.namespace;
   const body = structuredClone(next);
+  // status is the operator's: a write of the main resource ignores it, so none is sent
+  delete body.status;
   for (let attempt = 0;; attempt++) {
     try {
       return await kube.replace<PodCliqueSet>(Resources.podcliquesets, body, {
@@ -103,6 +105,7 @@ export async function writePcsChange(
   const ns = opts.before.metadata.namespace ?? kube.namespace;
   const name = opts.before.metadata.name;
   const body = structuredClone(opts.next);
+  delete body.status; // the operator's; ignored by a write of the main resource
   body.metadata.resourceVersion = opts.before.metadata.resourceVersion;
   const changesTemplate = stableStringify(opts.before.spec?.template) !==
     stableStringify(opts.next.spec?.template);
@@ -147,7 +150,6 @@ export async function writePcsChange(
       }
       if (attempt >= 5) throw e;
       body.metadata.resourceVersion = fresh.metadata.resourceVersion;
-      body.status = fresh.status;
     }
   }
   let revision: number | undefined;

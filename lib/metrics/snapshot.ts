@@ -17,6 +17,7 @@ import {
   mergeHistograms,
 } from "./histogram.ts";
 import type { ParsedScrape } from "./prom_parser.ts";
+import { workloadOf, type WorkloadSnapshot } from "./workload.ts";
 
 /** The latency histograms we report. */
 export type LatencyKey = "ttft" | "itl" | "tpot" | "e2e" | "queueTime";
@@ -50,6 +51,8 @@ export interface EngineSnapshot {
   prefixHits?: number;
   /** Prefix-cache hit rate gauge 0..1 (NaN or absent when not exported). */
   prefixHitRate?: number;
+  /** Request lengths and finished requests (what `replan` reads). */
+  workload?: WorkloadSnapshot;
 }
 
 /**
@@ -94,6 +97,7 @@ export function snapshotOf(
     prefixQueries: sumSamples(scrape, m.prefixCacheQueries),
     prefixHits: sumSamples(scrape, m.prefixCacheHits),
     prefixHitRate: maxSamples(scrape, m.prefixCacheHitRate),
+    workload: workloadOf(scrape, engine),
   };
 }
 

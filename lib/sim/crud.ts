@@ -279,22 +279,39 @@ async function validate(
   obj: KubeObject,
   old: KubeObject | undefined,
   url: URL,
+  body?: unknown,
 ): Promise<Record<string, string>> {
   const res = await validateObject(t.r, obj, { old });
   if (res.causes.length) throw invalid(t.r, obj.metadata.name || "", res.causes);
-  if (res.unknownFields.length) {
+  // like kube-apiserver, strict decoding judges the request body: a field the stored object
+  // carries (e.g. a status the client did not send) is not the client's unknown field
+  const unknown = body === undefined
+    ? res.unknownFields
+    : res.unknownFields.filter((f) => hasPath(body, f));
+  if (unknown.length) {
     const mode = url.searchParams.get("fieldValidation") ?? "Warn";
     if (mode === "Strict") {
-      const list = res.unknownFields.map((f) => `unknown field "${f}"`);
+      const list = unknown.map((f) => `unknown field "${f}"`);
       throw badRequest(`strict decoding error: ${list.join(", ")}`);
     }
     if (mode === "Warn") {
       return {
-        warning: res.unknownFields.map((f) => `299 - "unknown field \\"${f}\\""`).join(", "),
+        warning: unknown.map((f) => `299 - "unknown field \\"${f}\\""`).join(", "),
       };
     }
   }
   return {};
+}
+
+/** True when the dotted path (list indices as `[i]` or `.i`) exists in `v`. */
+function hasPath(v: unknown, path: string): boolean {
+  let cur: unknown = v;
+  for (const part of path.replace(/\[(\d+)\]/g, ".$1").split(".").filter(Boolean)) {
+    if (cur === null || typeof cur !== "object") return false;
+    if (!(part in (cur as Record<string, unknown>))) return false;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return true;
 }
 
 /** Pod spec fields an update may change. */
@@ -418,8 +435,9 @@ async function writeUpdate(
     }]);
   }
   checkImmutable(t, old, candidate);
+  const sent = structuredClone(candidate); // validation prunes in place
   const merged = mergeForSubresource(t, old, candidate);
-  const headers = await validate(t, merged, old, req.url);
+  const headers = await validate(t, merged, old, req.url, sent);
   const out = ctx.store.replace(t.r, merged, { dryRun });
   return jsonResponse(jsonOf(out), 200, headers);
 }

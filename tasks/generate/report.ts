@@ -8,6 +8,7 @@
 import { layoutRole } from "../../lib/aic/manifest.ts";
 import type { AicResults, ServingMode } from "../../lib/aic/results.ts";
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
+import { mpiSshSecretName } from "../../lib/aic/engines.ts";
 
 /** One role of a generated manifest. */
 export interface GeneratedRole {
@@ -133,6 +134,14 @@ export function buildGenerateReport(r: AicResults, i: GenerateReportInput): Gene
   const ns = i.namespace ? ` -n ${sh(i.namespace)}` : "";
   const ordered = [...modes].sort((a, b) => Number(b.best) - Number(a.best));
   const next: string[] = [];
+  // A TensorRT-LLM worker across nodes needs its SSH key pair Secret before it starts.
+  for (const m of ordered) {
+    if (i.backend !== "trtllm" || !m.roles.some((x) => x.nodesPerWorker > 1)) continue;
+    const secret = mpiSshSecretName(m.pcs);
+    next.push(
+      `ssh-keygen -q -t ed25519 -N '' -f ${secret} && kubectl create secret generic ${secret} --from-file=private.key=${secret} --from-file=private.key.pub=${secret}.pub${ns}`,
+    );
+  }
   for (const m of ordered) next.push(`kubectl apply -f ${sh(m.file)}${ns}`);
   for (const m of ordered) {
     if (!m.storedPlan) next.push(`kubectl grove plan store ${m.pcs} -f ${sh(m.file)}${ns}`);

@@ -224,7 +224,7 @@ Deno.test(
       assertEquals(fail.code, 1);
       assertStringIncludes(
         fail.stderr,
-        "error: aiconfigurator failed (exit code 1); its last lines:",
+        "error: aiconfigurator failed (exit code 1): ValueError: system 'h999_sxm' not found in the systems database; its last lines:",
       );
       assertStringIncludes(fail.stderr, "ValueError: system 'h999_sxm' not found");
 

@@ -7,7 +7,7 @@
  * task entry points against it.
  */
 import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
-import { childEnv, denoDir, describeRun } from "../helpers/spawn.ts";
+import { describeRun, urlRunEnv } from "../helpers/spawn.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -48,16 +48,11 @@ async function withRepoServer(fn: (base: string, served: string[]) => Promise<vo
  * cache: nothing is downloaded.
  */
 async function denoRun(args: string[], cwd: string) {
-  const privateDir = `${cwd}/.deno`;
-  await Deno.mkdir(privateDir, { recursive: true });
-  await Deno.symlink(`${denoDir()}/npm`, `${privateDir}/npm`).catch((e) => {
-    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
-  });
   const out = await new Deno.Command(Deno.execPath(), {
     args,
     cwd,
     clearEnv: true,
-    env: childEnv({ HOME: cwd, XDG_CONFIG_HOME: `${cwd}/.config`, DENO_DIR: privateDir }),
+    env: await urlRunEnv(cwd),
   }).output();
   const r = {
     code: out.code,

@@ -86,6 +86,23 @@ export function childEnv(extra: Record<string, string> = {}): Record<string, str
   };
 }
 
+/**
+ * The environment for a child that loads modules by URL from a test's own server: a private
+ * module cache in `dir` (modules served from a throw-away port stay out of the user's cache)
+ * that shares only the npm packages of the runner's cache, so nothing is downloaded.
+ */
+export async function urlRunEnv(
+  dir: string,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const privateDir = `${dir}/.deno`;
+  await Deno.mkdir(privateDir, { recursive: true });
+  await Deno.symlink(`${denoDir()}/npm`, `${privateDir}/npm`).catch((e) => {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+  });
+  return childEnv({ HOME: dir, XDG_CONFIG_HOME: `${dir}/.config`, DENO_DIR: privateDir, ...extra });
+}
+
 /** `deno run <permissions> --cached-only --quiet <script> <args>` with a cleared environment. */
 export function denoCommand(
   script: string,

@@ -5,7 +5,7 @@ import {
   layoutRole,
   manifestYaml,
 } from "../../../lib/aic/manifest.ts";
-import { parallelFromArgs, workerCommand } from "../../../lib/aic/engines.ts";
+import { parallelFromArgs } from "../../../lib/aic/engines.ts";
 import { parsePlan, PLAN_JSON_ANNOTATION, planFromResults } from "../../../lib/aic/plan.ts";
 import { readResultsDir } from "../../../lib/aic/results.ts";
 import { yamlLoad } from "../../../lib/deps.ts";
@@ -126,31 +126,52 @@ Deno.test("manifest: workers larger than a node become a scaling group of leader
 });
 
 Deno.test("manifest: bad layouts and names are clear errors", () => {
-  const e = assertThrows(
-    () => buildManifest(results, "agg", { name: "q", backend: "trtllm", gpusPerNode: 2 }),
-    GroveError,
-  );
-  assertMatch(
-    e.message,
-    /a trtllm worker needs 4 GPUs, which spans 2 nodes: multi-node TensorRT-LLM workers are not generated/,
-  );
   const plan = { workers: 1, tp: 3, pp: 1, dp: 1, gpusPerWorker: 3 };
   assertThrows(() => layoutRole("worker", plan, 2), GroveError);
   assertThrows(() => layoutRole("worker", plan, 0), GroveError);
   assertThrows(() => checkPcsName("Qwen_3"), GroveError);
   assertThrows(() => checkPcsName("a".repeat(41)), GroveError);
-  assertThrows(
-    () =>
-      workerCommand({
-        backend: "trtllm",
-        model: "m",
-        role: "worker",
-        plan,
-        nodes: 2,
-        part: "leader",
-      }),
-    GroveError,
+});
+
+Deno.test("manifest: a TensorRT-LLM worker across nodes is one MPI world over SSH", () => {
+  const trt = buildManifest(results, "agg", { name: "q", backend: "trtllm", gpusPerNode: 2 });
+  const tpl = trt.spec!.template!;
+  assertEquals(tpl.podCliqueScalingGroups![0].cliqueNames, ["worker-ldr", "worker-wkr"]);
+  const ldr = tpl.cliques!.find((c) => c.name === "worker-ldr")!;
+  const wkr = tpl.cliques!.find((c) => c.name === "worker-wkr")!;
+  // mpirun needs the followers' SSH daemons: the leader starts after them, not before.
+  assertEquals(ldr.spec!.startsAfter, ["worker-wkr"]);
+  assertEquals(wkr.spec!.startsAfter, undefined);
+  const script = container(trt, "worker-ldr").args![0];
+  assertMatch(
+    script,
+    /exec mpirun --allow-run-as-root --oversubscribe -n 4 -H \$\(GROVE_PCSG_NAME\)-\$\(GROVE_PCSG_INDEX\)-worker-ldr-0\.\$\(GROVE_HEADLESS_SERVICE\):2,\$\(GROVE_PCSG_NAME\)-\$\(GROVE_PCSG_INDEX\)-worker-wkr-0\.\$\(GROVE_HEADLESS_SERVICE\):2 /,
   );
+  assertMatch(script, /plm_rsh_args "-p 2222 -i \$HOME\/.ssh\/mpi_key/);
+  assertMatch(
+    script,
+    /trtllm-llmapi-launch python3 -m dynamo.trtllm --model-path .* --tensor-parallel-size 4/,
+  );
+  assertMatch(container(trt, "worker-wkr").args![0], /exec \/usr\/sbin\/sshd -D -e -p 2222 /);
+  assertEquals(container(trt, "worker-wkr").ports, [{
+    name: "ssh",
+    containerPort: 2222,
+    protocol: "TCP",
+  }]);
+  for (const c of [ldr, wkr]) {
+    assertEquals(c.spec!.podSpec!.volumes, [{
+      name: "mpi-ssh",
+      secret: { secretName: "q-mpi-ssh", defaultMode: 0o440 },
+    }]);
+    assertEquals(c.spec!.podSpec!.containers[0].volumeMounts, [
+      { name: "mpi-ssh", mountPath: "/etc/mpi-ssh", readOnly: true },
+    ]);
+  }
+  // vLLM and SGLang keep their order: followers after the leader, no Secret.
+  const sg = buildManifest(results, "agg", { name: "q", backend: "sglang", gpusPerNode: 2 });
+  const sgw = sg.spec!.template!.cliques!.find((c) => c.name === "worker-wkr")!;
+  assertEquals(sgw.spec!.startsAfter, ["worker-ldr"]);
+  assertEquals(sgw.spec!.podSpec!.volumes, undefined);
 });
 
 Deno.test("manifest: default names are DNS labels from the model id", () => {

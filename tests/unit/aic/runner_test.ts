@@ -117,7 +117,10 @@ Deno.test("runner: a failing run reports its exit code and last lines", async ()
     () => runAiconfigurator(FAKE_AIC, ["cli", "default"], { env: { FAKE_AIC_FAIL: "1" } }),
     GroveError,
   );
-  assertMatch(e.message, /aiconfigurator failed \(exit code 1\); its last lines:/);
+  assertMatch(
+    e.message,
+    /aiconfigurator failed \(exit code 1\): ValueError: system .h999_sxm. not found in the systems database; its last lines:/,
+  );
   assertMatch(e.message, /ValueError: system 'h999_sxm' not found/);
 });
 
