@@ -72,27 +72,48 @@ export const ConditionTypes = {
   minAvailableBreached: "MinAvailableBreached",
   /** On PCLQ: scheduled pods at or above minAvailable. */
   podCliqueScheduled: "PodCliqueScheduled",
+  /**
+   * On a PCSG: True (reason `GangTerminationActive`) once Grove recycled the
+   * PCS replica it belongs to after its breach outlived terminationDelay.
+   */
+  gangTerminationInProgress: "GangTerminationInProgress",
   /** On PCS: required topology levels missing from the cluster topology. */
   topologyLevelsUnavailable: "TopologyLevelsUnavailable",
-  /** On PCS, PCLQ, PCSG: a rolling update is in progress. */
+  /**
+   * Not a condition type Grove's operator writes (UpdateInProgress is only a
+   * reason, see {@link ConditionReasons}); the simulator puts it on the PCS
+   * and the tool accepts it as a hint. Rollout state comes from
+   * `status.updateProgress`.
+   */
   updateInProgress: "UpdateInProgress",
 } as const;
 
 /** Condition reasons Grove writes. */
 export const ConditionReasons = {
-  /** MinAvailableBreached=True. */
+  /** MinAvailableBreached=True: fewer ready-or-starting pods than minAvailable. */
   insufficientReadyPods: "InsufficientReadyPods",
+  /**
+   * MinAvailableBreached=True on a PodClique whose scheduled pods are below
+   * minAvailable (checked before readiness; Grove's operator since 2026-08).
+   */
+  scheduledReplicasBelowMinAvailable: "ScheduledReplicasBelowMinAvailable",
   /** MinAvailableBreached=False. */
   sufficientReadyPods: "SufficientReadyPods",
   /** PodCliqueScheduled=False. */
   insufficientScheduledPods: "InsufficientScheduledPods",
   /** PodCliqueScheduled=True. */
   sufficientScheduledPods: "SufficientScheduledPods",
+  /** PCSG GangTerminationInProgress=True. */
+  gangTerminationActive: "GangTerminationActive",
   /** PCSG MinAvailableBreached=True. */
   insufficientAvailablePCSGReplicas: "InsufficientAvailablePodCliqueScalingGroupReplicas",
   /** PCSG MinAvailableBreached=False. */
   sufficientAvailablePCSGReplicas: "SufficientAvailablePodCliqueScalingGroupReplicas",
-  /** Update running. */
+  /**
+   * Update running: on a PodClique during a rolling update Grove sets
+   * MinAvailableBreached to `Unknown` with this reason (never `True`), so an
+   * update never starts the termination countdown.
+   */
   updateInProgress: "UpdateInProgress",
 } as const;
 

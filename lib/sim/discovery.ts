@@ -128,3 +128,68 @@ export function resourceList(
     resources,
   };
 }
+
+/** The media type of aggregated discovery (`apidiscovery.k8s.io/v2`). */
+export const AGGREGATED_DISCOVERY_TYPE =
+  "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/** True when an Accept header asks for aggregated discovery (as kubectl and client-go do first). */
+export function wantsAggregatedDiscovery(accept: string | null): boolean {
+  if (!accept) return false;
+  return accept.split(",").some((t) => {
+    const p = t.split(";").map((s) => s.trim());
+    return p.includes("g=apidiscovery.k8s.io") && p.includes("v=v2") &&
+      p.includes("as=APIGroupDiscoveryList");
+  });
+}
+
+function discoveredSubresource(r: ResourceDescriptor, sub: string): Record<string, unknown> {
+  const e = subresourceEntry(r, sub);
+  return {
+    subresource: sub,
+    responseKind: {
+      group: (e.group as string | undefined) ?? (sub === "scale" ? "autoscaling" : r.group),
+      version: (e.version as string | undefined) ?? r.version,
+      kind: e.kind,
+    },
+    verbs: e.verbs,
+  };
+}
+
+/**
+ * Aggregated discovery of `/api` (`core` true: the legacy group) or `/apis`:
+ * one `APIGroupDiscoveryList` with every group, version and resource, as
+ * kube-apiserver serves it since 1.30.
+ */
+export function aggregatedDiscovery(served: readonly ResourceDescriptor[], core: boolean): unknown {
+  const list: [string, string[]][] = core ? [["", ["v1"]]] : [...groups(served)];
+  const items = list.map(([name, versions]) => ({
+    metadata: core ? { creationTimestamp: null } : { name, creationTimestamp: null },
+    versions: versions.map((v) => ({
+      version: v,
+      resources: served.filter((r) => r.group === name && r.version === v).map((r) => {
+        const e: Record<string, unknown> = {
+          resource: r.plural,
+          responseKind: { group: r.group, version: r.version, kind: r.kind },
+          scope: r.namespaced ? "Namespaced" : "Cluster",
+          singularResource: r.singular,
+          verbs: [...r.verbs],
+        };
+        if (r.shortNames.length) e.shortNames = [...r.shortNames];
+        if (r.categories?.length) e.categories = [...r.categories];
+        else if (r.group.endsWith("grove.io") && r.namespaced) e.categories = ["all", "grove"];
+        if (r.subresources.length) {
+          e.subresources = r.subresources.map((s) => discoveredSubresource(r, s));
+        }
+        return e;
+      }),
+      freshness: "Current",
+    })),
+  }));
+  return {
+    kind: "APIGroupDiscoveryList",
+    apiVersion: "apidiscovery.k8s.io/v2",
+    metadata: {},
+    items,
+  };
+}

@@ -27,7 +27,16 @@ import {
   type HandlerRequest,
   handleScale,
 } from "./crud.ts";
-import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from "./discovery.ts";
+import {
+  AGGREGATED_DISCOVERY_TYPE,
+  aggregatedDiscovery,
+  apiGroup,
+  coreVersions,
+  groupList,
+  resourceList,
+  versionInfo,
+  wantsAggregatedDiscovery,
+} from "./discovery.ts";
 import { FaultInjector, type SimFaults } from "./faults.ts";
 import { loadScenario, type Scenario } from "./fixtures.ts";
 import { renderKubeconfig, writeKubeconfig } from "./kubeconfig.ts";
@@ -170,8 +179,16 @@ async function route(
   if (path === "/healthz" || path === "/livez" || path === "/readyz") {
     return new Response("ok", { headers: { "content-type": "text/plain" } });
   }
-  if (path === "/api" && get) return jsonResponse(coreVersions(address));
   const discovered = [...ctx.served, ACCESS_REVIEW];
+  if (
+    (path === "/api" || path === "/apis") && get &&
+    wantsAggregatedDiscovery(req.headers.get("accept"))
+  ) {
+    return jsonResponse(aggregatedDiscovery(discovered, path === "/api"), 200, {
+      "content-type": AGGREGATED_DISCOVERY_TYPE,
+    });
+  }
+  if (path === "/api" && get) return jsonResponse(coreVersions(address));
   if (path === "/apis" && get) return jsonResponse(groupList(discovered));
   if (path === "/openapi/v3" && get) return jsonResponse(openApiIndex(ctx.served));
   if (path.startsWith("/openapi/v3/") && get) {

@@ -10,7 +10,6 @@ import { CLI_MAIN, denoCommand } from "./spawn.ts";
 import { inCI } from "./tools.ts";
 import type { Browser } from "npm:playwright-core@1.65.1";
 
-
 /** Where chromium is: `$CHROMIUM_PATH`, else Debian's paths; undefined when absent. */
 export function findChromium(): string | undefined {
   const candidates = [
