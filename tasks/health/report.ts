@@ -9,6 +9,7 @@
  * @module
  */
 
+import { gangPhase } from "../../lib/grove/gang_phase.ts";
 import { draTemplateNotes } from "../../lib/topology/dra.ts";
 import { GroveError } from "../../lib/errors.ts";
 import { formatDuration, rfc3339 } from "../../lib/grove/duration.ts";
@@ -472,8 +473,9 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
       }
     }
     countdowns.sort((a, b) => a.remainingMs - b.remainingMs);
-    const phase = gang?.status?.phase ?? (gang ? "Unknown" : "NotCreated");
-    if (gang && !gang.status?.phase) {
+    // Running also when the scheduler backend writes no phase but every pod is bound and Ready
+    const phase = gang ? gangPhase(gang, gangPods).phase : "NotCreated";
+    if (gang && !gang.status?.phase && phase !== "Running") {
       issues.push({
         kind: "NoStatus",
         object: `podgang/${gangName}`,

@@ -13,6 +13,7 @@
  */
 
 import { draTemplateNotes } from "../../lib/topology/dra.ts";
+import { gangPhase } from "../../lib/grove/gang_phase.ts";
 import { strategyInfo } from "../../lib/grove/strategy.ts";
 import { ageOf } from "../../lib/grove/duration.ts";
 import { ConditionTypes, LabelKeys } from "../../lib/grove/labels.ts";
@@ -241,6 +242,11 @@ export interface GangStatusInfo {
   exists: boolean;
   /** `Pending`, `Starting`, `Running`, ...; `Unknown` without status. */
   phase: string;
+  /**
+   * `pods` when the phase was read from the gang's pods (all bound and Ready) because the
+   * scheduler backend writes no PodGang phase; absent when it is the phase written.
+   */
+  phaseFrom?: "pods";
   /** Network optimality 0..1 written by the scheduler, or null. */
   placementScore: number | null;
   /** Why the score is missing (null when present). */
@@ -731,9 +737,8 @@ function buildGangs(
     const parsed = parseGangName(n, name);
     const groups = Array.isArray(g.spec?.podgroups) ? g.spec.podgroups : [];
     const pods = podsByGang.get(n) ?? [];
-    const phase = typeof g.status?.phase === "string" && g.status.phase
-      ? g.status.phase
-      : "Unknown";
+    // Running also when the scheduler backend writes no phase but every pod is bound and Ready
+    const { phase, source } = gangPhase(g, pods);
     const score = num(g.status?.placementScore) ?? null;
     const scheduler = pods.map((p) => p.spec?.schedulerName).find((s) => s);
     const replicaLabel = g.metadata.labels?.[LabelKeys.pcsReplicaIndex];
@@ -749,6 +754,7 @@ function buildGangs(
       ...optional("scalingGroup", parsed?.scalingGroup),
       exists: true,
       phase,
+      ...(source === "pods" ? { phaseFrom: "pods" as const } : {}),
       placementScore: score,
       placementScoreReason: score !== null ? null : scoreReason(g, phase, scheduler),
       pods: groups.reduce((s, pg) => s + (pg.podReferences?.length ?? 0), 0) || pods.length,

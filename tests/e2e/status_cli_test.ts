@@ -121,9 +121,10 @@ Deno.test("e2e status: unknown PCS, wrong namespace, empty namespace", opts, asy
     const emptyJson = await runCli(["status", "--all", "-n", "kube-system", "-o", "json"], { env });
     assertEquals(JSON.parse(emptyJson.stdout).podCliqueSets, []);
 
+    // one rule for every command: a usage error before anything is sent
     const bad = await runCli(["status", "Not_A_Name"], { env });
-    assertEquals(bad.code, 1);
-    assertStringIncludes(bad.stderr, "is not a valid PodCliqueSet name");
+    assertEquals(bad.code, 2);
+    assertStringIncludes(bad.stderr, "A name is at most 253 characters");
 
     const badOutput = await runCli(["status", "qwen-disagg", "-o", "name"], { env });
     assertEquals(badOutput.code, 2);
