@@ -1,27 +1,18 @@
 /**
- * The Grove expansion rule, once for the simulator: which PodCliques,
- * PodCliqueScalingGroups and PodGangs a PodCliqueSet has at its spec. Set
- * replica `r` gets its standalone cliques `<pcs>-<r>-<clique>` in the base
- * gang `<pcs>-<r>`; scaling group `sg` gets replicas `j` of its cliques
- * `<pcs>-<r>-<sg>-<j>-<clique>`, the first `minAvailable` of them in the base
- * gang, the others in scaled gangs `<pcs>-<r>-<sg>-<j - minAvailable>`. A
- * scaling group's live replicas (its `/scale`) override the template's.
+ * The simulator's view of the Grove expansion: which PodCliques, PodCliqueScalingGroups and
+ * PodGangs a PodCliqueSet has at its spec, with the clique templates attached. The rule itself
+ * (names, base and scaled gangs, the scaling group's `/scale` over the template) is
+ * `expectedCliques` of `lib/grove/expansion.ts`, the one the reports use too.
  *
  * Used by the operator simulation (`operator/`) and the scenario builder
- * (`scenarios/builder.ts`). This is the one seam to switch to the shared
- * `expectedCliques` of `lib/grove/expansion.ts` when that exists.
+ * (`scenarios/builder.ts`).
  *
  * @module
  */
 
-import {
-  baseGangName,
-  cliqueName,
-  scaledGangName,
-  scalingGroupCliqueName,
-  scalingGroupName,
-} from "../grove/names.ts";
-import type { PodCliqueSet, PodCliqueTemplateSpec } from "../grove/types.ts";
+import { baseGangName, scalingGroupName } from "../grove/names.ts";
+import { expectedCliques } from "../grove/expansion.ts";
+import type { PodCliqueScalingGroup, PodCliqueSet, PodCliqueTemplateSpec } from "../grove/types.ts";
 
 /** One PodClique the set should have now. */
 export interface DesiredClique {
@@ -82,51 +73,44 @@ export function expandPodCliqueSet(
   const tpl = pcs.spec?.template;
   const templates = tpl?.cliques ?? [];
   const groupsTpl = tpl?.podCliqueScalingGroups ?? [];
-  const inGroup = new Set(groupsTpl.flatMap((g) => g.cliqueNames ?? []));
   const byName = new Map(templates.map((c) => [c.name, c]));
-  const cliques: DesiredClique[] = [];
+  // the one Grove expansion (lib/grove): the live PCSGs' /scale wins over the template
+  const scalingGroups = [...liveGroupReplicas].map(([n, replicas]) =>
+    ({
+      metadata: { name: n, namespace: pcs.metadata.namespace },
+      spec: { replicas },
+    }) as unknown as PodCliqueScalingGroup
+  );
+  const cliques: DesiredClique[] = expectedCliques(pcs, { scalingGroups })
+    .filter((e) => byName.has(e.template))
+    .map((e) => ({
+      name: e.name,
+      template: byName.get(e.template)!,
+      replica: e.replica,
+      ...(e.scalingGroupFullName === undefined ? {} : {
+        group: e.scalingGroupFullName,
+        groupTemplate: e.scalingGroup,
+        groupReplica: e.scalingGroupReplica,
+      }),
+      gang: e.gang,
+    }));
   const groups: DesiredGroup[] = [];
   const gangs = new Map<string, string[]>();
-  const addGang = (g: string, c: string) => gangs.set(g, [...(gangs.get(g) ?? []), c]);
   for (let r = 0; r < (pcs.spec?.replicas ?? 0); r++) {
-    const base = baseGangName(name, r);
-    gangs.set(base, []);
-    for (const c of templates) {
-      if (inGroup.has(c.name)) continue;
-      const n = cliqueName(name, r, c.name);
-      cliques.push({ name: n, template: c, replica: r, gang: base });
-      addGang(base, n);
+    gangs.set(baseGangName(name, r), []); // the base gang first, even without cliques
+    for (const c of cliques) {
+      if (c.replica === r) gangs.set(c.gang, [...(gangs.get(c.gang) ?? []), c.name]);
     }
     for (const g of groupsTpl) {
       const full = scalingGroupName(name, r, g.name);
-      const replicas = liveGroupReplicas.get(full) ?? g.replicas ?? 1;
-      const min = g.minAvailable ?? 1;
       groups.push({
         name: full,
         template: g.name,
         replica: r,
-        replicas,
-        minAvailable: min,
+        replicas: liveGroupReplicas.get(full) ?? g.replicas ?? 1,
+        minAvailable: g.minAvailable ?? 1,
         cliqueNames: g.cliqueNames ?? [],
       });
-      for (let j = 0; j < replicas; j++) {
-        const gang = j < min ? base : scaledGangName(name, r, g.name, j - min);
-        for (const cn of g.cliqueNames ?? []) {
-          const c = byName.get(cn);
-          if (!c) continue;
-          const n = scalingGroupCliqueName(name, r, g.name, j, cn);
-          cliques.push({
-            name: n,
-            template: c,
-            replica: r,
-            group: full,
-            groupTemplate: g.name,
-            groupReplica: j,
-            gang,
-          });
-          addGang(gang, n);
-        }
-      }
     }
   }
   return { cliques, groups, gangs };
