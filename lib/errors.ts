@@ -102,6 +102,8 @@ export interface ApiErrorDetails {
   serverMessage?: string;
   /** Seconds the server asked us to wait (Retry-After), if any. */
   retryAfterSeconds?: number;
+  /** True for a 404 because the API group or kind is not served at all (no CRD), not a missing object. */
+  notServed?: boolean;
   /** True for a list or watch across all namespaces (`-A`). */
   allNamespaces?: boolean;
   /** Field causes of a 422 Invalid answer. */
@@ -211,6 +213,11 @@ function hintForApiError(d: ApiErrorDetails): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** True when `e` is a 404 because the kind is not served at all (e.g. the Grove CRDs are missing). */
+export function isNotServed(e: unknown): e is ApiError {
+  return e instanceof ApiError && e.details.notServed === true;
 }
 
 /** True when `e` is an {@link ApiError} with the given HTTP status. */

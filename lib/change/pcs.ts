@@ -5,7 +5,8 @@
  * @module
  */
 
-import { GroveError, isApiStatus } from "../errors.ts";
+import { groveMissing } from "../grove/list.ts";
+import { GroveError, isApiStatus, isNotServed } from "../errors.ts";
 import { partOfSelector } from "../grove/labels.ts";
 import type { PodCliqueSet } from "../grove/types.ts";
 import { Resources } from "../kube/resources.ts";
@@ -16,6 +17,7 @@ export async function getPcs(kube: Kube, namespace: string, name: string): Promi
   try {
     return await kube.get<PodCliqueSet>(Resources.podcliquesets, name, namespace);
   } catch (e) {
+    if (isNotServed(e)) throw groveMissing(kube, Resources.podcliquesets, e);
     if (isApiStatus(e, 404)) {
       throw new GroveError(`podcliqueset "${name}" not found in namespace "${namespace}"`, {
         hint: `check the name and namespace (-n); list them with: kubectl get pcs -n ${namespace}`,

@@ -95,7 +95,7 @@ export function apiErrorFromResponse(
     const grove = /grove\.io/.test(req.resource);
     const crd = req.resource.split("/")[0];
     return new ApiError(
-      { ...details, reason: "NotFound" },
+      { ...details, reason: "NotFound", notServed: true },
       `the API server of ${ctx} does not serve ${req.resource}${
         req.apiVersion ? ` (${req.apiVersion})` : ""
       }`,
@@ -111,7 +111,9 @@ export function apiErrorFromResponse(
 function isNotServed(st: any, req: RequestContext): boolean {
   if (!req.resource.includes(".")) return false; // core kinds are always served
   if (!st) return true; // "404 page not found": the group/version is unknown
-  return req.collection === true && !st.details?.name;
+  // kube-apiserver names the object in details when the object is missing; a kind it does
+  // not serve gets "the server could not find the requested resource" with empty details
+  return !st.details?.name;
 }
 
 function numberOrUndefined(v: unknown): number | undefined {

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { isApiStatus } from "../../lib/errors.ts";
+import { groveMissing } from "../../lib/grove/list.ts";
+import { isApiStatus, isNotServed } from "../../lib/errors.ts";
 import type { PodCliqueSet } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { Kube } from "../../lib/kube/types.ts";
@@ -98,6 +99,7 @@ export async function applyPcs(kube: Kube, opts: ApplyOptions): Promise<ApplyRes
   try {
     live = await kube.get<PodCliqueSet>(Resources.podcliquesets, name, ns);
   } catch (e) {
+    if (isNotServed(e)) throw groveMissing(kube, Resources.podcliquesets, e);
     if (!isApiStatus(e, 404)) throw e;
   }
   const now = opts.now ?? (() => new Date());

@@ -11,7 +11,8 @@
  * @module
  */
 
-import { ApiError, GroveError, isApiStatus } from "../../lib/errors.ts";
+import { groveMissing } from "../../lib/grove/list.ts";
+import { ApiError, GroveError, isApiStatus, isNotServed } from "../../lib/errors.ts";
 import { partOfSelector } from "../../lib/grove/labels.ts";
 import type { Node, Pod, PodClique, PodGang } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
@@ -116,6 +117,7 @@ export async function listObjects(
   const { pcs, namespace } = opts;
   const sel = { namespace, labelSelector: partOfSelector(pcs) };
   const pcsGet = kube.get(Resources.podcliquesets, pcs, namespace).catch((e) => {
+    if (isNotServed(e)) throw groveMissing(kube, Resources.podcliquesets, e);
     if (isApiStatus(e, 404)) {
       throw new GroveError(`podcliqueset "${pcs}" not found in namespace "${namespace}"`, {
         hint: `list them with: kubectl get pcs -n ${namespace}`,

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { GroveError, isApiStatus } from "../../lib/errors.ts";
+import { groveMissing } from "../../lib/grove/list.ts";
+import { GroveError, isApiStatus, isNotServed } from "../../lib/errors.ts";
 import type { PodClique, PodCliqueScalingGroup, PodCliqueSet } from "../../lib/grove/types.ts";
 import { partOfSelector } from "../../lib/grove/labels.ts";
 import { PLAN_LABEL } from "../../lib/aic/plan.ts";
@@ -51,6 +52,7 @@ export async function planDiff(
   const [{ plan }, pcsObj, cliques, groups] = await Promise.all([
     readStoredPlan(kube, pcs, namespace),
     kube.get<PodCliqueSet>(Resources.podcliquesets, pcs, namespace).catch((e) => {
+      if (isNotServed(e)) throw groveMissing(kube, Resources.podcliquesets, e);
       if (isApiStatus(e, 404)) {
         throw new GroveError(
           `podcliqueset "${pcs}" not found in namespace "${namespace}": there is nothing to compare the plan with`,

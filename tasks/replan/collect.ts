@@ -6,9 +6,10 @@
  * @module
  */
 
+import { groveMissing } from "../../lib/grove/list.ts";
 import { type DeployedRole, deployedRoles } from "../../lib/aic/drift.ts";
 import type { Plan } from "../../lib/aic/plan.ts";
-import { GroveError, isApiStatus } from "../../lib/errors.ts";
+import { GroveError, isApiStatus, isNotServed } from "../../lib/errors.ts";
 import { partOfSelector } from "../../lib/grove/labels.ts";
 import type { PodClique, PodCliqueScalingGroup, PodCliqueSet } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
@@ -60,6 +61,7 @@ export async function collectReplan(
   const [{ plan }, pcs, cliques, groups] = await Promise.all([
     readStoredPlan(kube, o.pcs, o.namespace),
     kube.get<PodCliqueSet>(Resources.podcliquesets, o.pcs, o.namespace).catch((e) => {
+      if (isNotServed(e)) throw groveMissing(kube, Resources.podcliquesets, e);
       if (isApiStatus(e, 404)) {
         throw new GroveError(
           `podcliqueset "${o.pcs}" not found in namespace "${o.namespace}": replan reads what a running set serves`,
