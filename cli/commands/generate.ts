@@ -55,7 +55,10 @@ export function generateCommand(ctx: CliContext) {
       parsePositive,
     )
     .option("--store-plan", "also store both plans in the cluster (ConfigMaps <pcs>-aic-plan)")
-    .option("--overwrite", "with --store-plan: replace plans already stored")
+    .option(
+      "--overwrite",
+      "replace manifest and plan files that exist in --out-dir (and, with --store-plan, plans already stored)",
+    )
     .option("--validate", "check both manifests with the server's dry run in the current namespace")
     .addOption(outputOption(["table", "json", "yaml"]))
     .addHelpText(

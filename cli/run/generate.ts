@@ -160,6 +160,23 @@ export async function runGenerate(ctx: CliContext, o: GenerateCommandOptions): P
   const namespace = ctx.globals.namespace;
   const gpusPerNode = o.gpusPerNode ?? results.gpusPerNode ?? 8;
   const created = new Date().toISOString();
+  // nothing is overwritten silently: every file this run would write is checked first
+  const targets = (["disagg", "agg"] as const).filter((m) => results[m]).flatMap((m) => [
+    `${outDir.replace(/\/+$/, "")}/${base}-${m}.yaml`,
+    `${outDir.replace(/\/+$/, "")}/${base}-${m}.plan.json`,
+  ]);
+  const existing = [];
+  for (const f of targets) {
+    if (await Deno.lstat(f).then(() => true, () => false)) existing.push(f);
+  }
+  if (existing.length && !o.overwrite) {
+    throw new GroveError(
+      `refusing to overwrite ${existing.join(", ")}: ${
+        existing.length === 1 ? "it exists" : "they exist"
+      }; nothing was written`,
+      { hint: "pass --overwrite to replace them, or choose another --out-dir or --name" },
+    );
+  }
   const files: GenerateReportFiles = {};
   const plans: Partial<Record<ServingMode, Plan>> = {};
   const manifests: Partial<Record<ServingMode, ReturnType<typeof buildManifest>>> = {};

@@ -105,7 +105,12 @@ Deno.test("e2e generate: --from-results golden table, json and manifests", opts,
     const t = await runCli(base);
     assertEquals(t.code, 0, t.stderr);
     await assertGolden("aic/generate.table", stable(t.stdout, out));
-    const j = await runCli([...base, "-o", "json"]);
+    // the files exist now: nothing is overwritten without --overwrite
+    const refused = await runCli(base);
+    assertEquals(refused.code, 1, refused.stderr);
+    assertMatch(refused.stderr, /refusing to overwrite .*qwen-disagg\.yaml.*nothing was written/);
+    assertStringIncludes(refused.stderr, "hint: pass --overwrite");
+    const j = await runCli([...base, "-o", "json", "--overwrite"]);
     assertEquals(j.code, 0, j.stderr);
     const report = JSON.parse(j.stdout);
     assertEquals(report.kind, "GenerateReport");
@@ -178,6 +183,11 @@ Deno.test(
       );
       assertStringIncludes(r.stdout, "kubectl apply -f");
       assert(!r.stdout.includes("kubectl grove plan store"), "plans are stored already");
+      // the manifest files exist: refused without --overwrite, nothing written
+      const files = await runCli(args);
+      assertEquals(files.code, 1, files.stderr);
+      assertStringIncludes(files.stderr, "refusing to overwrite");
+      args[args.indexOf(out)] = `${out}/again`; // a new --out-dir: only the stored plans remain
       const again = await runCli(args);
       assertEquals(again.code, 0, "identical plans are left alone");
       assertStringIncludes(again.stdout, "created)".replace("created", "unchanged"));
@@ -185,6 +195,7 @@ Deno.test(
       const cm = await kube.get(Resources.configmaps, "qwen3-agg-aic-plan", "inference");
       assertEquals(cm.metadata.labels?.["grove.io/aic-plan"], "qwen3-agg");
       assertEquals(JSON.parse(cm.data["plan.json"]).config.agg_workers, 4);
+      args[args.indexOf(`${out}/again`)] = `${out}/changed`;
       const changed = await runCli([...args, "--total-gpus", "32"]);
       assertEquals(changed.code, 1);
       assertMatch(
