@@ -18,6 +18,7 @@ import type {
   PodGang,
 } from "../../lib/grove/types.ts";
 import { type ResourceDescriptor, Resources } from "../../lib/kube/resources.ts";
+import { NODE_FIELDS, OBJECT_FIELDS, POD_FIELDS } from "../../lib/kube/fields.ts";
 import type { Kube, KubeObject, ListOptions } from "../../lib/kube/types.ts";
 
 /** The objects a topology report is built from. */
@@ -95,12 +96,12 @@ export async function listPodsForGpus(
   kube: Kube,
   namespace: string | undefined,
 ): Promise<{ items: Pod[]; resourceVersion: string; scope: "cluster" | "namespace" }> {
-  const all = await listOptional<Pod>(kube, Resources.pods, {});
+  const all = await listOptional<Pod>(kube, Resources.pods, { fields: POD_FIELDS });
   if (!all.failure) {
     return { items: all.items, resourceVersion: all.resourceVersion, scope: "cluster" };
   }
   if (namespace === undefined) throw all.error!;
-  const ns = await kube.list<Pod>(Resources.pods, { namespace });
+  const ns = await kube.list<Pod>(Resources.pods, { namespace, fields: POD_FIELDS });
   return { items: ns.items, resourceVersion: ns.resourceVersion, scope: "namespace" };
 }
 
@@ -132,7 +133,7 @@ export async function collectTopology(
       ? listOptional<PodGang>(kube, Resources.podgangs, gangOpts)
       : Promise.resolve(undefined),
     listPodsForGpus(kube, ns ?? kube.namespace),
-    listOptional<Node>(kube, Resources.nodes),
+    listOptional<Node>(kube, Resources.nodes, { fields: NODE_FIELDS }),
     listOptional<ClusterTopologyBinding>(kube, Resources.clustertopologybindings),
     listOptional<ClusterTopology>(kube, Resources.clustertopologies),
   ]);
@@ -193,13 +194,20 @@ export function topologyListOptions(
   podsScope: "cluster" | "namespace",
 ): Record<"podcliquesets" | "podgangs" | "pods" | "nodes", ListOptions> {
   const ns = opts.namespace;
+  // each item cut down to what the report reads, as it arrives (lib/kube/fields.ts)
+  const fields = OBJECT_FIELDS;
   return {
     podcliquesets: {
       namespace: ns,
+      fields,
       ...(opts.pcs ? { fieldSelector: `metadata.name=${opts.pcs}` } : {}),
     },
-    podgangs: { namespace: ns, ...(opts.pcs ? { labelSelector: partOfSelector(opts.pcs) } : {}) },
-    pods: podsScope === "cluster" ? {} : { namespace: ns },
-    nodes: {},
+    podgangs: {
+      namespace: ns,
+      fields,
+      ...(opts.pcs ? { labelSelector: partOfSelector(opts.pcs) } : {}),
+    },
+    pods: podsScope === "cluster" ? { fields: POD_FIELDS } : { namespace: ns, fields: POD_FIELDS },
+    nodes: { fields: NODE_FIELDS },
   };
 }
