@@ -8,6 +8,7 @@
  * @module
  */
 
+import { GroveError } from "../../errors.ts";
 import type { KubeObject } from "../../kube/types.ts";
 import { RECORDED_AT } from "./common.ts";
 import { generateSizedObjects, type ScenarioSizes } from "./large.ts";
@@ -44,19 +45,65 @@ export function xlargeMeta(recordedAt = RECORDED_AT): {
 }
 
 /**
+ * The sizes of a generated scenario: the xlarge ones, with any field
+ * overridden by `meta.json`'s `sizes` (tests use this for a smaller
+ * cluster of the same shape). A bad size is an error that names it.
+ */
+export function sizesFromMeta(sizes: unknown): ScenarioSizes {
+  if (sizes === undefined) return XLARGE_SIZES;
+  if (sizes === null || typeof sizes !== "object" || Array.isArray(sizes)) {
+    throw new GroveError(`meta.json "sizes" must be an object, got ${JSON.stringify(sizes)}`, {
+      hint: 'e.g. "sizes": {"racksPerZone": 4, "pcs": 12, "namespaces": ["a", "b"]}',
+    });
+  }
+  const out = { ...XLARGE_SIZES, ...(sizes as Partial<ScenarioSizes>) };
+  const limits: Record<string, [number, number]> = {
+    zones: [1, 4],
+    racksPerZone: [1, 999],
+    nodesPerRack: [1, 99],
+    cpuNodes: [1, 9999],
+    pcs: [1, 9999],
+  };
+  for (const [k, [lo, hi]] of Object.entries(limits)) {
+    const v = (out as unknown as Record<string, unknown>)[k];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
+      throw new GroveError(
+        `meta.json "sizes.${k}" must be a whole number from ${lo} to ${hi}, got ${
+          JSON.stringify(v)
+        }`,
+      );
+    }
+  }
+  if (
+    !Array.isArray(out.namespaces) || out.namespaces.length === 0 ||
+    !out.namespaces.every((n) => typeof n === "string" && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n))
+  ) {
+    throw new GroveError(
+      `meta.json "sizes.namespaces" must be a non-empty list of namespace names, got ${
+        JSON.stringify(out.namespaces)
+      }`,
+    );
+  }
+  return out;
+}
+
+/**
  * Generates the xlarge scenario's objects (same call signature as the large
- * generator).
+ * generator); `meta.sizes` overrides the sizes.
  *
  * @example
  * ```ts ignore
  * import { generateXlargeScenario } from "./xlarge.ts";
  * const { objects } = generateXlargeScenario();
- * console.log(objects.filter((o) => o.kind === "Pod").length); // 25,000+
+ * console.log(objects.filter((o) => o.kind === "Pod").length); // 25,121
  * ```
  */
 export function generateXlargeScenario(
-  opts: { recordedAt?: string; meta?: { recordedAt?: string } } = {},
+  opts: { recordedAt?: string; meta?: { recordedAt?: string; sizes?: unknown } } = {},
 ): { meta: ReturnType<typeof xlargeMeta>; objects: KubeObject[] } {
   const recordedAt = opts.recordedAt ?? opts.meta?.recordedAt ?? RECORDED_AT;
-  return { meta: xlargeMeta(recordedAt), objects: generateSizedObjects(XLARGE_SIZES, recordedAt) };
+  return {
+    meta: xlargeMeta(recordedAt),
+    objects: generateSizedObjects(sizesFromMeta(opts.meta?.sizes), recordedAt),
+  };
 }
