@@ -221,7 +221,16 @@ const COMMANDS: Command[] = [
 const available = new Map<string, boolean>();
 async function hasCommand(name: string, env: Record<string, string>): Promise<boolean> {
   if (!available.has(name)) {
-    available.set(name, (await timed(cli([name, "--help"]), env)).code === 0);
+    // an unknown command prints the top-level usage: look for the command's own
+    const out = await new Deno.Command(cli([name, "--help"])[0], {
+      args: cli([name, "--help"]).slice(1),
+      env,
+      cwd: root,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout).split("\n").slice(0, 3).join("\n");
+    available.set(name, out.success && new RegExp(`kubectl grove ${name}\\b`).test(text));
   }
   return available.get(name)!;
 }

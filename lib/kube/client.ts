@@ -699,12 +699,32 @@ export class KubeClient implements Kube {
             switch (spec.as) {
               case "json":
                 return await resp.json();
-              case "list":
-                return await readListStream(
-                  resp.body ?? new ReadableStream(),
-                  spec.onItem ?? (() => {}),
-                  spec.mask,
-                );
+              case "list": {
+                // A big list that keeps flowing is progress: from here the timeout bounds each
+                // pause in the body, not the whole transfer (25,000 pods on a slow link).
+                clearTimeout(timer);
+                let stall: ReturnType<typeof setTimeout> | undefined;
+                const arm = () => {
+                  clearTimeout(stall);
+                  if (timeoutMs > 0) {
+                    stall = setTimeout(
+                      () => timeout.abort(new DOMException("request timed out", "TimeoutError")),
+                      timeoutMs,
+                    );
+                  }
+                };
+                arm();
+                try {
+                  return await readListStream(
+                    resp.body ?? new ReadableStream(),
+                    spec.onItem ?? (() => {}),
+                    spec.mask,
+                    arm,
+                  );
+                } finally {
+                  clearTimeout(stall);
+                }
+              }
               case "text":
                 return await resp.text();
               case "none":

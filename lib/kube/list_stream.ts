@@ -261,7 +261,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 /**
  * Reads a list body from a stream, handing each item (parsed, and masked
- * when a mask is given) to `onItem`. Returns the list without its items.
+ * when a mask is given) to `onItem`; `onChunk` is called as each chunk
+ * arrives (the client's stall timer). Returns the list without its items.
  *
  * @example
  * ```ts
@@ -276,6 +277,7 @@ export async function readListStream(
   body: ReadableStream<Uint8Array>,
   onItem: (item: unknown) => void,
   mask?: FieldMask,
+  onChunk?: () => void,
 ): Promise<Record<string, unknown>> {
   const splitter = new ListItemSplitter((json) => {
     const o = JSON.parse(json);
@@ -286,6 +288,7 @@ export async function readListStream(
     while (true) {
       const { done, value } = await reader.read();
       if (done) break;
+      onChunk?.();
       splitter.push(value);
     }
   } finally {
