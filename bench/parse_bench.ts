@@ -20,7 +20,6 @@ import { connect } from "../lib/kube/connect.ts";
 import { POD_FIELDS } from "../lib/kube/fields.ts";
 import { applyMask } from "../lib/kube/list_stream.ts";
 import { Resources } from "../lib/kube/resources.ts";
-import { V8_FLAGS } from "../scripts/permissions.ts";
 
 /** The ways of reading a list. */
 export const PARSE_MODES = ["native-nomask", "native", "pages", "stream-nomask", "stream"] as const;
@@ -89,7 +88,7 @@ export async function benchParsing(opts: {
           Deno.execPath(),
           "run",
           "-A",
-          ...V8_FLAGS,
+          "--v8-flags=--optimize-for-size",
           "--quiet",
           new URL(import.meta.url).pathname,
           "--child",
