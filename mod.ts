@@ -35,6 +35,7 @@ export {
   Resources,
 } from "./lib/kube/resources.ts";
 export type {
+  FieldMask,
   Kube,
   KubeObject,
   ListOptions,
@@ -71,6 +72,7 @@ export {
   type ProxyHandler,
   type SimCluster,
   type SimClusterOptions,
+  type SimCompression,
   startSimCluster,
 } from "./lib/sim/server.ts";
 export {
