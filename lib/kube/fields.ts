@@ -62,6 +62,34 @@ export const POD_FIELDS: FieldMask = {
   },
 };
 
+/**
+ * What `topology` reads of a pod: where it runs, what it requests, whose it
+ * is and what state it is in. Not the commands, ports or past states: the
+ * topology of 25,000 pods then fits the 200 MB budget with room to spare.
+ */
+export const TOPOLOGY_POD_FIELDS: FieldMask = {
+  apiVersion: true,
+  kind: true,
+  metadata: METADATA_FIELDS,
+  spec: {
+    containers: { name: true, resources: true },
+    initContainers: { name: true, resources: true, restartPolicy: true },
+    nodeName: true,
+    schedulerName: true,
+    schedulingGates: true,
+    resources: true,
+  },
+  status: {
+    phase: true,
+    reason: true,
+    message: true,
+    conditions: { type: true, status: true, reason: true, message: true },
+    containerStatuses: { name: true, ready: true, restartCount: true, state: true },
+    initContainerStatuses: { name: true, ready: true, restartCount: true, state: true },
+    nominatedNodeName: true,
+  },
+};
+
 /** What the reports read of a node. */
 export const NODE_FIELDS: FieldMask = {
   apiVersion: true,

@@ -18,7 +18,11 @@ import type {
   PodGang,
 } from "../../lib/grove/types.ts";
 import { type ResourceDescriptor, Resources } from "../../lib/kube/resources.ts";
-import { NODE_FIELDS, OBJECT_FIELDS, POD_FIELDS } from "../../lib/kube/fields.ts";
+import {
+  NODE_FIELDS,
+  OBJECT_FIELDS,
+  TOPOLOGY_POD_FIELDS as POD_FIELDS,
+} from "../../lib/kube/fields.ts";
 import type { Kube, KubeObject, ListOptions } from "../../lib/kube/types.ts";
 
 /** The objects a topology report is built from. */
