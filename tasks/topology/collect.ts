@@ -18,11 +18,8 @@ import type {
   PodGang,
 } from "../../lib/grove/types.ts";
 import { type ResourceDescriptor, Resources } from "../../lib/kube/resources.ts";
-import {
-  NODE_FIELDS,
-  OBJECT_FIELDS,
-  TOPOLOGY_POD_FIELDS as POD_FIELDS,
-} from "../../lib/kube/fields.ts";
+import { NODE_FIELDS, OBJECT_FIELDS, TOPOLOGY_POD_FIELDS } from "../../lib/kube/fields.ts";
+import type { FieldMask } from "../../lib/kube/list_stream.ts";
 import type { Kube, KubeObject, ListOptions } from "../../lib/kube/types.ts";
 
 /** The objects a topology report is built from. */
@@ -95,17 +92,22 @@ export async function listOptional<T extends KubeObject>(
   }
 }
 
-/** Lists pods of every namespace, falling back to one namespace when that is forbidden. */
+/**
+ * Lists pods of every namespace, falling back to one namespace when that is
+ * forbidden. `fields`: what to keep of each pod (default: whole pods, as
+ * `scale` needs them; `topology` passes its own mask).
+ */
 export async function listPodsForGpus(
   kube: Kube,
   namespace: string | undefined,
+  fields?: FieldMask,
 ): Promise<{ items: Pod[]; resourceVersion: string; scope: "cluster" | "namespace" }> {
-  const all = await listOptional<Pod>(kube, Resources.pods, { fields: POD_FIELDS });
+  const all = await listOptional<Pod>(kube, Resources.pods, { fields });
   if (!all.failure) {
     return { items: all.items, resourceVersion: all.resourceVersion, scope: "cluster" };
   }
   if (namespace === undefined) throw all.error!;
-  const ns = await kube.list<Pod>(Resources.pods, { namespace, fields: POD_FIELDS });
+  const ns = await kube.list<Pod>(Resources.pods, { namespace, fields });
   return { items: ns.items, resourceVersion: ns.resourceVersion, scope: "namespace" };
 }
 
@@ -136,7 +138,7 @@ export async function collectTopology(
     wantWorkloads
       ? listOptional<PodGang>(kube, Resources.podgangs, gangOpts)
       : Promise.resolve(undefined),
-    listPodsForGpus(kube, ns ?? kube.namespace),
+    listPodsForGpus(kube, ns ?? kube.namespace, TOPOLOGY_POD_FIELDS),
     listOptional<Node>(kube, Resources.nodes, { fields: NODE_FIELDS }),
     listOptional<ClusterTopologyBinding>(kube, Resources.clustertopologybindings),
     listOptional<ClusterTopology>(kube, Resources.clustertopologies),
@@ -211,7 +213,9 @@ export function topologyListOptions(
       fields,
       ...(opts.pcs ? { labelSelector: partOfSelector(opts.pcs) } : {}),
     },
-    pods: podsScope === "cluster" ? { fields: POD_FIELDS } : { namespace: ns, fields: POD_FIELDS },
+    pods: podsScope === "cluster"
+      ? { fields: TOPOLOGY_POD_FIELDS }
+      : { namespace: ns, fields: TOPOLOGY_POD_FIELDS },
     nodes: { fields: NODE_FIELDS },
   };
 }
