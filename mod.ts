@@ -71,6 +71,7 @@ export type {
   WatchOptions,
   WriteOptions,
 } from "./lib/kube/types.ts";
+export type { FieldMask } from "./lib/kube/list_stream.ts";
 export { type ResourceDescriptor, type ResourceKey, Resources } from "./lib/kube/resources.ts";
 export {
   ApiError,

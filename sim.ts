@@ -50,7 +50,12 @@ export {
    */
   startSimCluster,
 } from "./lib/sim/server.ts";
-export type { ProxyHandler, SimCluster, SimClusterOptions } from "./lib/sim/server.ts";
+export type {
+  ProxyHandler,
+  SimCluster,
+  SimClusterOptions,
+  SimCompression,
+} from "./lib/sim/server.ts";
 export {
   /**
    * The operator simulation as a plug-in of {@link startSimCluster}: it

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { FieldMask } from "../kube/list_stream.ts";
 import { type ApiError, GroveError, isApiStatus } from "../errors.ts";
 import { qualifiedName, type ResourceDescriptor, Resources } from "../kube/resources.ts";
 import type { Kube, KubeObject, ListOptions } from "../kube/types.ts";
@@ -51,13 +52,14 @@ export async function listOptional<T extends KubeObject>(
 export async function listPodsForGpus(
   kube: Kube,
   namespace: string | undefined,
+  fields?: FieldMask,
 ): Promise<{ items: Pod[]; resourceVersion: string; scope: "cluster" | "namespace" }> {
-  const all = await listOptional<Pod>(kube, Resources.pods, {});
+  const all = await listOptional<Pod>(kube, Resources.pods, { fields });
   if (!all.failure) {
     return { items: all.items, resourceVersion: all.resourceVersion, scope: "cluster" };
   }
   if (namespace === undefined) throw all.error!;
-  const ns = await kube.list<Pod>(Resources.pods, { namespace });
+  const ns = await kube.list<Pod>(Resources.pods, { namespace, fields });
   return { items: ns.items, resourceVersion: ns.resourceVersion, scope: "namespace" };
 }
 

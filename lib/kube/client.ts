@@ -37,6 +37,7 @@ import type {
 import { resourcePath, withQuery } from "./url.ts";
 import { ndjsonLines, parseWatchLine } from "./watch_stream.ts";
 import { sleep } from "../async.ts";
+import { applyMask, type FieldMask, readListStream } from "./list_stream.ts";
 
 /** Field manager of our writes. */
 export const FIELD_MANAGER = "kubectl-grove";
@@ -82,7 +83,7 @@ export interface KubeClientOptions {
   signal?: AbortSignal;
 }
 
-type BodyKind = "json" | "text" | "stream" | "none";
+type BodyKind = "json" | "text" | "stream" | "none" | "list";
 
 interface RequestSpec {
   method: string;
@@ -99,6 +100,10 @@ interface RequestSpec {
   timeoutMs?: number;
   signal?: AbortSignal;
   as: BodyKind;
+  /** With `as: "list"`: receives each item as it is read (masked with `mask`). */
+  onItem?: (item: unknown) => void;
+  /** With `as: "list"`: the fields of each item to keep. */
+  mask?: FieldMask;
 }
 
 /** The Kubernetes client. */
@@ -177,7 +182,12 @@ export class KubeClient implements Kube {
 
   // ---- reads ---------------------------------------------------------------
 
-  /** Lists objects, following `continue` tokens; all pages joined. */
+  /**
+   * Lists objects, following `continue` tokens; all pages joined. The body
+   * is read as it streams in, item by item; with `opts.fields` each item is
+   * cut down to those fields before the next is read, so a large list is
+   * never held whole (issue 24).
+   */
   async list<T extends KubeObject = KubeObject>(
     r: ResourceDescriptor,
     opts: ListOptions = {},
@@ -187,6 +197,15 @@ export class KubeClient implements Kube {
     let rv = "";
     let limit = opts.limit;
     const base = resourcePath(r, { namespace: opts.namespace });
+    const apiVersion = apiVersionOf(r);
+    const kind = r.kind;
+    const onItem = (o: unknown) => {
+      const it = o as T;
+      // List items carry no apiVersion/kind; fill them in like kubectl does.
+      if (!it.apiVersion) it.apiVersion = apiVersion;
+      if (!it.kind) it.kind = kind;
+      items.push(it);
+    };
     do {
       const path = withQuery(base, {
         labelSelector: opts.labelSelector,
@@ -194,16 +213,20 @@ export class KubeClient implements Kube {
         limit,
         continue: cont,
       });
-      let page: { items?: T[]; metadata?: { resourceVersion?: string; continue?: string } };
+      let page: { metadata?: { resourceVersion?: string; continue?: string } };
+      const before = items.length;
       try {
         page = await this.#send({
           method: "GET",
           path,
           ctx: this.#ctx("list", r, undefined, opts.namespace, path, true),
           read: true,
-          as: "json",
+          as: "list",
+          onItem,
+          mask: opts.fields,
         }) as typeof page;
       } catch (e) {
+        items.length = before;
         if (cont && e instanceof ApiError && e.status === 410) {
           // The continue token expired: start over without paging, as client-go's pager does.
           items.length = 0;
@@ -212,13 +235,6 @@ export class KubeClient implements Kube {
           continue;
         }
         throw e;
-      }
-      const kind = r.kind;
-      for (const it of page.items ?? []) {
-        // List items carry no apiVersion/kind; fill them in like kubectl does.
-        if (!it.apiVersion) it.apiVersion = apiVersionOf(r);
-        if (!it.kind) it.kind = kind;
-        items.push(it);
       }
       rv = page.metadata?.resourceVersion ?? rv;
       cont = page.metadata?.continue || undefined;
@@ -493,7 +509,7 @@ export class KubeClient implements Kube {
               continue;
             }
             if (ev.type === "ADDED" || ev.type === "MODIFIED" || ev.type === "DELETED") {
-              const obj = ev.object as T;
+              const obj = (opts.fields ? applyMask(ev.object, opts.fields) : ev.object) as T;
               rv = obj.metadata?.resourceVersion ?? rv;
               if (!obj.apiVersion) obj.apiVersion = apiVersionOf(r);
               if (!obj.kind) obj.kind = r.kind;
@@ -519,6 +535,7 @@ export class KubeClient implements Kube {
           namespace: opts.namespace,
           labelSelector: opts.labelSelector,
           fieldSelector: opts.fieldSelector,
+          fields: opts.fields,
         });
         rv = listed.resourceVersion;
         failures = 0;
@@ -668,6 +685,7 @@ export class KubeClient implements Kube {
         const transport = await this.#transportFor(auth);
         const headers: Record<string, string> = {
           Accept: "application/json",
+          "Accept-Encoding": "gzip",
           "User-Agent": USER_AGENT,
           ...auth.headers,
         };
@@ -712,6 +730,32 @@ export class KubeClient implements Kube {
             switch (spec.as) {
               case "json":
                 return await resp.json();
+              case "list": {
+                // A big list that keeps flowing is progress: from here the timeout bounds each
+                // pause in the body, not the whole transfer (25,000 pods on a slow link).
+                clearTimeout(timer);
+                let stall: ReturnType<typeof setTimeout> | undefined;
+                const arm = () => {
+                  clearTimeout(stall);
+                  if (timeoutMs > 0) {
+                    stall = setTimeout(
+                      () => timeout.abort(new DOMException("request timed out", "TimeoutError")),
+                      timeoutMs,
+                    );
+                  }
+                };
+                arm();
+                try {
+                  return await readListStream(
+                    resp.body ?? new ReadableStream(),
+                    spec.onItem ?? (() => {}),
+                    spec.mask,
+                    arm,
+                  );
+                } finally {
+                  clearTimeout(stall);
+                }
+              }
               case "text":
                 return await resp.text();
               case "none":

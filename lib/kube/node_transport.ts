@@ -77,12 +77,21 @@ function send(agent: https.Agent, tls: TlsOptions, req: TransportRequest): Promi
         else if (v !== undefined) headers.set(k, String(v));
       }
       const status = res.statusCode ?? 0;
+      // We ask for gzip (client.ts); fetch decodes it itself, node:https does not.
+      const gzip = /^\s*(x-)?gzip\s*$/i.test(headers.get("content-encoding") ?? "");
       resolve(
-        new Response(status === 204 || status === 304 ? null : body, {
-          status,
-          statusText: res.statusMessage,
-          headers,
-        }),
+        new Response(
+          status === 204 || status === 304 ? null : gzip
+            ? body.pipeThrough(
+              new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+            )
+            : body,
+          {
+            status,
+            statusText: res.statusMessage,
+            headers,
+          },
+        ),
       );
     });
     const onAbort = () => cr.destroy(req.signal?.reason ?? new Error("aborted"));

@@ -6,6 +6,9 @@
  */
 
 import type { ResourceDescriptor } from "./resources.ts";
+import type { FieldMask } from "./list_stream.ts";
+
+export type { FieldMask } from "./list_stream.ts";
 
 /** Minimal object metadata (a subset of `ObjectMeta`). */
 export interface ObjectMeta {
@@ -71,6 +74,12 @@ export interface ListOptions {
   fieldSelector?: string;
   /** Page size; the client follows `continue` tokens and returns all items. */
   limit?: number;
+  /**
+   * Client-side projection: keep only these fields of each item, as it is
+   * read (lists) or received (watch events). Not sent to the server. A
+   * client may ignore it and return whole objects.
+   */
+  fields?: FieldMask;
 }
 
 /** A list answer: all items (pages joined) and the list's resourceVersion. */

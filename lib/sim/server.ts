@@ -58,10 +58,12 @@ import { SimStore } from "./store.ts";
 import { createSimPki } from "./tls.ts";
 import { handleWatch } from "./watch.ts";
 import { synthMetricsHandler } from "./metrics_synth.ts";
+import { DEFAULT_MIN_COMPRESS_BYTES, maybeCompress, type SimCompression } from "./compression.ts";
 
 export type { ProxyHandler } from "./context.ts";
 export type { SimFaults } from "./faults.ts";
 export type { RequestLogEntry } from "./request_log.ts";
+export type { SimCompression } from "./compression.ts";
 
 /** Options of {@link startSimCluster}. */
 export interface SimClusterOptions {
@@ -96,6 +98,11 @@ export interface SimClusterOptions {
   bookmarkIntervalMs?: number;
   /** Events kept for watches (default 10,000). */
   historyLimit?: number;
+  /**
+   * Gzip of responses above 128 KB for clients that accept it, as
+   * kube-apiserver does (default on; `{ enabled: false }` turns it off).
+   */
+  compression?: Partial<SimCompression>;
   /** Reserved for the operator simulation (rollouts, scaling); started with the cluster. */
   operator?: { start(cluster: SimCluster): void | Promise<void>; stop?(): void | Promise<void> };
 }
@@ -120,6 +127,8 @@ export interface SimCluster {
   faults: FaultInjector;
   /** The resources this cluster serves (no Grove groups when `groveInstalled` is false). */
   served: ResourceDescriptor[];
+  /** Response compression; change `enabled` at run time to compare. */
+  compression: SimCompression;
   /** Stops the server, closes watches and removes the temp kubeconfig. */
   stop(): Promise<void>;
 }
@@ -331,6 +340,11 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     watches: new Set(),
     now: Date.now,
   };
+  const compression: SimCompression = {
+    enabled: true,
+    minBytes: DEFAULT_MIN_COMPRESS_BYTES,
+    ...opts.compression,
+  };
   const tokens = { admin: randomToken(), readOnly: randomToken() };
   let address = "127.0.0.1:0";
 
@@ -355,6 +369,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
         const f = faults.error(url.pathname, req.method);
         if (f) throw fault(f.status, f.retryAfterSeconds);
         res = await route(ctx, req, url, user, address);
+        if (res.ok) res = await maybeCompress(req, url, res, compression);
       }
     } catch (e) {
       if (e instanceof StatusError) res = statusResponse(e);
@@ -430,6 +445,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     scenario,
     faults,
     served,
+    compression,
     async stop() {
       if (stopped) return;
       stopped = true;

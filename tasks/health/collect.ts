@@ -16,6 +16,7 @@ import type {
   PodGang,
 } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
+import { OBJECT_FIELDS, POD_FIELDS } from "../../lib/kube/fields.ts";
 import type { Kube, ListOptions } from "../../lib/kube/types.ts";
 import { groveMissing, pcsNotFound } from "../../lib/grove/list.ts";
 import { listOptional } from "../../lib/grove/list.ts";
@@ -47,18 +48,21 @@ export interface CollectHealthOptions {
 export function healthListOptions(opts: CollectHealthOptions): Record<string, ListOptions> {
   const ns = opts.namespace;
   const sel = opts.pcs ? partOfSelector(opts.pcs) : `${LabelKeys.managedBy}=${MANAGED_BY_GROVE}`;
+  // each item cut down to what the report reads, as it arrives (lib/kube/fields.ts)
+  const fields = OBJECT_FIELDS;
   return {
     podcliquesets: {
       namespace: ns,
+      fields,
       ...(opts.pcs ? { fieldSelector: `metadata.name=${opts.pcs}` } : {}),
     },
-    podcliques: { namespace: ns, labelSelector: sel },
-    podcliquescalinggroups: { namespace: ns, labelSelector: sel },
-    podgangs: { namespace: ns, labelSelector: sel },
-    pods: { namespace: ns, labelSelector: sel },
+    podcliques: { namespace: ns, labelSelector: sel, fields },
+    podcliquescalinggroups: { namespace: ns, labelSelector: sel, fields },
+    podgangs: { namespace: ns, labelSelector: sel, fields },
+    pods: { namespace: ns, labelSelector: sel, fields: POD_FIELDS },
     events: opts.events === "all"
-      ? { namespace: ns }
-      : { namespace: ns, fieldSelector: "type=Warning" },
+      ? { namespace: ns, fields }
+      : { namespace: ns, fieldSelector: "type=Warning", fields },
   };
 }
 

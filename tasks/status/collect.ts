@@ -14,6 +14,7 @@ import { GroveError, isApiStatus } from "../../lib/errors.ts";
 import { LabelKeys, partOfSelector } from "../../lib/grove/labels.ts";
 import { isDnsSubdomain } from "../../lib/grove/names.ts";
 import { type ResourceDescriptor, Resources } from "../../lib/kube/resources.ts";
+import { OBJECT_FIELDS, POD_FIELDS } from "../../lib/kube/fields.ts";
 import type { Kube, KubeObject, ListOptions } from "../../lib/kube/types.ts";
 import type { StatusObjects, StatusScope } from "./report.ts";
 import { groveMissing, pcsNotFound } from "../../lib/grove/list.ts";
@@ -84,7 +85,11 @@ export function statusScope(q: StatusQuery, defaultNamespace: string): StatusSco
  * ```
  */
 export function statusListSpecs(scope: StatusScope): StatusListSpec[] {
-  const ns = scope.allNamespaces ? {} : { namespace: scope.namespace };
+  // each item cut down to what the report reads, as it arrives (lib/kube/fields.ts)
+  const ns = scope.allNamespaces ? { fields: OBJECT_FIELDS } : {
+    namespace: scope.namespace,
+    fields: OBJECT_FIELDS,
+  };
   const owned: ListOptions = scope.all || scope.name === undefined
     ? { ...ns, labelSelector: LabelKeys.partOf }
     : { ...ns, labelSelector: partOfSelector(scope.name) };
@@ -96,7 +101,7 @@ export function statusListSpecs(scope: StatusScope): StatusListSpec[] {
     { key: "podCliques", resource: Resources.podcliques, options: owned },
     { key: "scalingGroups", resource: Resources.podcliquescalinggroups, options: owned },
     { key: "podGangs", resource: Resources.podgangs, options: owned },
-    { key: "pods", resource: Resources.pods, options: owned },
+    { key: "pods", resource: Resources.pods, options: { ...owned, fields: POD_FIELDS } },
   ];
 }
 

@@ -20,6 +20,7 @@ import type {
 } from "../../lib/grove/types.ts";
 import { Resources } from "../../lib/kube/resources.ts";
 import type { ResourceClaim, ResourceSlice } from "../../lib/topology/dra.ts";
+import { NODE_FIELDS, OBJECT_FIELDS, TOPOLOGY_POD_FIELDS } from "../../lib/kube/fields.ts";
 import type { Kube, ListOptions } from "../../lib/kube/types.ts";
 
 /** The objects a topology report is built from. */
@@ -85,8 +86,8 @@ export async function collectTopology(
     wantWorkloads
       ? listOptional<PodGang>(kube, Resources.podgangs, gangOpts)
       : Promise.resolve(undefined),
-    listPodsForGpus(kube, ns ?? kube.namespace),
-    listOptional<Node>(kube, Resources.nodes),
+    listPodsForGpus(kube, ns ?? kube.namespace, TOPOLOGY_POD_FIELDS),
+    listOptional<Node>(kube, Resources.nodes, { fields: NODE_FIELDS }),
     listOptional<ClusterTopologyBinding>(kube, Resources.clustertopologybindings),
     listOptional<ClusterTopology>(kube, Resources.clustertopologies),
     // DRA (Kubernetes 1.34+): GPUs allocated through ResourceClaims, published in ResourceSlices.
@@ -163,13 +164,22 @@ export function topologyListOptions(
   podsScope: "cluster" | "namespace",
 ): Record<"podcliquesets" | "podgangs" | "pods" | "nodes", ListOptions> {
   const ns = opts.namespace;
+  // each item cut down to what the report reads, as it arrives (lib/kube/fields.ts)
+  const fields = OBJECT_FIELDS;
   return {
     podcliquesets: {
       namespace: ns,
+      fields,
       ...(opts.pcs ? { fieldSelector: `metadata.name=${opts.pcs}` } : {}),
     },
-    podgangs: { namespace: ns, ...(opts.pcs ? { labelSelector: partOfSelector(opts.pcs) } : {}) },
-    pods: podsScope === "cluster" ? {} : { namespace: ns },
-    nodes: {},
+    podgangs: {
+      namespace: ns,
+      fields,
+      ...(opts.pcs ? { labelSelector: partOfSelector(opts.pcs) } : {}),
+    },
+    pods: podsScope === "cluster"
+      ? { fields: TOPOLOGY_POD_FIELDS }
+      : { namespace: ns, fields: TOPOLOGY_POD_FIELDS },
+    nodes: { fields: NODE_FIELDS },
   };
 }

@@ -11,6 +11,7 @@
 import { GroveError } from "../../lib/errors.ts";
 import { LabelKeys, MANAGED_BY_GROVE } from "../../lib/grove/labels.ts";
 import { Resources } from "../../lib/kube/resources.ts";
+import { NODE_FIELDS, OBJECT_FIELDS, POD_FIELDS } from "../../lib/kube/fields.ts";
 import type { Kube, KubeObject, ListOptions, RequestRecord } from "../../lib/kube/types.ts";
 import { MANAGED_BY_TOOL, RevisionLabels } from "../../lib/revisions/keys.ts";
 import { listWatch, type WatchTarget } from "../../lib/watch/list_watch.ts";
@@ -87,6 +88,17 @@ export function tuiListSpecs(scope: TuiScope): { key: TuiKind; options: ListOpti
 }
 
 function specs(scope: TuiScope): Spec[] {
+  // each item cut down to what the views read, as it arrives (lib/kube/fields.ts)
+  return rawSpecs(scope).map((s) => ({
+    ...s,
+    options: {
+      ...s.options,
+      fields: s.key === "pods" ? POD_FIELDS : s.key === "nodes" ? NODE_FIELDS : OBJECT_FIELDS,
+    },
+  }));
+}
+
+function rawSpecs(scope: TuiScope): Spec[] {
   const ns = scope.allNamespaces ? undefined : scope.namespace;
   return [
     { key: "podcliquesets", options: { namespace: ns } },
@@ -128,10 +140,10 @@ async function* oneRound(
   const all = specs(scope);
   const listed = await Promise.all(all.map(async (s) => {
     if (s.key === "pods") {
-      const cluster = await listOptional(kube, Resources.pods, {});
+      const cluster = await listOptional(kube, Resources.pods, { fields: POD_FIELDS });
       if (!cluster.failure) return { spec: s, list: cluster };
       if (!scope.namespace || scope.allNamespaces) throw cluster.error;
-      const options = { namespace: scope.namespace };
+      const options = { namespace: scope.namespace, fields: POD_FIELDS };
       return {
         spec: { ...s, options },
         list: await kube.list(Resources.pods, options),

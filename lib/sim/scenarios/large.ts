@@ -18,6 +18,22 @@ import { prng } from "../prng.ts";
 import { ScenarioBuilder } from "./builder.ts";
 import { addSystemPods, MODEL, RECORDED_AT } from "./common.ts";
 
+/** How big a generated scenario is. */
+export interface ScenarioSizes {
+  /** Zones (at most 4: a to d). */
+  zones: number;
+  /** Racks per zone. */
+  racksPerZone: number;
+  /** GPU nodes (8 GPUs each) per rack. */
+  nodesPerRack: number;
+  /** CPU-only nodes. */
+  cpuNodes: number;
+  /** PodCliqueSets (one in three disaggregated). */
+  pcs: number;
+  /** Workload namespaces the sets are spread over. */
+  namespaces: readonly string[];
+}
+
 /** Sizes of the large scenario. */
 export const LARGE_SIZES = {
   zones: 4,
@@ -25,7 +41,8 @@ export const LARGE_SIZES = {
   nodesPerRack: 8,
   cpuNodes: 8,
   pcs: 60,
-} as const;
+  namespaces: ["inference", "team-a", "team-b", "team-c"],
+} as const satisfies ScenarioSizes;
 
 /** meta.json of the large scenario. */
 export function largeMeta(recordedAt = RECORDED_AT): {
@@ -46,7 +63,6 @@ export function largeMeta(recordedAt = RECORDED_AT): {
 }
 
 const ZONE_LETTERS = "abcd";
-const NAMESPACES = ["inference", "team-a", "team-b", "team-c"];
 
 /**
  * Generates the large scenario's objects. Options are accepted for the
@@ -63,17 +79,27 @@ export function generateLargeScenario(
   opts: { recordedAt?: string; meta?: { recordedAt?: string } } = {},
 ): { meta: ReturnType<typeof largeMeta>; objects: KubeObject[] } {
   const recordedAt = opts.recordedAt ?? opts.meta?.recordedAt ?? RECORDED_AT;
+  return { meta: largeMeta(recordedAt), objects: generateSizedObjects(LARGE_SIZES, recordedAt) };
+}
+
+/**
+ * The objects of a generated cluster of the given sizes: the `large`
+ * scenario's shapes (placement, faults, set mix) repeated to that size.
+ * `lib/sim/scenarios/xlarge.ts` uses it for the 10x scenario.
+ */
+export function generateSizedObjects(sizes: ScenarioSizes, recordedAt: string): KubeObject[] {
+  const namespaces = sizes.namespaces;
   const b = new ScenarioBuilder(recordedAt);
   const rand = prng(20261101);
-  b.namespaces(["default", "kube-system", "grove-system", ...NAMESPACES.slice(0)]);
+  b.namespaces(["default", "kube-system", "grove-system", ...namespaces]);
 
   // Nodes.
   const gpuNodes: string[] = [];
-  for (let z = 0; z < LARGE_SIZES.zones; z++) {
+  for (let z = 0; z < sizes.zones; z++) {
     const zl = ZONE_LETTERS[z];
-    for (let r = 1; r <= LARGE_SIZES.racksPerZone; r++) {
+    for (let r = 1; r <= sizes.racksPerZone; r++) {
       const rack = `rack-${zl}${String(r).padStart(2, "0")}`;
-      for (let n = 1; n <= LARGE_SIZES.nodesPerRack; n++) {
+      for (let n = 1; n <= sizes.nodesPerRack; n++) {
         const name = `gpu-${zl}${String(r).padStart(2, "0")}-${String(n).padStart(2, "0")}`;
         gpuNodes.push(name);
         b.node({
@@ -90,9 +116,9 @@ export function generateLargeScenario(
     }
   }
   const cpuNodes: string[] = [];
-  for (let i = 0; i < LARGE_SIZES.cpuNodes; i++) {
-    const zl = ZONE_LETTERS[i % LARGE_SIZES.zones];
-    const name = `cpu-${zl}-0${Math.floor(i / LARGE_SIZES.zones) + 1}`;
+  for (let i = 0; i < sizes.cpuNodes; i++) {
+    const zl = ZONE_LETTERS[i % sizes.zones];
+    const name = `cpu-${zl}-${String(Math.floor(i / sizes.zones) + 1).padStart(2, "0")}`;
     cpuNodes.push(name);
     b.node({
       name,
@@ -121,13 +147,14 @@ export function generateLargeScenario(
     return undefined;
   };
   let cpuTurn = 0;
-  const noFit = unschedulableMessage(520, [
+  const nodeCount = gpuNodes.length + cpuNodes.length;
+  const noFit = unschedulableMessage(nodeCount, [
     { count: 1, reason: "node(s) were unschedulable" },
-    { count: 519, reason: "Insufficient nvidia.com/gpu" },
+    { count: nodeCount - 1, reason: "Insufficient nvidia.com/gpu" },
   ]);
 
-  for (let i = 0; i < LARGE_SIZES.pcs; i++) {
-    const ns = NAMESPACES[i % NAMESPACES.length];
+  for (let i = 0; i < sizes.pcs; i++) {
+    const ns = namespaces[i % namespaces.length];
     const disagg = i % 3 === 0;
     const name = disagg
       ? `disagg-${String(i).padStart(2, "0")}`
@@ -137,7 +164,7 @@ export function generateLargeScenario(
     const pendingIndex = i % 15 === 4 ? 2 : -1;
     // Start each set on a fresh rack boundary now and then, to vary placement quality.
     if (i % 4 === 0) {
-      cursor = Math.ceil(cursor / LARGE_SIZES.nodesPerRack) * LARGE_SIZES.nodesPerRack %
+      cursor = Math.ceil(cursor / sizes.nodesPerRack) * sizes.nodesPerRack %
         gpuNodes.length;
     }
     const plan = (s: PodSlot): PodPlan => {
@@ -283,5 +310,5 @@ export function generateLargeScenario(
       b.opLog(7200, "info", "setup", "Starting grove operator", { version: "v0.1.0-alpha.12" }),
     ],
   });
-  return { meta: largeMeta(recordedAt), objects: b.objects };
+  return b.objects;
 }

@@ -4,6 +4,7 @@ import { assert, assertEquals, assertRejects, assertStringIncludes } from "../..
 import { ApiError, GroveError } from "../../../lib/errors.ts";
 import { collectStatus, statusListSpecs, statusScope } from "../../../tasks/status/collect.ts";
 import { FakeKube } from "../watch/_fake_kube.ts";
+import { OBJECT_FIELDS, POD_FIELDS } from "../../../lib/kube/fields.ts";
 import { demoPcs } from "./_helpers.ts";
 
 const pcs = (name: string, ns = "team") => {
@@ -18,15 +19,26 @@ Deno.test("collect: one PCS is five lists, issued concurrently, filtered on the 
   const out = await collectStatus(k, { name: "demo" });
   assertEquals(k.calls.length, 5);
   assertEquals(k.maxInFlight, 5);
+  // each item is cut down to what the report reads (lib/kube/fields.ts)
+  const fields = OBJECT_FIELDS;
   assertEquals(k.calls.map((c) => [c.plural, c.options]), [
-    ["podcliquesets", { namespace: "team", fieldSelector: "metadata.name=demo" }],
-    ["podcliques", { namespace: "team", labelSelector: "app.kubernetes.io/part-of=demo" }],
+    ["podcliquesets", { namespace: "team", fieldSelector: "metadata.name=demo", fields }],
+    ["podcliques", {
+      namespace: "team",
+      labelSelector: "app.kubernetes.io/part-of=demo",
+      fields,
+    }],
     ["podcliquescalinggroups", {
       namespace: "team",
       labelSelector: "app.kubernetes.io/part-of=demo",
+      fields,
     }],
-    ["podgangs", { namespace: "team", labelSelector: "app.kubernetes.io/part-of=demo" }],
-    ["pods", { namespace: "team", labelSelector: "app.kubernetes.io/part-of=demo" }],
+    ["podgangs", { namespace: "team", labelSelector: "app.kubernetes.io/part-of=demo", fields }],
+    ["pods", {
+      namespace: "team",
+      labelSelector: "app.kubernetes.io/part-of=demo",
+      fields: POD_FIELDS,
+    }],
   ]);
   assertEquals(out.podCliqueSets.length, 1);
   assert(Object.values(out.resourceVersions).every((rv) => rv !== ""));
@@ -34,12 +46,13 @@ Deno.test("collect: one PCS is five lists, issued concurrently, filtered on the 
 
 Deno.test("collect: --all -A lists the same five kinds cluster-wide, Grove-owned ones by label existence", () => {
   const specs = statusListSpecs(statusScope({ all: true, allNamespaces: true }, "team"));
+  const fields = OBJECT_FIELDS;
   assertEquals(specs.map((s) => s.options), [
-    {},
-    { labelSelector: "app.kubernetes.io/part-of" },
-    { labelSelector: "app.kubernetes.io/part-of" },
-    { labelSelector: "app.kubernetes.io/part-of" },
-    { labelSelector: "app.kubernetes.io/part-of" },
+    { fields },
+    { labelSelector: "app.kubernetes.io/part-of", fields },
+    { labelSelector: "app.kubernetes.io/part-of", fields },
+    { labelSelector: "app.kubernetes.io/part-of", fields },
+    { labelSelector: "app.kubernetes.io/part-of", fields: POD_FIELDS },
   ]);
   assertEquals(statusScope({}, "team"), { namespace: "team", all: true, allNamespaces: false });
   assertEquals(statusScope({ name: "x", namespace: "other" }, "team"), {
