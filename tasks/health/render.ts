@@ -8,6 +8,7 @@ import { formatDuration } from "../../lib/grove/duration.ts";
 import { bar } from "../../lib/render/bar.ts";
 import { paint, type Style } from "../../lib/render/style.ts";
 import { renderTable } from "../../lib/render/table.ts";
+import { outputWidth, wrapLine } from "../../lib/render/wrap.ts";
 import type { CountdownView, GangHealth, GangStatus, HealthReport } from "./report.ts";
 
 function statusText(s: GangStatus, style: Style): string {
@@ -64,10 +65,11 @@ function countdownDetail(c: CountdownView): string {
 function gangBlock(g: GangHealth, style: Style): string[] {
   const out: string[] = [];
   const score = g.placementScore === undefined ? "-" : g.placementScore.toFixed(2);
-  out.push(
-    `PodGang ${g.namespace}/${g.name}   phase ${g.phase}   placement score ${score}   ${
+  const push = (line: string) => out.push(...wrapLine(line, outputWidth(style)));
+  push(
+    `PodGang ${g.namespace}/${g.name}: ${
       statusText(g.status, style)
-    }`,
+    }, phase ${g.phase}, placement score ${score}`,
   );
   if (g.cliques.length) {
     const t = renderTable(
@@ -80,8 +82,8 @@ function gangBlock(g: GangHealth, style: Style): string[] {
         c.verdict === "ok"
           ? paint(style, "green", "ok")
           : c.verdict === "degraded"
-          ? paint(style, "yellow", "degraded (above minAvailable)")
-          : paint(style, "red", "BREACHED (below minAvailable)"),
+          ? paint(style, "yellow", "degraded")
+          : paint(style, "red", "BREACHED"),
       ]),
     );
     out.push(...t.trimEnd().split("\n").map((l) => "  " + l));
@@ -96,7 +98,7 @@ function gangBlock(g: GangHealth, style: Style): string[] {
   }
   if (g.issues.length) {
     out.push("  Issues:");
-    for (const i of g.issues) out.push(`    - ${i.object}: ${i.message}`);
+    for (const i of g.issues) push(`    - ${i.object}: ${i.message}`);
   }
   return out;
 }
@@ -113,20 +115,21 @@ function gangBlock(g: GangHealth, style: Style): string[] {
  */
 export function renderHealth(r: HealthReport, style: Style): string {
   const out: string[] = [];
+  const push = (line: string) => out.push(...wrapLine(line, outputWidth(style)));
   for (const g of r.gangs) {
     out.push(...gangBlock(g, style));
     out.push("");
   }
   const s = r.summary;
   const risk = s.atRisk.length ? `; at risk: ${s.atRisk.join(", ")}` : "";
-  out.push(
+  push(
     `Summary: ${s.healthy} of ${s.gangs} gang${
       s.gangs === 1 ? "" : "s"
     } healthy (${s.degraded} degraded, ${s.unhealthy} unhealthy)${risk}`,
   );
   if (s.nextTermination) {
     const n = s.nextTermination;
-    out.push(
+    push(
       n.remainingMs <= 0
         ? paint(
           style,
@@ -138,6 +141,6 @@ export function renderHealth(r: HealthReport, style: Style): string {
         } (at ${n.deadline})`,
     );
   }
-  for (const n of r.notes) out.push(`Note: ${n}`);
+  for (const n of r.notes) push(`Note: ${n}`);
   return out.join("\n") + "\n";
 }

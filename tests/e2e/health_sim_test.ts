@@ -96,7 +96,8 @@ Deno.test(
       const empty = await runCli(["health", "--all", "-n", "default"], { env });
       assertEquals(empty.code, 0, empty.stderr);
       assertStringIncludes(
-        empty.stdout,
+        // notes wrap at 80 columns
+        empty.stdout.replace(/\n +/g, " "),
         'Note: no PodCliqueSets found in namespace "default" (look in every namespace with -A)',
       );
       const help = await runCli(["health", "--help"], { env });

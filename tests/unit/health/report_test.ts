@@ -162,7 +162,7 @@ Deno.test("health: a gang and cliques without status are Unknown, not Healthy, a
     ["podclique/sglang-chat-0-worker", "podgang/sglang-chat-0"],
   );
   assertEquals(r.healthy, false);
-  assertMatch(renderHealth(r, PLAIN), /phase Unknown {3}placement score - {3}Degraded/);
+  assertMatch(renderHealth(r, PLAIN), /: Degraded, phase Unknown, placement score -/);
   assertMatch(renderHealth(r, PLAIN), /podgang\/sglang-chat-0: no status yet/);
 });
 
