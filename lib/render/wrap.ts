@@ -41,12 +41,16 @@ export function wrapLine(line: string, width = DEFAULT_WIDTH): string[] {
   const hang = " ".repeat(
     indent.length + (BULLET.test(rest) ? displayWidth(bullet) : 2),
   );
-  const words = rest.slice(bullet.length).split(/ +/).filter((w) => w !== "");
+  // words with the spaces before them, so runs of spaces inside a line stay as they were
+  const parts = rest.slice(bullet.length).trimStart().split(/( +)/);
   const out: string[] = [];
   let cur = indent + bullet;
   let curHasWord = false;
-  for (const w of words) {
-    const next = curHasWord ? `${cur} ${w}` : cur + w;
+  for (let i = 0; i < parts.length; i += 2) {
+    const w = parts[i];
+    if (w === "") continue;
+    const gap = i > 0 ? parts[i - 1] : "";
+    const next = curHasWord ? cur + gap + w : cur + w;
     if (displayWidth(next) <= width || !curHasWord) {
       cur = next;
       curHasWord = true;

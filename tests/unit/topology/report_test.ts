@@ -144,8 +144,12 @@ Deno.test("topology: a gang whose pods all sit on vanished nodes, or that has no
   assertEquals(decode.scheduledPods, 2);
   assertEquals(decode.placement, undefined);
   const out = renderTopology(r, PLAIN);
-  assertMatch(out, /^ {2}qwen-disagg-0-decode-0 .* nodes gone +-$/m);
-  assertMatch(out, /^ {2}sglang-chat-0 .* no pods +-$/m);
+  // at 80 columns pack and spans sit on a line under the gang
+  assertMatch(out, /^ {2}qwen-disagg-0-decode-0 .* 2\/2 +16 +-\n {6}pack .*; spans nodes gone$/m);
+  assertMatch(out, /^ {2}sglang-chat-0 .* 0\/0 +0 +-\n {6}pack .*; spans no pods$/m);
+  const wideTerm = renderTopology(r, { ...PLAIN, width: 200 });
+  assertMatch(wideTerm, /^ {2}qwen-disagg-0-decode-0 .* nodes gone +-$/m);
+  assertMatch(wideTerm, /^ {2}sglang-chat-0 .* no pods +-$/m);
 });
 
 Deno.test("topology: a binding whose label keys no node carries is reported, gangs still shown", async () => {
