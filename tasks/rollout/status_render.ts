@@ -7,6 +7,7 @@
 import { ageOf, formatDuration } from "../../lib/grove/duration.ts";
 import { bar, percent } from "../../lib/render/bar.ts";
 import { renderTable } from "../../lib/render/table.ts";
+import { outputWidth, wrapLine } from "../../lib/render/wrap.ts";
 import { type Paint, paint, type Style } from "../../lib/render/style.ts";
 import type { RolloutStatusReport } from "./status_report.ts";
 import { describeProgressive } from "../progressive/state.ts";
@@ -31,13 +32,15 @@ function score(x: number | undefined): string {
 /** The full status view. */
 export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: Date): string {
   const out: string[] = [];
+  const width = outputWidth(style);
+  const push = (line: string) => out.push(...wrapLine(line, width));
   out.push(
     `podcliqueset ${r.namespace}/${r.name}: ${
       paint(style, PHASE_COLOR[r.phase] ?? "bold", r.phase)
     }`,
   );
-  out.push(`  ${r.message}`);
-  out.push(
+  push(`  ${r.message}`);
+  push(
     `  ${
       r.revision.from === null && r.revision.to === null
         ? "no revision recorded yet (update, apply and undo record them)"
@@ -62,7 +65,7 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
   ) => (v === null || v === undefined ? "-" : `${Math.round(v)}ms`);
   const rows = r.roles.map((x) => [
     x.role,
-    `${bar(x.fraction, style, { width: 20, paint: x.failing.length ? "red" : "green" })} ${
+    `${bar(x.fraction, style, { width: 10, paint: x.failing.length ? "red" : "green" })} ${
       percent(x.fraction)
     }`,
     `${x.updatedReady}/${x.desired}`,
@@ -88,12 +91,12 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
     );
   }
   if (r.progressive !== undefined) {
-    out.push(`  progressive rollout: ${describeProgressive(r.progressive)}`);
+    push(`  progressive rollout: ${describeProgressive(r.progressive)}`);
   }
   if (r.events.length) {
     out.push("", "Recent events:");
     for (const e of r.events) {
-      out.push(
+      push(
         `  ${e.time ? ageOf(e.time, now) : "-"}  ${e.type ?? ""}  ${e.reason ?? ""}  ${e.object}: ${
           e.message ?? ""
         }`,

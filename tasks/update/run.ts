@@ -34,6 +34,8 @@ export interface UpdateImageOptions extends ImageUpdateRequest {
   confirm?: (plan: UpdatePlan) => Promise<boolean>;
   /** The clock. */
   now?: () => Date;
+  /** Go ahead although a clique of 1 pod with minAvailable 1 goes below it (`plan.needsForce`). */
+  force?: boolean;
 }
 
 /**
@@ -73,5 +75,6 @@ export async function updateImage(kube: Kube, opts: UpdateImageOptions): Promise
     createdBy: opts.createdBy ?? kube.contextName,
     historyLimit: opts.historyLimit,
     now,
+    force: opts.force ?? false,
   });
 }

@@ -260,7 +260,7 @@ Deno.test(
       assertMatch(r.stdout, /warning: kept the set's topology constraint/);
       assertMatch(r.stdout, /warning: role prefill: GPUs per pod 4 -> 8/);
       assertMatch(
-        r.stdout,
+        r.stdout.replace(/\n {2}/g, " "),
         /warning: node \S+: qwen-disagg-0-prefill-\S+ .*would need 8 more GPUs, 0 free/,
       );
       const stored = sim.store.get("podcliquesets", NS, PCS)!;
