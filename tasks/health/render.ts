@@ -93,7 +93,8 @@ function gangBlock(g: GangHealth, style: Style): string[] {
     // Two lines each (bar and time left, then where they come from), so they fit 80 columns.
     const pad = Math.max(...g.countdowns.map((c) => c.kind.length + 1 + c.name.length));
     for (const c of g.countdowns) {
-      out.push(`    ${countdownHead(c, style, pad, 10)}`, `      ${countdownDetail(c)}`);
+      push(`    ${countdownHead(c, style, pad, 10)}`);
+      push(`      ${countdownDetail(c)}`);
     }
   }
   if (g.issues.length) {
