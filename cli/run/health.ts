@@ -41,12 +41,7 @@ export async function runHealth(
   pcs: string | undefined,
   opts: HealthCommandOptions,
 ): Promise<void> {
-  if (!pcs && !opts.all) {
-    throw new UsageError(
-      "health needs a PodCliqueSet name or --all",
-      "run: kubectl grove health <podcliqueset>, or kubectl grove health --all [-A]",
-    );
-  }
+  // like status: without a name, every PodCliqueSet of the namespace (or -A)
   if (pcs && opts.all) {
     throw new UsageError(`give either a PodCliqueSet ("${pcs}") or --all, not both`);
   }

@@ -6,7 +6,7 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { ExitCode, GroveError } from "../../lib/errors.ts";
+import { ExitCode, GroveError, UsageError } from "../../lib/errors.ts";
 import { formatDuration } from "../../lib/grove/duration.ts";
 import type { Kube } from "../../lib/kube/types.ts";
 import { type OutputFormat, toJson, toJsonLine, toYaml } from "../../lib/render/output.ts";
@@ -89,14 +89,29 @@ export async function runDiff(
 export async function runUndo(
   ctx: CliContext,
   name: string,
-  opts: { toRevision?: number; dryRun?: boolean; yes?: boolean; message?: string },
+  opts: {
+    revision?: number;
+    toRevision?: number;
+    dryRun?: boolean;
+    yes?: boolean;
+    message?: string;
+  },
 ): Promise<void> {
+  if (
+    opts.revision !== undefined && opts.toRevision !== undefined &&
+    opts.revision !== opts.toRevision
+  ) {
+    throw new UsageError(
+      `--revision ${opts.revision} and --to-revision ${opts.toRevision} disagree: give one (--to-revision is another name for --revision)`,
+      `kubectl grove rollout undo ${name} --revision <n>`,
+    );
+  }
   const kube = await ctx.kube();
   let shownDiff = false;
   const res = await undo(kube, {
     name,
     namespace: await ctx.namespace(),
-    toRevision: opts.toRevision,
+    toRevision: opts.revision ?? opts.toRevision,
     dryRun: opts.dryRun,
     changeCause: opts.message,
     createdBy: creator(ctx, kube),

@@ -71,9 +71,11 @@ Deno.test(
     const sim = await startSimCluster({ scenario: "healthy" });
     try {
       const env = { KUBECONFIG: sim.kubeconfigPath };
+      // without a name, like status: every PodCliqueSet of the namespace
       const none = await runCli(["health"], { env });
-      assertEquals(none.code, 2);
-      assertStringIncludes(none.stderr, "error: health needs a PodCliqueSet name or --all");
+      const all = await runCli(["health", "--all"], { env });
+      assertEquals([none.code, none.stdout], [all.code, all.stdout]);
+      assertStringIncludes(none.stdout, "qwen-disagg");
       const both = await runCli(["health", "x", "--all"], { env });
       assertEquals(both.code, 2);
       const missing = await runCli(["health", "nope"], { env });
