@@ -223,3 +223,41 @@ Deno.test("gpuBar shows this workload, others and free apart, one cell per GPU u
   assertEquals(gpuBar(0, 0, 0, PLAIN), "[]");
   assertEquals(gpuBar(32, 0, 64, PLAIN), "[########........]");
 });
+
+Deno.test("topology advice: a gang that can never fit says so, not 'add nodes'", async () => {
+  const { objects, ns, now } = await scenario("fragmented");
+  // pack required host: 2 pods x 8 GPUs on 8-GPU nodes
+  const edited = objects.map((o) =>
+    o.kind === "PodGang" && o.metadata.name === "llama-disagg-0-decode-0"
+      ? {
+        ...o,
+        spec: {
+          ...o.spec as object,
+          topologyConstraint: { packConstraint: { required: "kubernetes.io/hostname" } },
+        },
+      }
+      : o
+  );
+  const r = build(edited, ns, now);
+  const w = r.warnings.find((x) => x.gang === "llama-disagg-0-decode-0")!;
+  assertMatch(
+    w.recommendation,
+    /^it can never fit on these nodes: its required host packing needs 16 GPUs as 2x8 in one host; the largest host has 8 GPUs; relax the constraint/,
+  );
+  assert(!w.recommendation.includes("add nodes;"), w.recommendation);
+});
+
+Deno.test("topology advice: uncordoning a node is named when it is the cheapest way out", async () => {
+  const { objects, ns, now } = await scenario("fragmented");
+  // gpu-a2-03 is emptied (8 free); the cordoned gpu-a2-04 has 8 free: with it uncordoned,
+  // zone us-east-1a holds the decode gang's 2 x 8 GPUs
+  const edited = objects.filter((o) =>
+    !(o.kind === "Pod" && (o.spec as { nodeName?: string })?.nodeName === "gpu-a2-03")
+  );
+  const r = build(edited, ns, now);
+  const w = r.warnings.find((x) => x.gang === "llama-disagg-0-decode-0")!;
+  assertMatch(
+    w.recommendation,
+    /cheapest way out: uncordon gpu-a2-04 \(8 GPUs free there\), then zone us-east-1a can host it whole: kubectl uncordon gpu-a2-04$/,
+  );
+});
