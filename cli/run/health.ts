@@ -16,6 +16,7 @@ import {
   renderHealth,
   watchHealth,
 } from "../../tasks/health/mod.ts";
+import { watchFooter, WatchScreen } from "../watch_screen.ts";
 
 /** Flags of `kubectl grove health`. */
 export interface HealthCommandOptions {
@@ -26,8 +27,6 @@ export interface HealthCommandOptions {
   /** `-w, --watch`. */
   watch?: boolean;
 }
-
-const CLEAR = "\x1b[H\x1b[2J";
 
 function format(ctx: CliContext, r: HealthReport, output: string): string {
   if (output === "json") return toJson(r);
@@ -61,6 +60,7 @@ export async function runHealth(
   const tty = ctx.io.stdoutIsTTY && opts.output === "table";
   let n = 0;
   let last = "";
+  const screen = new WatchScreen((s) => ctx.write(s));
   try {
     for await (const r of watchHealth(kube, q, { signal: ctx.abort.signal })) {
       setCode(r);
@@ -74,7 +74,7 @@ export async function runHealth(
       }
       const body = format(ctx, r, "table");
       if (tty) {
-        ctx.write(`${CLEAR}${body}\n(watching; countdowns tick every second; Ctrl-C to stop)\n`);
+        screen.frame(body, watchFooter("countdowns tick every second", r.generatedAt));
       } else if (body !== last) {
         // On a pipe, print only when the text changed (ticks without a countdown are identical).
         ctx.write(`${n > 0 ? "\n" : ""}${body}`);
@@ -85,5 +85,7 @@ export async function runHealth(
   } catch (e) {
     if (ctx.abort.signal.aborted) return;
     throw e;
+  } finally {
+    screen.close();
   }
 }

@@ -17,6 +17,7 @@ import {
 } from "../../tasks/metrics/mod.ts";
 import type { CliContext } from "../context.ts";
 import { scrapeSettings } from "./shared.ts";
+import { watchFooter, WatchScreen } from "../watch_screen.ts";
 
 /** Options of the `metrics` command. */
 export interface MetricsCommandOptions {
@@ -40,7 +41,13 @@ export interface MetricsCommandOptions {
   noHeaders?: boolean;
 }
 
-function print(ctx: CliContext, r: MetricsReport, o: MetricsCommandOptions, watching: boolean) {
+function print(
+  ctx: CliContext,
+  r: MetricsReport,
+  o: MetricsCommandOptions,
+  watching: boolean,
+  screen?: WatchScreen,
+) {
   if (o.output === "json") return ctx.write(watching ? toJsonLine(r) : toJson(r));
   if (o.output === "yaml") return ctx.write((watching ? "---\n" : "") + toYaml(r));
   const text = renderMetrics(r, {
@@ -48,8 +55,9 @@ function print(ctx: CliContext, r: MetricsReport, o: MetricsCommandOptions, watc
     wide: o.output === "wide",
     noHeaders: o.noHeaders,
   });
-  if (watching && ctx.io.stdoutIsTTY) ctx.write("\x1b[H\x1b[2J" + text);
-  else ctx.write((watching ? `--- ${r.generatedAt}\n` : "") + text);
+  if (watching && screen && ctx.io.stdoutIsTTY) {
+    screen.frame(text, watchFooter(`a rolling ${r.windowSeconds}s window`, r.generatedAt));
+  } else ctx.write((watching ? `--- ${r.generatedAt}\n` : "") + text);
 }
 
 /** Runs the `metrics` command. */
@@ -72,8 +80,13 @@ export async function runMetrics(ctx: CliContext, o: MetricsCommandOptions): Pro
     ctx.note(
       `refreshing every ${Math.max(1, o.windowMs / 1000)}s over a rolling window; Ctrl-C to stop`,
     );
-    for await (const c of watchMetrics(kube, { ...copts, progress: undefined })) {
-      print(ctx, buildMetricsReport(c, { now: new Date(), ...ropts }), o, true);
+    const screen = new WatchScreen((s) => ctx.write(s));
+    try {
+      for await (const c of watchMetrics(kube, { ...copts, progress: undefined })) {
+        print(ctx, buildMetricsReport(c, { now: new Date(), ...ropts }), o, true, screen);
+      }
+    } finally {
+      screen.close();
     }
     return;
   }

@@ -35,8 +35,7 @@ import {
 } from "../../tasks/rollout/mod.ts";
 import { creator, historyLimit, reportChange, scrapeSettings } from "./shared.ts";
 import { sleep } from "../../lib/async.ts";
-
-const CLEAR = "\x1b[H\x1b[2J";
+import { watchFooter, WatchScreen } from "../watch_screen.ts";
 
 /** `rollout history`. */
 export async function runHistory(
@@ -253,6 +252,7 @@ export async function followRollout(
   const structured = opts.output === "json" || opts.output === "yaml";
   let first = true;
   let last: WaitStep | undefined;
+  const screen = new WatchScreen((s) => ctx.write(s));
   const it = waitForRollout(kube, {
     name,
     namespace,
@@ -275,7 +275,11 @@ export async function followRollout(
           ctx.write(opts.output === "json" ? toJsonLine(report) : `---\n${toYaml(report)}`);
         }
       } else if (opts.watch) {
-        ctx.write((tty ? CLEAR : first ? "" : "\n") + renderRolloutStatus(report, ctx.style, now));
+        const text = renderRolloutStatus(report, ctx.style, now);
+        if (tty) {
+          screen.frame(text, watchFooter("", now));
+          if (done) screen.close();
+        } else ctx.write((first ? "" : "\n") + text);
       } else if (first || done) {
         if (first && !done) ctx.write(renderRolloutStatus(report, ctx.style, now));
         else if (done) ctx.write((first ? "" : "\n") + renderRolloutStatus(report, ctx.style, now));
@@ -283,6 +287,7 @@ export async function followRollout(
       first = false;
     }
   } finally {
+    screen.close();
     // stop the list+watch behind the iterator (also on --no-wait and errors)
     await it.return(undefined);
   }

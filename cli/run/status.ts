@@ -17,6 +17,7 @@ import {
   type StatusReport,
   watchStatus,
 } from "../../tasks/status/mod.ts";
+import { watchFooter, WatchScreen } from "../watch_screen.ts";
 
 /** Flags of `kubectl grove status`. */
 export interface StatusCommandOptions {
@@ -31,7 +32,6 @@ export interface StatusCommandOptions {
 }
 
 /** ANSI: cursor home, clear screen. */
-const CLEAR = "\x1b[H\x1b[2J";
 
 /** Runs `status` for the CLI. */
 export async function runStatus(
@@ -81,6 +81,7 @@ async function watchLoop(ctx: CliContext, q: StatusQuery, opts: StatusCommandOpt
   ctx.interruptIsNormal = true;
   const tty = ctx.io.stdoutIsTTY && opts.output !== "json" && opts.output !== "yaml";
   let n = 0;
+  const screen = new WatchScreen((s) => ctx.write(s));
   try {
     for await (
       const report of watchStatus(kube, q, {
@@ -95,15 +96,15 @@ async function watchLoop(ctx: CliContext, q: StatusQuery, opts: StatusCommandOpt
           (report.scope.name
             ? `PodCliqueSet "${report.scope.name}" is gone.\n`
             : noneFound(report) + "\n");
-        if (tty) {
-          const stamp = new Date(Date.parse(report.generatedAt)).toLocaleTimeString();
-          ctx.write(`${CLEAR}${body}\n(watching; updated ${stamp}; Ctrl-C to stop)\n`);
-        } else ctx.write(`${n > 0 ? "\n" : ""}${body}`);
+        if (tty) screen.frame(body, watchFooter("", report.generatedAt));
+        else ctx.write(`${n > 0 ? "\n" : ""}${body}`);
       }
       n++;
     }
   } catch (e) {
     if (ctx.abort.signal.aborted) return;
     throw e;
+  } finally {
+    screen.close();
   }
 }

@@ -14,6 +14,7 @@ import {
   type TopologyReport,
   watchTopology,
 } from "../../tasks/topology/mod.ts";
+import { watchFooter, WatchScreen } from "../watch_screen.ts";
 
 /** Flags of `kubectl grove topology`. */
 export interface TopologyCommandOptions {
@@ -26,8 +27,6 @@ export interface TopologyCommandOptions {
   /** `--low-score`. */
   lowScore?: number;
 }
-
-const CLEAR = "\x1b[H\x1b[2J";
 
 function format(ctx: CliContext, r: TopologyReport, output: string): string {
   if (output === "json") return toJson(r);
@@ -60,19 +59,20 @@ export async function runTopology(
   ctx.interruptIsNormal = true;
   const tty = ctx.io.stdoutIsTTY && opts.output === "table";
   let n = 0;
+  const screen = new WatchScreen((s) => ctx.write(s));
   try {
     for await (const r of watchTopology(kube, q, { signal: ctx.abort.signal })) {
       if (opts.output === "json") ctx.write(toJsonLine(r));
       else if (opts.output === "yaml") ctx.write(`---\n${toYaml(r)}`);
       else if (tty) {
-        ctx.write(
-          `${CLEAR}${format(ctx, r, "table")}\n(watching pods, nodes and gangs; Ctrl-C to stop)\n`,
-        );
+        screen.frame(format(ctx, r, "table"), watchFooter("pods, nodes and gangs", Date.now()));
       } else ctx.write(`${n > 0 ? "\n" : ""}${format(ctx, r, "table")}`);
       n++;
     }
   } catch (e) {
     if (ctx.abort.signal.aborted) return;
     throw e;
+  } finally {
+    screen.close();
   }
 }
