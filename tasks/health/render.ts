@@ -12,7 +12,11 @@ import { outputWidth, wrapLine } from "../../lib/render/wrap.ts";
 import type { CountdownView, GangHealth, GangStatus, HealthReport } from "./report.ts";
 
 function statusText(s: GangStatus, style: Style): string {
-  return paint(style, s === "Healthy" ? "green" : s === "Degraded" ? "yellow" : "red", s);
+  return paint(
+    style,
+    s === "Healthy" ? "green" : s === "Degraded" || s === "Starting" ? "yellow" : "red",
+    s,
+  );
 }
 
 /** Rounds down to whole seconds for display, so a ticking countdown moves once a second. */
@@ -124,9 +128,9 @@ export function renderHealth(r: HealthReport, style: Style): string {
   const s = r.summary;
   const risk = s.atRisk.length ? `; at risk: ${s.atRisk.join(", ")}` : "";
   push(
-    `Summary: ${s.healthy} of ${s.gangs} gang${
-      s.gangs === 1 ? "" : "s"
-    } healthy (${s.degraded} degraded, ${s.unhealthy} unhealthy)${risk}`,
+    `Summary: ${s.healthy} of ${s.gangs} gang${s.gangs === 1 ? "" : "s"} healthy (${
+      s.starting ? `${s.starting} starting, ` : ""
+    }${s.degraded} degraded, ${s.unhealthy} unhealthy)${risk}`,
   );
   if (s.nextTermination) {
     const n = s.nextTermination;

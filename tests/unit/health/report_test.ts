@@ -200,3 +200,30 @@ Deno.test("health: no PodCliqueSet in the namespace is a note naming it, with th
     'no PodCliqueSets found in namespace "default" (look in every namespace with -A)',
   ]);
 });
+
+Deno.test("health: a set never available yet is Starting, as status calls it", async () => {
+  const { demoClique, demoGang, demoPcs, demoPod, reportOf } = await import(
+    "../status/_helpers.ts"
+  );
+  const objects = [
+    demoPcs(),
+    demoClique({
+      readyReplicas: 0,
+      updatedReplicas: 2,
+      scheduleGatedReplicas: 2,
+      scheduledReplicas: 0,
+    }),
+    demoGang({ phase: "Pending" }),
+    demoPod(0, { gated: true }),
+    demoPod(1, { gated: true }),
+  ];
+  assertEquals(reportOf(objects).podCliqueSets[0].state, "Starting");
+  const r = buildHealthReport(healthObjectsFrom(objects, { namespace: "team", pcs: "demo" }), {
+    now: Date.parse("2026-11-01T12:00:00Z"),
+    pcs: "demo",
+  });
+  assertEquals(r.gangs.map((g) => g.status), ["Starting"]);
+  assertEquals([r.summary.starting, r.healthy], [1, false]);
+  assertMatch(renderHealth(r, PLAIN), /demo-0: Starting, phase Pending/);
+  assertMatch(renderHealth(r, PLAIN), /\(1 starting, 0 degraded, 0 unhealthy\)/);
+});
