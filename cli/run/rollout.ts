@@ -36,6 +36,7 @@ import {
 import { creator, historyLimit, reportChange, scrapeSettings } from "./shared.ts";
 import { sleep } from "../../lib/async.ts";
 import { watchFooter, WatchScreen } from "../watch_screen.ts";
+import { nsFlag } from "../../lib/grove/names.ts";
 
 /** `rollout history`. */
 export async function runHistory(
@@ -307,7 +308,7 @@ export async function followRollout(
     case "stalled":
       ctx.exitCode = ExitCode.CHECK_FAILED;
       ctx.note(`rollout of podcliqueset/${name} ${end.done}: ${r.message}`);
-      ctx.note(`roll back with: kubectl grove rollout undo ${name}`);
+      ctx.note(`roll back with: kubectl grove rollout undo ${name}${nsFlag(namespace)}`);
       return;
     case "timeout":
       throw new GroveError(
@@ -337,7 +338,9 @@ export async function waitForResume(
 ): Promise<boolean> {
   const start = Date.now();
   ctx.note(
-    `waiting for approval: the change is applied paused; run "kubectl grove rollout resume ${name}" to start it (Ctrl-C stops waiting, the change stays paused)`,
+    `waiting for approval: the change is applied paused; run "kubectl grove rollout resume ${name}${
+      nsFlag(namespace)
+    }" to start it (Ctrl-C stops waiting, the change stays paused)`,
   );
   while (!ctx.abort.signal.aborted) {
     const pcs = await getPcs(kube, namespace, name);
@@ -345,7 +348,9 @@ export async function waitForResume(
     if (Date.now() - start >= timeoutMs) {
       throw new GroveError(`timed out waiting for approval of podcliqueset/${name}`, {
         exitCode: ExitCode.TIMEOUT,
-        hint: `the change stays paused; resume it with: kubectl grove rollout resume ${name}`,
+        hint: `the change stays paused; resume it with: kubectl grove rollout resume ${name}${
+          nsFlag(namespace)
+        }`,
       });
     }
     await sleep(intervalMs, ctx.abort.signal);

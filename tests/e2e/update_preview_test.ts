@@ -68,6 +68,11 @@ Deno.test(
       );
       const forced = await runCli([...sglang, "--yes", "--force"], { env });
       assertEquals(forced.code, 0, forced.stderr);
+      // hints carry -n when the namespace is not the default
+      assertStringIncludes(
+        forced.stdout + forced.stderr,
+        "follow it with: kubectl grove rollout status sglang-chat -n inference",
+      );
     } finally {
       await sim.stop();
     }
