@@ -26,7 +26,11 @@ export function renderUpdatePlan(plan: UpdatePlan, style: Style): string {
     return lines.join("\n") + "\n";
   }
   lines.push("", "Changes:");
-  for (const c of plan.changes) {
+  // kubectl-grove's own bookkeeping (pause state, rollout state) is not the user's change
+  const shown = plan.changes.filter((c) =>
+    !c.path.startsWith("metadata.annotations.kubectl-grove.io/")
+  );
+  for (const c of shown) {
     push(`  ${c.path}`);
     const was = shortValue(c.before);
     const now = shortValue(c.after);
@@ -35,6 +39,13 @@ export function renderUpdatePlan(plan: UpdatePlan, style: Style): string {
     } else {
       lines.push(`    ${paint(style, "red", was)}`, `    -> ${paint(style, "green", now)}`);
     }
+  }
+  if (shown.length < plan.changes.length) {
+    push(
+      `  (and ${
+        plan.changes.length - shown.length
+      } kubectl-grove annotation(s) recording the rollout's state; -o json lists them)`,
+    );
   }
   if (plan.affected.length) {
     lines.push("", "Affected pods:");

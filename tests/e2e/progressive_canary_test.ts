@@ -119,10 +119,14 @@ Deno.test("e2e progressive: canary aborted restores the template and the pods", 
       ...FAST,
     ], { env });
     assertEquals(r.code, 0, r.stderr);
+    // the preview shows the user's change, not kubectl-grove's own state annotations
+    assert(!r.stdout.includes("metadata.annotations.kubectl-grove.io/"), r.stdout);
+    assertStringIncludes(r.stdout, "kubectl-grove annotation(s) recording the rollout's state");
     assertEquals(images(s, "qwen-disagg-0-frontend"), ["fe:bad", "fe:bad"]);
     const a = await runCli(["rollout", "abort", "qwen-disagg", ...FAST], { env });
     assertEquals(a.code, 0, a.stderr);
-    assertStringIncludes(a.stdout, "rolled-back");
+    assertStringIncludes(a.stdout, "rolled-back: abort canary rollout of fe:bad");
+    assert(!a.stdout.includes("rolled back: "), a.stdout);
     assertEquals(images(s, "qwen-disagg-0-frontend"), [
       "nvcr.io/nvidia/ai-dynamo/dynamo-frontend:0.6.1",
       "nvcr.io/nvidia/ai-dynamo/dynamo-frontend:0.6.1",
@@ -132,6 +136,20 @@ Deno.test("e2e progressive: canary aborted restores the template and the pods", 
     const h = await runCli(["rollout", "history", "qwen-disagg", "-o", "json"], { env });
     assertStringIncludes(h.stdout, "abort canary rollout");
     // the abandoned template keeps its revision, marked aborted with the reason
+    // the template restored by the abort keeps, under its old number, when, by whom and why
+    // it was recorded
+    const old = (JSON.parse(h.stdout).entries as {
+      revision: number;
+      restoredAs?: number;
+      recordedAt?: string;
+      createdBy?: string;
+      changeCause?: string;
+    }[]).find((e) => e.restoredAs !== undefined);
+    assert(old?.recordedAt, JSON.stringify(old));
+    assertMatch(
+      old.changeCause ?? "",
+      /^change made outside kubectl-grove \(recorded later\) \(restored as revision \d+\)$/,
+    );
     const bad = (JSON.parse(h.stdout).entries as { images: string[]; rolloutOutcome?: string }[])
       .find((e) => e.images.includes("fe:bad"));
     assertMatch(bad?.rolloutOutcome ?? "", /^aborted \d{4}-.*: abort canary rollout of fe:bad/);

@@ -133,6 +133,11 @@ Deno.test(
       created.spec.template.podCliqueScalingGroups[0].replicas = 1;
       const f2 = `${dir}/copy.json`;
       await Deno.writeTextFile(f2, JSON.stringify(created));
+      // a new object diffs against nothing, not against the YAML `null`
+      const cd = await runCli(["apply", "-f", f2, "--diff", "--dry-run"], { env });
+      assertEquals(cd.code, 0, cd.stderr);
+      assert(!cd.stdout.includes("-null"), cd.stdout);
+      assertMatch(cd.stdout, /^@@ -0,0 \+1,\d+ @@$/m);
       const c = await runCli(["apply", "-f", f2, "--yes"], { env });
       assertEquals(c.code, 0, c.stderr);
       assertMatch(c.stdout, /podcliqueset\/qwen-copy created \(revision 1\)/);

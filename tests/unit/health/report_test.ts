@@ -37,7 +37,10 @@ Deno.test("health golden: fragmented countdown crossing zero (now = recordedAt +
   await assertGolden("fragmented/health.expired.table", renderHealth(r, PLAIN));
   const prefill = r.gangs[0].countdowns.find((c) => c.name === "llama-disagg-0-prefill")!;
   assertEquals([prefill.expired, prefill.remainingMs], [true, -5 * MIN]);
-  assertMatch(renderHealth(r, PLAIN).replace(/\n +/g, " "), /TERMINATION IMMINENT: deadline passed 5m ago/);
+  assertMatch(
+    renderHealth(r, PLAIN).replace(/\n +/g, " "),
+    /TERMINATION IMMINENT: deadline passed 5m ago/,
+  );
   assertMatch(renderHealth(r, PLAIN), /Termination imminent: podclique\/llama-disagg-0-prefill/);
 });
 
