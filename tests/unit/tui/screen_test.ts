@@ -119,9 +119,15 @@ Deno.test("keys: y shows the selected object's YAML, l asks for a pod, ? shows h
   const { c } = await scenarioController("healthy", undefined, {
     onQuit: () => quit++,
     kube: {
-      logs: (ns: string, pod: string, o?: { container?: string; tailLines?: number }) => {
-        logs.push(`${ns}/${pod}/${o?.container}/${o?.tailLines}`);
-        return Promise.resolve("line one\nline two\n");
+      logs: (
+        ns: string,
+        pod: string,
+        o?: { container?: string; tailLines?: number; previous?: boolean },
+      ) => {
+        logs.push(`${ns}/${pod}/${o?.container}/${o?.tailLines}${o?.previous ? "/previous" : ""}`);
+        return Promise.resolve(
+          o?.previous ? "crashed\n" : `line one\nline two\n${"x".repeat(100)}\n`,
+        );
       },
     },
   });
@@ -145,8 +151,13 @@ Deno.test("keys: y shows the selected object's YAML, l asks for a pod, ? shows h
   assertEquals(logs, ["inference/qwen-disagg-0-prefill-28mlr/vllm/200"]);
   assertMatch(
     screen(c),
-    /logs of pod\/qwen-disagg-0-prefill-28mlr -c vllm \(last 200 lines\)\nline one\nline two/,
+    /logs of pod\/qwen-disagg-0-prefill-28mlr -c vllm \(200 lines; p: previous\)\nline one\nline two\nx{80}\nx{20}\n/,
   );
+  // p: the previous container's log
+  c.key("p", {});
+  await new Promise((r) => setTimeout(r, 0));
+  assertEquals(logs[1], "inference/qwen-disagg-0-prefill-28mlr/vllm/200/previous");
+  assertMatch(screen(c), /-c vllm -p \(200 lines; p: current\)\ncrashed/);
   c.key("", { escape: true });
   c.key("?", {});
   assertStringIncludes(screen(c), "termination countdowns tick every second");
