@@ -320,6 +320,7 @@ export type {
   PodMetrics,
   RoleMetrics,
   SlaMark,
+  ThroughputBasis,
 } from "./tasks/metrics/report.ts";
 export type { StoredPlan } from "./tasks/metrics/plan.ts";
 export type { EngineKind } from "./lib/metrics/engines.ts";
@@ -580,7 +581,7 @@ export {
   resume,
 } from "./tasks/rollout/pause.ts";
 export type { ChangeResult } from "./tasks/rollout/change.ts";
-export type { RevisionInfo } from "./lib/revisions/revision.ts";
+export type { PreviousRecord, RevisionInfo } from "./lib/revisions/revision.ts";
 export type { FieldChange } from "./lib/revisions/field_changes.ts";
 
 // Changes
