@@ -41,7 +41,9 @@ function left(ms: number): string {
  */
 export function countdownLine(c: CountdownView, style: Style): string {
   const detail = c.expired
-    ? `delay ${c.delay}, MinAvailableBreached since ${c.since}, deadline ${c.deadline}`
+    ? `deadline passed ${
+      left(-c.remainingMs) || "0s"
+    } ago; delay ${c.delay}, MinAvailableBreached since ${c.since}, deadline ${c.deadline}`
     : `MinAvailableBreached since ${c.since}, terminates at ${c.deadline}`;
   return `${countdownHead(c, style)} (${detail})`;
 }
@@ -51,18 +53,16 @@ function countdownHead(c: CountdownView, style: Style, pad = 0, width = 20): str
   const obj = `${c.kind.toLowerCase()}/${c.name}`.padEnd(pad);
   const frac = c.delayMs > 0 ? Math.max(0, c.remainingMs) / c.delayMs : 0;
   const b = bar(frac, style, { width, paint: frac < 0.25 ? "red" : "yellow" });
-  if (c.expired) {
-    return `${obj}  ${b} ${paint(style, "red", "TERMINATION IMMINENT")}: deadline passed ${
-      left(-c.remainingMs) || "0s"
-    } ago`;
-  }
+  if (c.expired) return `${obj}  ${b} ${paint(style, "red", "TERMINATION IMMINENT")}`;
   return `${obj}  ${b} ${left(c.remainingMs)} left of ${c.delay}`;
 }
 
 /** Where the countdown comes from (the block's header names the condition), within 80 columns. */
 function countdownDetail(c: CountdownView): string {
   return c.expired
-    ? `breached since ${c.since}, delay ${c.delay}, deadline ${c.deadline}`
+    ? `deadline passed ${
+      left(-c.remainingMs) || "0s"
+    } ago (${c.deadline}); breached since ${c.since}, delay ${c.delay}`
     : `breached since ${c.since}, terminates at ${c.deadline}`;
 }
 
