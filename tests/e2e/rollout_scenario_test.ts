@@ -41,8 +41,12 @@ Deno.test("e2e rollout scenario: finish the recorded rollout, then undo it", opt
       .filter((p) => p.metadata.labels?.["app.kubernetes.io/part-of"] === "chat-disagg")
       .map((p) => p.spec.containers[0].image);
     assertEquals(images.filter((i) => i.endsWith(":0.6.1")), [], "every pod back on 0.6.0");
-    const h = await runCli(["rollout", "history", "chat-disagg"], { env });
-    assertMatch(h.stdout, /^1 +\S+ +- +.* restored as revision 3$/m);
+    const h = await runCli(["rollout", "history", "chat-disagg", "-o", "wide"], { env });
+    // the restored template keeps, under its old number, when, by whom and why it was recorded
+    assertMatch(
+      h.stdout,
+      /^1 +9d +alice@prod-us-east +.* initial deployment of Qwen3-32B disaggregated serving \(restored as revision 3\)$/m,
+    );
     assertMatch(h.stdout, /^3\* .* rollback to revision 1$/m);
   } finally {
     await sim.stop();
