@@ -26,9 +26,10 @@ export function renderResult(r: ProgressiveResult): string {
       String(g.restarts),
       fmtMs(g.ttftP99Ms),
       fmtMs(g.tpotP99Ms),
+      g.tokensPerGpu === null || g.tokensPerGpu === undefined ? "-" : String(g.tokensPerGpu),
     ];
     out.push(
-      renderTable(["GROUP", "PODS", "READY", "RESTARTS", "TTFT P99", "TPOT P99"], [
+      renderTable(["GROUP", "PODS", "READY", "RESTARTS", "TTFT P99", "TPOT P99", "TOK/S/GPU"], [
         row("canary", c.canary),
         row("stable", c.stable),
       ]).trimEnd(),

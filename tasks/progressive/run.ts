@@ -20,6 +20,7 @@ import { assertNotDeleting, getPcs } from "../../lib/change/pcs.ts";
 import { runChange } from "../../lib/change/run.ts";
 import { applyImageChange, type UpdatePlan } from "../update/plan.ts";
 import { evaluateGates, mergedP99 } from "./gates.ts";
+import { throughputBasis } from "../metrics/report.ts";
 import {
   BatchFailedError,
   domainKeyOf,
@@ -125,6 +126,11 @@ export interface GroupFigures {
   ttftP99Ms: number | null;
   /** TPOT p99 ms. */
   tpotP99Ms: number | null;
+  /**
+   * Output tokens per second per serving GPU, on the basis `metrics` and `compare` use
+   * (producing roles' tokens over the GPUs of ready engine pods); null when not measured.
+   */
+  tokensPerGpu?: number | null;
 }
 
 /** `kind: ProgressiveRolloutResult`. */
@@ -673,10 +679,13 @@ export async function compareGroups(
     const pods = objs.pods.filter((p) => !p.metadata.deletionTimestamp && filter(p));
     let ttft: number | null = null;
     let tpot: number | null = null;
+    let perGpu: number | null = null;
     try {
       const w = await scrapeWindows(kube, ns, name, filter, windowMs, scrape ?? {});
       ttft = mergedP99(w.windows, "ttft").p99Ms;
       tpot = mergedP99(w.windows, "itl").p99Ms;
+      perGpu = throughputBasis(w.chosen.map((t) => ({ target: t, stats: w.windows[t.pod] })))
+        .value;
       if (w.failed.length) {
         notes.push(`${label}: ${w.failed.length} scrape(s) failed (${w.failed[0]})`);
       }
@@ -690,6 +699,7 @@ export async function compareGroups(
       restarts: pods.reduce((n, p) => n + podRestarts(p), 0),
       ttftP99Ms: round(ttft),
       tpotP99Ms: round(tpot),
+      tokensPerGpu: round(perGpu),
     };
   };
   const [canary, stable] = await Promise.all([

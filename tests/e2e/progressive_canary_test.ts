@@ -46,6 +46,9 @@ Deno.test("e2e progressive: canary of 1 prefill pod, then promote", opts, async 
     assertEquals(r.code, 0, r.stderr);
     assertStringIncludes(r.stdout, "canary");
     assertStringIncludes(r.stdout, "TTFT P99");
+    // throughput per GPU on the metrics/compare basis; a prefill-only group produces no
+    // output tokens of its own, so it shows "-"
+    assertMatch(r.stdout, /TOK\/S\/GPU\ncanary +1 .* -\n/);
     assertEquals(images(s, "qwen-disagg-0-prefill"), [
       "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.6.1",
       "vllm:new",
@@ -250,6 +253,9 @@ Deno.test(
         "1",
         "-o",
         "json",
+        // two scrapes 300 ms apart: rates, so tokens per GPU
+        "--metrics-window",
+        "300ms",
         ...FAST,
       ], { env });
       assertEquals(r.code, 0, r.stderr);
@@ -257,6 +263,12 @@ Deno.test(
       assertEquals(doc.outcome, "canary");
       assertEquals(doc.plannedBatches.length, 1);
       assertEquals(doc.comparison.canary.pods, 1);
+      // a decode leader canary: its output tokens over its ready GPUs (synthesized metrics)
+      assert(
+        typeof doc.comparison.canary.tokensPerGpu === "number" &&
+          doc.comparison.canary.tokensPerGpu > 0,
+        JSON.stringify(doc.comparison),
+      );
       const leaders = [0, 1].map((j) => images(s, `qwen-disagg-0-decode-${j}-dleader`)[0]);
       assertEquals(leaders.filter((x) => x === "vllm:lead").length, 1);
       const big = await runCli(["rollout", "abort", "qwen-disagg", ...FAST], { env });
