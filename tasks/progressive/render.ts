@@ -9,10 +9,7 @@ import { renderTable } from "../../lib/render/table.ts";
 import { renderGates } from "./gates.ts";
 import type { ProgressiveResult } from "./run.ts";
 import { describeState } from "./state.ts";
-
-function fmtMs(x: number | null): string {
-  return x === null ? "-" : `${x}ms`;
-}
+import { fmtMs } from "../metrics/report.ts";
 
 /** Renders a result for the terminal. */
 export function renderResult(r: ProgressiveResult): string {

@@ -11,6 +11,7 @@ import { outputWidth, wrapLine } from "../../lib/render/wrap.ts";
 import { type Paint, paint, type Style } from "../../lib/render/style.ts";
 import type { RolloutStatusReport } from "./status_report.ts";
 import { describeProgressive } from "../progressive/state.ts";
+import { fmtMs } from "../metrics/report.ts";
 
 const PHASE_COLOR: Record<string, Paint> = {
   Complete: "green",
@@ -62,7 +63,7 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
   const lat = new Map((r.latency ?? []).map((l) => [l.role, l]));
   const ms = (
     v: number | null | undefined,
-  ) => (v === null || v === undefined ? "-" : `${Math.round(v)}ms`);
+  ) => fmtMs(v);
   const rows = r.roles.map((x) => [
     x.role,
     `${bar(x.fraction, style, { width: 10, paint: x.failing.length ? "red" : "green" })} ${
