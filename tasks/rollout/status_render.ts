@@ -64,6 +64,7 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
   const ms = (
     v: number | null | undefined,
   ) => fmtMs(v);
+  const anyFailing = r.roles.some((x) => x.failing.length > 0);
   const rows = r.roles.map((x) => [
     x.role,
     `${bar(x.fraction, style, { width: 10, paint: x.failing.length ? "red" : "green" })} ${
@@ -73,11 +74,12 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
     String(x.old),
     String(x.ready),
     ...(r.latency ? [ms(lat.get(x.role)?.ttftP99Ms), ms(lat.get(x.role)?.tpotP99Ms)] : []),
-    x.failing.length ? x.failing.join(", ") : "",
+    ...(anyFailing ? [x.failing.length ? x.failing.join(", ") : ""] : []),
   ]);
   const headers = ["role", "progress", "updated", "old", "ready"];
   if (r.latency) headers.push("ttft-p99", "tpot-p99");
-  out.push(renderTable([...headers, "failing"], rows).trimEnd());
+  // FAILING only when a pod fails: the table stays within 80 columns with the latencies
+  out.push(renderTable([...headers, ...(anyFailing ? ["failing"] : [])], rows).trimEnd());
   out.push("");
   out.push(
     `  placement score: before ${score(r.placementScore.before)}, now ${

@@ -205,7 +205,7 @@ Deno.test(
       const r = await runCli(["rollout", "status", PCS, "--no-wait", "--metrics"], { env });
       assertEquals(r.code, 0, r.stderr);
       assertMatch(r.stdout, /^ROLE +PROGRESS +UPDATED +OLD +READY +TTFT-P99 +TPOT-P99/m);
-      assertMatch(r.stdout, /^prefill +.* \d+ms +\d+ms/m);
+      assertMatch(r.stdout, /^prefill +.* \d[\d.]*m?s +\d[\d.]*m?s/m);
       const j = JSON.parse(
         (await runCli(["rollout", "status", PCS, "--no-wait", "--metrics", "-o", "json"], { env }))
           .stdout,
