@@ -35,7 +35,7 @@ Deno.test("e2e restart: batches keep every clique at or above minAvailable", opt
 
     const dry = await runCli(["restart", PCS, "--role", "frontend", "--dry-run"], { env });
     assertEquals(dry.code, 0, dry.stderr);
-    assertMatch(dry.stdout, /2 pods in 2 batches, never below minAvailable/);
+    assertMatch(dry.stdout, /2 pods in 2 batches,\s+never below minAvailable/); // wraps at 80
 
     const r = await runCli(["restart", PCS, "--role", "frontend", "--yes", "--interval", "20ms"], {
       env,
