@@ -18,7 +18,7 @@ export function renderRestartPlan(p: RestartPlan, width = DEFAULT_WIDTH): string
     }`,
     "",
     renderTable(
-      ["clique", "role", "pods", "ready", "min-available", "max-down"],
+      ["clique", "role", "pods", "ready", "min", "max-down"],
       p.cliques.map((
         c,
       ) => [

@@ -70,7 +70,13 @@ Deno.test("e2e restart: batches keep every clique at or above minAvailable", opt
       "20ms",
     ], { env });
     assertEquals(forced.code, 0, forced.stderr);
-    assertMatch(forced.stdout, /2 pods in 1 batch \(--force: all at once\)/);
+    assertMatch(forced.stdout, /2 pods in 1\s+batch \(--force: all at once\)/);
+    // --force says what it does, and the preview fits 80 columns
+    assertStringIncludes(
+      forced.stdout.replace(/\n +/g, " "),
+      "warning: --force deletes all 2 pods at once: nothing serves until they are back;",
+    );
+    assert(forced.stdout.split("\n").every((l) => l.length <= 80), forced.stdout);
     assertMatch(forced.stdout, /restarted: 2 pods in 1 batch$/m);
     assert(
       !sim.store.list("pods", NS).some((p) => leaders.includes(p.metadata.name)),
