@@ -327,6 +327,7 @@ export type {
   RoleMetrics,
   SlaMark,
   UnscrapedPod,
+  ThroughputBasis,
 } from "./tasks/metrics/report.ts";
 export type { StoredPlan } from "./tasks/metrics/plan.ts";
 export type { EngineKind } from "./lib/metrics/engines.ts";
@@ -587,7 +588,7 @@ export {
   resume,
 } from "./tasks/rollout/pause.ts";
 export type { ChangeResult } from "./lib/change/mod.ts";
-export type { RevisionInfo } from "./lib/revisions/revision.ts";
+export type { PreviousRecord, RevisionInfo } from "./lib/revisions/revision.ts";
 export type { FieldChange } from "./lib/revisions/field_changes.ts";
 
 // Changes

@@ -11,6 +11,7 @@
 
 import { formatStructured } from "../lib/render/output.ts";
 import type { CliContext } from "./context.ts";
+import { WatchScreen } from "./watch_screen.ts";
 
 /** ANSI: cursor home, clear screen. */
 export const CLEAR = "\x1b[H\x1b[2J";
@@ -61,22 +62,33 @@ export interface WatchPrintOptions<R> {
  * A printer of one report after another: json one document per line, yaml
  * `---` documents, text redrawn on a terminal and appended on a pipe.
  */
-export function watchPrinter<R>(ctx: CliContext, o: WatchPrintOptions<R>): (report: R) => void {
+export function watchPrinter<R>(ctx: CliContext, o: WatchPrintOptions<R>): WatchPrinter<R> {
   const tty = ctx.io.stdoutIsTTY;
+  // on a terminal: redrawn in place on the alternate screen, the last report left on exit
+  const screen = new WatchScreen((s) => ctx.write(s));
   let printed = 0;
   let last: string | undefined;
-  return (report) => {
+  const print = ((report: R) => {
     const doc = formatStructured(report, o.format, { stream: true });
     if (doc !== undefined) return ctx.write(doc);
     const body = o.text(report);
     if (tty) {
-      ctx.write(CLEAR + body + (o.footer ? `\n${o.footer(report)}\n` : ""));
+      screen.frame(body, o.footer ? o.footer(report) : "(watching; Ctrl-C to stop)");
     } else if (!o.skipUnchanged || body !== last) {
       ctx.write((o.pipeHeader ? o.pipeHeader(report) : printed > 0 ? "\n" : "") + body);
       printed++;
     }
     last = body;
-  };
+  }) as WatchPrinter<R>;
+  print.close = () => screen.close();
+  return print;
+}
+
+/** A watch printer: call it per report, `close()` when the watch ends. */
+export interface WatchPrinter<R> {
+  (report: R): void;
+  /** Restores the terminal's normal screen with the last report on it. */
+  close(): void;
 }
 
 /**
@@ -99,5 +111,7 @@ export async function printWatch<R>(
   } catch (e) {
     if (ctx.abort.signal.aborted) return;
     throw e;
+  } finally {
+    print.close();
   }
 }

@@ -40,7 +40,7 @@ export function metricsCommand(ctx: CliContext) {
         .argParser(parseWindowMs)
         .default(30_000, "30s"),
     )
-    .option("--watch", "refresh on a rolling window until Ctrl-C")
+    .option("-w, --watch", "refresh on a rolling window until Ctrl-C")
     .option(
       "--direct",
       "scrape pod IPs directly (from inside the cluster) instead of the pod proxy",

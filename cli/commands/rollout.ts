@@ -124,7 +124,8 @@ function undoCommand(ctx: CliContext) {
       "restore a revision's template (default: the previous one); recorded as the newest revision",
     )
     .argument("<pcs>", "PodCliqueSet name", parsePcsName)
-    .option("--to-revision <n>", "the revision to restore", parsePositive)
+    .option("--revision <n>", "the revision to restore (as in history and diff)", parsePositive)
+    .option("--to-revision <n>", "the same as --revision (kubectl's name)", parsePositive)
     .option("--dry-run", "show the diff and validate with the server; change nothing")
     .option("-m, --message <cause>", "change cause to record")
     .option("-y, --yes", "do not ask for confirmation")
@@ -132,13 +133,14 @@ function undoCommand(ctx: CliContext) {
       "after",
       examples([
         "kubectl grove rollout undo my-llm",
-        "kubectl grove rollout undo my-llm --to-revision 2 --dry-run",
-        "kubectl grove rollout undo my-llm --to-revision 2 --yes -m 'p99 regression'",
+        "kubectl grove rollout undo my-llm --revision 2 --dry-run",
+        "kubectl grove rollout undo my-llm --revision 2 --yes -m 'p99 regression'",
       ]),
     )
     .action(async (pcs, opts) => {
       const { runUndo } = await import("../run/rollout.ts");
       await runUndo(ctx, pcs, {
+        revision: opts.revision,
         toRevision: opts.toRevision,
         dryRun: opts.dryRun === true,
         yes: opts.yes === true,
@@ -169,7 +171,7 @@ function pauseCommand(ctx: CliContext, pausing: boolean) {
 export function rolloutCommand(ctx: CliContext) {
   const cmd = new Command("rollout")
     .description(
-      "rollouts of a PodCliqueSet: status, history, diff, undo, pause, resume (revisions are ControllerRevisions kept by kubectl-grove)",
+      "rollouts of a PodCliqueSet: status, history, diff, undo, pause, resume; progressive: start, canary, promote, abort (revisions are ControllerRevisions kept by kubectl-grove)",
     )
     .addCommand(statusCommand(ctx))
     .addCommand(historyCommand(ctx))

@@ -25,6 +25,10 @@ export function updateCommand(ctx: CliContext) {
     .option("-m, --message <cause>", "change cause to record with the revision")
     .option("-y, --yes", "do not ask for confirmation")
     .option(
+      "--force",
+      "update although a clique of 1 pod with minAvailable 1 goes below it (its gang's termination clock starts)",
+    )
+    .option(
       "--preserve-placement",
       "keep topology constraints as they are; warn when GPUs per pod change",
     )
@@ -91,6 +95,7 @@ export function updateCommand(ctx: CliContext) {
         message: opts.message,
         preservePlacement: opts.preservePlacement === true,
         waitForApproval: opts.waitForApproval === true,
+        force: opts.force === true,
         timeoutMs: opts.timeout,
         intervalMs: opts.interval,
         output: opts.output as OutputFormat,

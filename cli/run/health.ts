@@ -9,6 +9,7 @@
 import type { CliContext } from "../context.ts";
 import { ExitCode, UsageError } from "../../lib/errors.ts";
 import { printOutput, printWatch } from "../print.ts";
+import { watchFooter } from "../watch_screen.ts";
 import {
   buildHealthReport,
   collectHealth,
@@ -35,12 +36,7 @@ export async function runHealth(
   pcs: string | undefined,
   opts: HealthCommandOptions,
 ): Promise<void> {
-  if (!pcs && !opts.all) {
-    throw new UsageError(
-      "health needs a PodCliqueSet name or --all",
-      "run: kubectl grove health <podcliqueset>, or kubectl grove health --all [-A]",
-    );
-  }
+  // like status: without a name, every PodCliqueSet of the namespace (or -A)
   if (pcs && opts.all) {
     throw new UsageError(`give either a PodCliqueSet ("${pcs}") or --all, not both`);
   }
@@ -59,7 +55,7 @@ export async function runHealth(
   await printWatch(ctx, watchHealth(kube, q, { signal: ctx.abort.signal }), {
     format: opts.output,
     text: (r) => renderHealth(r, ctx.style),
-    footer: () => "(watching; countdowns tick every second; Ctrl-C to stop)",
+    footer: (r) => watchFooter("countdowns tick every second", r.generatedAt),
     // on a pipe, only when the text changed (ticks without a countdown are identical)
     skipUnchanged: true,
     onReport: setCode,

@@ -16,6 +16,7 @@ import {
 } from "../../tasks/metrics/mod.ts";
 import type { CliContext } from "../context.ts";
 import { printOutput, watchPrinter } from "../print.ts";
+import { watchFooter } from "../watch_screen.ts";
 import { scrapeSettings } from "./shared.ts";
 
 /** Options of the `metrics` command. */
@@ -70,9 +71,14 @@ export async function runMetrics(ctx: CliContext, o: MetricsCommandOptions): Pro
       format: o.output,
       text: (r) => text(ctx, r, o),
       pipeHeader: (r) => `--- ${r.generatedAt}\n`,
+      footer: (r) => watchFooter(`a rolling ${r.windowSeconds}s window`, r.generatedAt),
     });
-    for await (const c of watchMetrics(kube, { ...copts, progress: undefined })) {
-      print(buildMetricsReport(c, { now: new Date(), ...ropts }));
+    try {
+      for await (const c of watchMetrics(kube, { ...copts, progress: undefined })) {
+        print(buildMetricsReport(c, { now: new Date(), ...ropts }));
+      }
+    } finally {
+      print.close();
     }
     return;
   }

@@ -6,6 +6,7 @@
 
 import type { CliContext } from "../context.ts";
 import { renderRestartPlan, restart } from "../../tasks/restart/mod.ts";
+import { outputWidth } from "../../lib/render/wrap.ts";
 
 /** Options of `restart`. */
 export interface RestartCliOptions {
@@ -36,7 +37,7 @@ export async function runRestart(
     intervalMs: opts.intervalMs,
     signal: ctx.abort.signal,
     confirm: async (plan) => {
-      ctx.write(renderRestartPlan(plan));
+      ctx.write(renderRestartPlan(plan, outputWidth(ctx.style)));
       if (plan.total === 0) return false;
       return await ctx.confirm(
         opts.force
@@ -48,7 +49,7 @@ export async function runRestart(
     onBatch: (i, plan) => ctx.note(`batch ${i}/${plan.batches.length} ready`),
   });
   if (res.skipped === "dry-run") {
-    ctx.write(renderRestartPlan(res.plan));
+    ctx.write(renderRestartPlan(res.plan, outputWidth(ctx.style)));
     ctx.print(`podcliqueset/${name}: dry run, nothing restarted`);
   } else if (res.skipped === "declined") {
     ctx.note(res.plan.total === 0 ? "no pods to restart" : "cancelled; nothing was changed");

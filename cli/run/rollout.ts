@@ -6,7 +6,7 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { ExitCode, GroveError } from "../../lib/errors.ts";
+import { ExitCode, GroveError, UsageError } from "../../lib/errors.ts";
 import { formatDuration } from "../../lib/grove/duration.ts";
 import type { Kube } from "../../lib/kube/types.ts";
 import { isStructured, type OutputFormat } from "../../lib/render/output.ts";
@@ -36,6 +36,8 @@ import {
 } from "../../tasks/rollout/mod.ts";
 import { creator, historyLimit, reportChange, scrapeSettings } from "./shared.ts";
 import { sleep } from "../../lib/async.ts";
+import { watchFooter, WatchScreen } from "../watch_screen.ts";
+import { nsFlag } from "../../lib/grove/names.ts";
 
 /** `rollout history`. */
 export async function runHistory(
@@ -87,16 +89,31 @@ export async function runDiff(
 export async function runUndo(
   ctx: CliContext,
   name: string,
-  opts: { toRevision?: number; dryRun?: boolean; yes?: boolean; message?: string },
+  opts: {
+    revision?: number;
+    toRevision?: number;
+    dryRun?: boolean;
+    yes?: boolean;
+    message?: string;
+  },
 ): Promise<void> {
   ctx.tracksChanges = true;
+  if (
+    opts.revision !== undefined && opts.toRevision !== undefined &&
+    opts.revision !== opts.toRevision
+  ) {
+    throw new UsageError(
+      `--revision ${opts.revision} and --to-revision ${opts.toRevision} disagree: give one (--to-revision is another name for --revision)`,
+      `kubectl grove rollout undo ${name} --revision <n>`,
+    );
+  }
   const kube = await ctx.kube();
   let shownDiff = false;
   const res = await undo(kube, {
     signal: ctx.abort.signal,
     name,
     namespace: await ctx.namespace(),
-    toRevision: opts.toRevision,
+    toRevision: opts.revision ?? opts.toRevision,
     dryRun: opts.dryRun,
     changeCause: opts.message,
     createdBy: creator(ctx, kube),
@@ -239,6 +256,7 @@ export async function followRollout(
   });
   let first = true;
   let last: WaitStep | undefined;
+  const screen = new WatchScreen((s) => ctx.write(s));
   const it = waitForRollout(kube, {
     name,
     namespace,
@@ -257,15 +275,23 @@ export async function followRollout(
       if (done) report = await addLatency(ctx, kube, report, opts.metricsWindowMs);
       const now = new Date();
       if (structured) {
-        if (opts.watch || done) print(report);
-      } else if (opts.watch) print(report);
-      else if (first || done) {
+        if (opts.watch || done) {
+          ctx.write(opts.output === "json" ? toJsonLine(report) : `---\n${toYaml(report)}`);
+        }
+      } else if (opts.watch) {
+        const text = renderRolloutStatus(report, ctx.style, now);
+        if (tty) {
+          screen.frame(text, watchFooter("", now));
+          if (done) screen.close();
+        } else ctx.write((first ? "" : "\n") + text);
+      } else if (first || done) {
         if (first && !done) ctx.write(renderRolloutStatus(report, ctx.style, now));
         else if (done) ctx.write((first ? "" : "\n") + renderRolloutStatus(report, ctx.style, now));
       } else ctx.print(renderProgressLine(report));
       first = false;
     }
   } finally {
+    screen.close();
     // stop the list+watch behind the iterator (also on --no-wait and errors)
     await it.return(undefined);
   }
@@ -285,7 +311,7 @@ export async function followRollout(
     case "stalled":
       ctx.exitCode = ExitCode.CHECK_FAILED;
       ctx.note(`rollout of podcliqueset/${name} ${end.done}: ${r.message}`);
-      ctx.note(`roll back with: kubectl grove rollout undo ${name}`);
+      ctx.note(`roll back with: kubectl grove rollout undo ${name}${nsFlag(namespace)}`);
       return;
     case "timeout":
       throw new GroveError(
@@ -315,7 +341,9 @@ export async function waitForResume(
 ): Promise<boolean> {
   const start = Date.now();
   ctx.note(
-    `waiting for approval: the change is applied paused; run "kubectl grove rollout resume ${name}" to start it (Ctrl-C stops waiting, the change stays paused)`,
+    `waiting for approval: the change is applied paused; run "kubectl grove rollout resume ${name}${
+      nsFlag(namespace)
+    }" to start it (Ctrl-C stops waiting, the change stays paused)`,
   );
   while (!ctx.abort.signal.aborted) {
     const pcs = await getPcs(kube, namespace, name);
@@ -323,7 +351,9 @@ export async function waitForResume(
     if (Date.now() - start >= timeoutMs) {
       throw new GroveError(`timed out waiting for approval of podcliqueset/${name}`, {
         exitCode: ExitCode.TIMEOUT,
-        hint: `the change stays paused; resume it with: kubectl grove rollout resume ${name}`,
+        hint: `the change stays paused; resume it with: kubectl grove rollout resume ${name}${
+          nsFlag(namespace)
+        }`,
       });
     }
     await sleep(intervalMs, ctx.abort.signal);

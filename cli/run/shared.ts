@@ -12,6 +12,7 @@ import { parseGoDuration } from "../../lib/grove/duration.ts";
 import type { Kube } from "../../lib/kube/types.ts";
 import { type ChangeResult, renderUpdatePlan, type UpdatePlan } from "../../lib/change/mod.ts";
 import type { CliContext } from "../context.ts";
+import { nsFlag } from "../../lib/grove/names.ts";
 
 /** Who is making a change: `$USER@context`. */
 export function creator(ctx: CliContext, kube: Kube): string {
@@ -75,7 +76,9 @@ export function reportChange(ctx: CliContext, res: ChangeResult, what: string): 
     );
   }
   if (res.plan.totalRecreated > 0 && !res.plan.paused) {
-    ctx.note(`follow it with: kubectl grove rollout status ${res.plan.name}`);
+    ctx.note(
+      `follow it with: kubectl grove rollout status ${res.plan.name}${nsFlag(res.plan.namespace)}`,
+    );
   }
 }
 

@@ -10,6 +10,7 @@ import type { CliContext } from "../context.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { isStructured } from "../../lib/render/output.ts";
 import { printOutput, printWatch } from "../print.ts";
+import { watchFooter } from "../watch_screen.ts";
 import {
   buildStatusReport,
   collectStatus,
@@ -85,10 +86,7 @@ async function watchLoop(ctx: CliContext, q: StatusQuery, opts: StatusCommandOpt
         (report.scope.name
           ? `PodCliqueSet "${report.scope.name}" is gone.\n`
           : noneFound(report) + "\n"),
-      footer: (report) =>
-        `(watching; updated ${
-          new Date(Date.parse(report.generatedAt)).toLocaleTimeString()
-        }; Ctrl-C to stop)`,
+      footer: (report) => watchFooter("", report.generatedAt),
     },
   );
 }

@@ -7,6 +7,7 @@
 
 import type { CliContext } from "../context.ts";
 import { printOutput, printWatch } from "../print.ts";
+import { watchFooter } from "../watch_screen.ts";
 import {
   buildTopologyReport,
   collectTopology,
@@ -51,6 +52,6 @@ export async function runTopology(
   await printWatch(ctx, watchTopology(kube, q, { signal: ctx.abort.signal }), {
     format: opts.output,
     text: (r) => renderTopology(r, ctx.style),
-    footer: () => "(watching pods, nodes and gangs; Ctrl-C to stop)",
+    footer: (r) => watchFooter("pods, nodes and gangs", r.generatedAt),
   });
 }

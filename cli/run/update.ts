@@ -11,6 +11,7 @@ import { printStructured } from "../print.ts";
 import { followRollout, waitForResume } from "./rollout.ts";
 import { confirmPlan, creator, historyLimit, reportChange } from "./shared.ts";
 import { updateImage } from "../../tasks/update/mod.ts";
+import { outputWidth, wrapCommand } from "../../lib/render/wrap.ts";
 
 /** Options of `update`. */
 export interface UpdateCliOptions {
@@ -22,6 +23,7 @@ export interface UpdateCliOptions {
   message?: string;
   preservePlacement?: boolean;
   waitForApproval?: boolean;
+  force?: boolean;
   timeoutMs: number;
   intervalMs: number;
   /** table (default), json or yaml: the result as a document (the preview goes to stderr). */
@@ -51,6 +53,7 @@ export async function runUpdate(
     historyLimit: historyLimit(ctx),
     preservePlacement: opts.preservePlacement,
     paused: opts.waitForApproval,
+    force: opts.force === true,
     confirm: confirmPlan(
       ctx,
       opts.yes === true,
@@ -83,6 +86,10 @@ export async function runUpdate(
       res,
       opts.waitForApproval ? "updated, paused until approved" : "image updated",
     );
+    if (res.skipped === "dry-run") {
+      const cmd = `To apply: ${applyCommand(name, namespace, opts, res)}`;
+      ctx.print(wrapCommand(cmd, outputWidth(ctx.style)).join("\n"));
+    }
   }
   if (!res.applied || !opts.waitForApproval) return;
   const resumed = await waitForResume(ctx, kube, name, namespace, opts.intervalMs, opts.timeoutMs);
@@ -94,4 +101,23 @@ export async function runUpdate(
     progressDeadlineMs: 600_000,
     output: structured ? (opts.output as OutputFormat) : "table",
   });
+}
+
+/** The command that applies a previewed update: the same flags without --dry-run. */
+function applyCommand(
+  name: string,
+  namespace: string,
+  opts: UpdateCliOptions,
+  res: { plan: { needsForce: string[] } },
+): string {
+  const q = (v: string) => /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replaceAll("'", `'\\''`)}'`;
+  const parts = ["kubectl grove update", name, "--image", q(opts.image)];
+  if (opts.role) parts.push("--role", q(opts.role));
+  if (opts.container) parts.push("--container", q(opts.container));
+  if (opts.message) parts.push("-m", q(opts.message));
+  if (opts.preservePlacement) parts.push("--preserve-placement");
+  if (opts.waitForApproval) parts.push("--wait-for-approval");
+  if (opts.force || res.plan.needsForce.length) parts.push("--force");
+  parts.push("-n", q(namespace));
+  return parts.join(" ");
 }

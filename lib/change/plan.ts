@@ -12,6 +12,7 @@ import { expectedCliques } from "../grove/expansion.ts";
 import { isPodReady, podCondition, podRef } from "../grove/relations.ts";
 import type {
   Pod,
+  PodClique,
   PodCliqueSet,
   PodCliqueSetTemplateSpec,
   PodCliqueTemplateSpec,
@@ -80,8 +81,14 @@ export interface UpdatePlan {
   estimatedDurationMs: number;
   /** How the estimate was made. */
   estimateBasis: string;
-  /** Warnings (placement, GPUs). */
+  /** Warnings (placement, GPUs, availability during the update, an update in flight). */
   warnings: string[];
+  /** The order the operator replaces the affected roles in (clique order and `startsAfter`). */
+  order: string[];
+  /** Serving capacity while each step is under way, one line per affected role. */
+  transition: string[];
+  /** Reasons the change needs `--force` (a clique of 1 pod with minAvailable 1 under RollingRecreate). */
+  needsForce: string[];
 }
 
 /** Start-up time assumed when no pod of a role has become ready yet. */
@@ -106,6 +113,60 @@ export interface PlanChangeOptions {
   targets?: ImageTarget[];
   /** Warnings found while building the change. */
   warnings?: string[];
+  /** The set's PodCliques now (for breached gangs); may be omitted. */
+  cliques?: PodClique[];
+}
+
+/**
+ * The order roles are replaced in: template order, a clique after the cliques
+ * it `startsAfter`; a scaling group's cliques together, at its first member.
+ */
+export function updateOrder(
+  template: PodCliqueSetTemplateSpec | undefined,
+  affected: ReadonlySet<string>,
+): string[] {
+  const cliques = template?.cliques ?? [];
+  const groupOf = new Map<string, string>();
+  for (const g of template?.podCliqueScalingGroups ?? []) {
+    for (const c of g.cliqueNames) groupOf.set(c, g.name);
+  }
+  // topological order over startsAfter, ties in template order
+  const done = new Set<string>();
+  const sorted: PodCliqueTemplateSpec[] = [];
+  const byName = new Map(cliques.map((c) => [c.name, c]));
+  const visit = (c: PodCliqueTemplateSpec, seen: Set<string>) => {
+    if (done.has(c.name) || seen.has(c.name)) return;
+    seen.add(c.name);
+    for (const dep of c.spec?.startsAfter ?? []) {
+      const d = byName.get(dep);
+      if (d) visit(d, seen);
+    }
+    done.add(c.name);
+    sorted.push(c);
+  };
+  for (const c of cliques) visit(c, new Set());
+  const steps: string[] = [];
+  for (const c of sorted.filter((c) => affected.has(c.name))) {
+    const g = groupOf.get(c.name);
+    const step = g ?? (c.spec?.roleName || c.name);
+    if (!steps.includes(step)) steps.push(step);
+  }
+  return steps;
+}
+
+/**
+ * The order as a sentence: `prefill first, then decode`.
+ *
+ * @example
+ * ```ts
+ * import { orderText } from "./plan.ts";
+ * orderText(["frontend", "prefill", "decode"]); // "frontend first, then prefill, then decode"
+ * ```
+ */
+export function orderText(order: readonly string[]): string {
+  if (order.length === 0) return "-";
+  if (order.length === 1) return order[0];
+  return `${order[0]} first, ${order.slice(1).map((x) => `then ${x}`).join(", ")}`;
 }
 
 /**
@@ -206,6 +267,76 @@ export function planChange(
     for (const t of groups.values()) est += t;
   }
   const observed = affected.some((a) => a.startupMs !== undefined);
+  // availability while the operator replaces pods
+  const needsForce: string[] = [];
+  const transition: string[] = [];
+  const tpl = next.spec?.template;
+  const grouped = new Map<string, string>();
+  for (const g of tpl?.podCliqueScalingGroups ?? []) {
+    for (const c of g.cliqueNames) grouped.set(c, g.name);
+  }
+  const affectedNames = new Set(affected.map((a) => a.clique));
+  if (!onDelete && affected.some((a) => a.recreated > 0)) {
+    for (const c of tpl?.cliques ?? []) {
+      if (!affectedNames.has(c.name) || grouped.has(c.name)) continue;
+      const replicas = c.spec?.replicas ?? 0;
+      const min = c.spec?.minAvailable ?? replicas;
+      const role = c.spec?.roleName || c.name;
+      if (replicas === 1 && min >= 1) {
+        needsForce.push(
+          `clique ${c.name} has 1 replica and minAvailable ${min}: ${strategy} recreates its only pod, so it goes below minAvailable and its gang's termination clock (terminationDelay) starts`,
+        );
+      } else if (replicas > 0 && replicas - 1 < min) {
+        warnings.push(
+          `clique ${c.name}: ${replicas} replicas with minAvailable ${min}: each recreated pod takes it below minAvailable for its start-up time`,
+        );
+      }
+      if (replicas > 0) {
+        transition.push(
+          `${role}: ${replicas - 1} of ${replicas} pods serve while one is recreated (${
+            Math.round((replicas - 1) / replicas * 100)
+          }% capacity)`,
+        );
+      }
+    }
+    for (const g of tpl?.podCliqueScalingGroups ?? []) {
+      if (!g.cliqueNames.some((c) => affectedNames.has(c))) continue;
+      const replicas = g.replicas ?? 1;
+      transition.push(
+        `${g.name}: ${replicas - 1} of ${replicas} workers serve while one is recreated (${
+          Math.round((replicas - 1) / replicas * 100)
+        }% capacity)`,
+      );
+      if (replicas - 1 < (g.minAvailable ?? 1)) {
+        warnings.push(
+          `scaling group ${g.name}: ${replicas} replica(s) with minAvailable ${
+            g.minAvailable ?? 1
+          }: recreating a replica takes it below minAvailable`,
+        );
+      }
+    }
+  }
+  // an update already in flight, a gang already breached
+  const st = before.status as
+    | { updateProgress?: { updateStartedAt?: string; updateEndedAt?: string } }
+    | undefined;
+  if (st?.updateProgress?.updateStartedAt && !st.updateProgress.updateEndedAt) {
+    warnings.push(
+      `an update is already in flight (started ${st.updateProgress.updateStartedAt}): this change replaces its target; see kubectl grove rollout status ${before.metadata.name}`,
+    );
+  }
+  for (const q of opts.cliques ?? []) {
+    const breached = q.status?.conditions?.find((c) =>
+      c.type === "MinAvailableBreached" && c.status === "True"
+    );
+    if (breached) {
+      warnings.push(
+        `podclique ${q.metadata.name} is already below minAvailable (since ${
+          breached.lastTransitionTime ?? "?"
+        }): recreating more pods of its gang brings its termination closer`,
+      );
+    }
+  }
   return {
     apiVersion: REPORT_API_VERSION,
     kind: "UpdatePlan",
@@ -225,5 +356,8 @@ export function planChange(
       ? "one pod (or scaling-group replica) at a time, at the observed start-up time"
       : "one pod (or scaling-group replica) at a time, assuming 60s per pod (no start-up observed)",
     warnings,
+    order: onDelete ? [] : updateOrder(tpl, affectedNames),
+    transition,
+    needsForce,
   };
 }

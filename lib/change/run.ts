@@ -7,7 +7,8 @@
  */
 
 import { partOfSelector } from "../grove/labels.ts";
-import type { Pod, PodCliqueSet } from "../grove/types.ts";
+import type { Pod, PodClique, PodCliqueSet } from "../grove/types.ts";
+import { GroveError } from "../errors.ts";
 import { Resources } from "../kube/resources.ts";
 import type { Kube } from "../kube/types.ts";
 import { type ImageTarget, planChange, type UpdatePlan } from "./plan.ts";
@@ -43,6 +44,13 @@ export interface RunChangeOptions {
    * the write itself and the revision recording are not cut off.
    */
   signal?: AbortSignal;
+  /**
+   * Set by commands that have a `--force` flag (update): without it, a change whose preview
+   * lists `needsForce` is refused. Left undefined, nothing is refused.
+   */
+  force?: boolean;
+  /** The command's flag that overrides `needsForce` (default `--force`), for the error's hint. */
+  forceFlag?: string;
 }
 
 /** What a change did. */
@@ -67,20 +75,35 @@ export async function runChange(kube: Kube, opts: RunChangeOptions): Promise<Cha
   const name = opts.before.metadata.name;
   const stop = () => opts.signal?.throwIfAborted();
   stop();
-  const [pods, gangs] = await Promise.all([
+  const [pods, gangs, cliques] = await Promise.all([
     kube.list<Pod>(Resources.pods, { namespace: ns, labelSelector: partOfSelector(name) }),
     listGangs(kube, ns, name),
+    kube.list<PodClique>(Resources.podcliques, {
+      namespace: ns,
+      labelSelector: partOfSelector(name),
+    }).then((l) => l.items).catch(() => [] as PodClique[]),
   ]);
   const plan = planChange(opts.before, opts.next, {
     pods: pods.items,
     targets: opts.targets,
     warnings: opts.warnings,
+    cliques,
   });
   if (plan.noChange) return { plan, applied: false, skipped: "no-change" };
   stop();
   await serverDryRun(kube, opts.next);
   stop();
   if (opts.dryRun) return { plan, applied: false, skipped: "dry-run" };
+  if (plan.needsForce.length && opts.force === false) {
+    throw new GroveError(
+      `refusing to change podcliqueset ${ns}/${name}: ${plan.needsForce.join("; ")}`,
+      {
+        hint: `scale the clique to 2 replicas first, or pass ${
+          opts.forceFlag ?? "--force"
+        } to accept the gang's termination clock starting (preview: --dry-run)`,
+      },
+    );
+  }
   if (opts.confirm && !(await opts.confirm(plan))) {
     return { plan, applied: false, skipped: "declined" };
   }

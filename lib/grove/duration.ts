@@ -113,7 +113,9 @@ export function formatGoDuration(ms: number): string {
 
 /**
  * Formats milliseconds compactly, dropping zero units: `4h`, `1h30m`,
- * `2h15m`, `90s` is `1m30s`, `300ms`, `0s`. Parses back with
+ * `2h15m`, `90s` is `1m30s`, `300ms`, `0s`. One precision rule for every
+ * duration shown: from a minute up whole seconds (`24m1s`, never `24m1.012s`),
+ * from an hour up whole minutes (`2h28m`, never `2h28m28s`). Parses back with
  * {@link parseGoDuration}.
  *
  * @example
@@ -127,6 +129,8 @@ export function formatDuration(ms: number): string {
   const neg = ms < 0;
   let rest = Math.abs(ms);
   if (rest < SECOND) return `${neg ? "-" : ""}${trimNum(rest)}ms`;
+  if (rest >= HOUR) rest = Math.round(rest / MINUTE) * MINUTE;
+  else if (rest >= MINUTE) rest = Math.round(rest / SECOND) * SECOND;
   const h = Math.floor(rest / HOUR);
   rest -= h * HOUR;
   const m = Math.floor(rest / MINUTE);
@@ -141,8 +145,9 @@ export function formatDuration(ms: number): string {
 
 /**
  * kubectl's age format (`HumanDuration` of k8s.io/apimachinery): about two
- * significant figures, e.g. `45s`, `5m12s`, `42m` (and `135m` up to 3h),
- * `3h15m`, `10h`, `3d4h`, `120d`, `2y30d`. Slightly negative values (clock skew under 2 s) give
+ * significant figures, e.g. `45s`, `5m12s`, `42m`, `3h15m`, `10h`, `3d4h`,
+ * `120d`, `2y30d`; unlike kubectl, 1h to 3h reads `2h15m` (not `135m`), so an
+ * age and a duration of the same length look the same. Slightly negative values (clock skew under 2 s) give
  * `0s`; more negative ones `<invalid>`.
  *
  * @example
@@ -162,7 +167,7 @@ export function formatAge(ms: number): string {
     const s = seconds % 60;
     return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
   }
-  if (minutes < 180) return `${minutes}m`;
+  if (minutes < 60) return `${minutes}m`;
   const hours = Math.trunc(ms / HOUR);
   if (hours < 8) {
     const m = minutes % 60;

@@ -225,3 +225,18 @@ export function parseGangName(name: string, pcs: string): ParsedGangName | undef
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+/**
+ * The ` -n <namespace>` a hint's command needs: empty for the `default`
+ * namespace (or none), so a copied hint runs against the same set.
+ *
+ * @example
+ * ```ts
+ * import { nsFlag } from "./names.ts";
+ * `kubectl grove status demo${nsFlag("prod")}`; // "kubectl grove status demo -n prod"
+ * nsFlag("default"); // ""
+ * ```
+ */
+export function nsFlag(namespace: string | undefined | null): string {
+  return namespace && namespace !== "default" ? ` -n ${namespace}` : "";
+}

@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { Style } from "./style.ts";
+import { displayWidth, type Style } from "./style.ts";
+import { wrapLine } from "./wrap.ts";
 
 /** A node of a tree: its line and its children. */
 export interface TreeNode {
@@ -15,7 +16,8 @@ export interface TreeNode {
 }
 
 /**
- * Renders a forest of nodes, one line per node.
+ * Renders a forest of nodes, one line per node; with `width`, a label that
+ * does not fit wraps onto lines that keep the tree's vertical lines.
  *
  * @example
  * ```ts
@@ -26,7 +28,7 @@ export interface TreeNode {
  * // `- rack-1
  * ```
  */
-export function renderTree(roots: TreeNode[], style: Style): string {
+export function renderTree(roots: TreeNode[], style: Style, width?: number): string {
   const [tee, elbow, pipe, blank] = style.unicode
     ? ["├─ ", "└─ ", "│  ", "   "]
     : ["|- ", "`- ", "|  ", "   "];
@@ -34,10 +36,20 @@ export function renderTree(roots: TreeNode[], style: Style): string {
   const walk = (nodes: TreeNode[], prefix: string, top: boolean) => {
     nodes.forEach((n, i) => {
       const last = i === nodes.length - 1;
-      out.push(top ? n.label : prefix + (last ? elbow : tee) + n.label);
-      if (n.children?.length) {
-        walk(n.children, top ? "" : prefix + (last ? blank : pipe), false);
+      const lead = top ? "" : prefix + (last ? elbow : tee);
+      const childPrefix = top ? "" : prefix + (last ? blank : pipe);
+      const hasChildren = !!n.children?.length;
+      if (width === undefined || displayWidth(lead + n.label) <= width) {
+        out.push(lead + n.label);
+      } else {
+        // continuation lines sit under the label, behind the children's vertical line
+        const cont = childPrefix + (hasChildren ? pipe : blank);
+        const room = Math.max(20, width - displayWidth(cont));
+        const [first, ...rest] = wrapLine(n.label, room);
+        out.push(lead + first);
+        for (const l of rest) out.push(cont + l.trimStart());
       }
+      if (hasChildren) walk(n.children!, childPrefix, false);
     });
   };
   walk(roots, "", true);

@@ -21,7 +21,8 @@ export function stableYaml(value: unknown): string {
 }
 
 /**
- * A unified diff of two values as YAML; empty string when they are equal.
+ * A unified diff of two values as YAML; empty string when they are equal. A
+ * null or undefined side is empty (a new or deleted object: every line added or removed).
  *
  * @example
  * ```ts
@@ -41,8 +42,9 @@ export async function yamlDiff(
   afterLabel: string,
   context = 3,
 ): Promise<string> {
-  const a = stableYaml(before);
-  const b = stableYaml(after);
+  // a side that does not exist (a new object) is empty, not the YAML `null`
+  const a = before === null || before === undefined ? "" : stableYaml(before);
+  const b = after === null || after === undefined ? "" : stableYaml(after);
   if (a === b) return "";
   const { createTwoFilesPatch } = await import("../deps_lazy/diff.ts");
   const patch = createTwoFilesPatch(beforeLabel, afterLabel, a, b, undefined, undefined, {

@@ -36,6 +36,12 @@ export const RevisionAnnotations = {
    * `completed <time>` or `aborted <time>: <reason>` (history shows it).
    */
   rolloutOutcome: "kubectl-grove.io/rollout-outcome",
+  /**
+   * JSON list of the records of this template's earlier numbers (`[{revision,
+   * recordedAt, createdBy, changeCause}]`), kept when an older revision is
+   * restored, so history still shows when, by whom and why each was made.
+   */
+  previousRecords: "kubectl-grove.io/previous-records",
 } as const;
 
 /** Annotations kubectl-grove keeps on a PodCliqueSet. */

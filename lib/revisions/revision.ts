@@ -44,6 +44,8 @@ export interface RevisionInfo {
   unrecorded: boolean;
   /** Earlier numbers of the same template. */
   previousNumbers: number[];
+  /** What was recorded under the earlier numbers (when, by whom, why), when known. */
+  previousRecords?: PreviousRecord[];
   /** Mean placement score when recorded, if known. */
   placementScore?: number;
   /** How a progressive rollout to this template ended (`promoted <time>`, ...), if one did. */
@@ -54,6 +56,37 @@ export interface RevisionInfo {
   resourceVersion?: string;
   /** `operator` for a revision the Grove operator wrote (owned by the PodCliqueSet); absent for ours. */
   writtenBy?: "operator";
+}
+
+/** What an earlier number of a restored template recorded. */
+export interface PreviousRecord {
+  /** The earlier revision number. */
+  revision: number;
+  /** When it became current (RFC 3339). */
+  recordedAt?: string;
+  /** Who recorded it. */
+  createdBy?: string;
+  /** Its change cause. */
+  changeCause?: string;
+  /** It was recorded after the fact (a change made outside kubectl-grove). */
+  unrecorded?: boolean;
+}
+
+function parsePreviousRecords(text: string | undefined): PreviousRecord[] | undefined {
+  if (!text) return undefined;
+  try {
+    const v = JSON.parse(text);
+    if (!Array.isArray(v)) return undefined;
+    return v.filter((x) => x && typeof x.revision === "number").map((x) => ({
+      revision: x.revision,
+      ...(typeof x.recordedAt === "string" ? { recordedAt: x.recordedAt } : {}),
+      ...(typeof x.createdBy === "string" ? { createdBy: x.createdBy } : {}),
+      ...(typeof x.changeCause === "string" ? { changeCause: x.changeCause } : {}),
+      ...(x.unrecorded === true ? { unrecorded: true } : {}),
+    }));
+  } catch {
+    return undefined; // written by hand or damaged: the history shows the numbers only
+  }
 }
 
 /** Hash of a PodCliqueSet template (key order does not matter). */
@@ -158,6 +191,7 @@ export function readRevision(cr: ControllerRevision): RevisionInfo {
       .map(Number),
     placementScore: score !== undefined && score !== "" ? Number(score) : undefined,
     rolloutOutcome: a[RevisionAnnotations.rolloutOutcome] || undefined,
+    previousRecords: parsePreviousRecords(a[RevisionAnnotations.previousRecords]),
     template,
     resourceVersion: cr.metadata.resourceVersion,
   };
@@ -237,10 +271,19 @@ export function planRecording(
     if (same.info.revision !== max || actions.length) {
       const cr = structuredClone(same.cr) as ControllerRevision;
       const prev = [...same.info.previousNumbers, same.info.revision];
+      const o = same.info;
+      const records: PreviousRecord[] = [...(o.previousRecords ?? []), {
+        revision: o.revision,
+        ...(o.recordedAt ? { recordedAt: o.recordedAt } : {}),
+        ...(o.createdBy ? { createdBy: o.createdBy } : {}),
+        ...(o.changeCause ? { changeCause: o.changeCause } : {}),
+        ...(o.unrecorded ? { unrecorded: true } : {}),
+      }];
       cr.revision = max + 1;
       cr.metadata.annotations = {
         ...annotationsOf(opts.meta),
         [RevisionAnnotations.revisionHistory]: prev.join(","),
+        [RevisionAnnotations.previousRecords]: JSON.stringify(records),
       };
       actions.push({ op: "replace", object: cr });
       kept.set(cr.metadata.name, max + 1);

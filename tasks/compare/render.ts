@@ -6,12 +6,13 @@
 
 import { paint, type Style } from "../../lib/render/style.ts";
 import { renderTable } from "../../lib/render/table.ts";
+import { outputWidth, wrapCommand, wrapLine } from "../../lib/render/wrap.ts";
 import { fmtMs } from "../metrics/report.ts";
 import { fmtRate } from "../metrics/render.ts";
 import type { CompareReport, CompareRow, RowStatus } from "./report.ts";
 
 const ITEM_NAMES: Record<CompareRow["item"], string> = {
-  throughputPerGpu: "throughput/GPU (tok/s)",
+  throughputPerGpu: "tok/s per GPU",
   ttftP99: "TTFT p99",
   tpotP99: "TPOT p99",
   placementScore: "PlacementScore (min)",
@@ -46,18 +47,20 @@ function statusCell(s: RowStatus, style: Style): string {
  */
 export function renderCompare(r: CompareReport, style: Style, noHeaders = false): string {
   const out: string[] = [];
+  const width = outputWidth(style);
+  const push = (line: string) => out.push(...wrapLine(line, width));
   const planText = r.plan
     ? `plan: ${
       [r.plan.model, r.plan.system, r.plan.servingMode].filter(Boolean).join(", ") || "stored"
     }`
     : "no plan stored";
   const window = r.windowSeconds > 0 ? `${r.windowSeconds}s window` : "single scrape";
-  out.push(
+  push(
     `${
       paint(style, "bold", `PodCliqueSet ${r.pcs}`)
     } in ${r.namespace}: planned vs actual over a ${window} (${planText})`,
   );
-  if (r.planHint) out.push(r.planHint);
+  if (r.planHint) push(r.planHint);
   out.push("");
   const rows = r.rows.map((row) => [
     ITEM_NAMES[row.item],
@@ -78,6 +81,7 @@ export function renderCompare(r: CompareReport, style: Style, noHeaders = false)
       alignRight: [2, 3, 4, 5],
     }).trimEnd(),
   );
+  push(`  tok/s per GPU: ${r.metrics.throughput.basis}`);
   out.push("");
   if (r.findings.length) {
     out.push("Diagnosis:");
@@ -87,7 +91,7 @@ export function renderCompare(r: CompareReport, style: Style, noHeaders = false)
         : f.severity === "warning"
         ? paint(style, "yellow", "warning")
         : "info";
-      out.push(`  [${sev}] ${f.message}`);
+      push(`  [${sev}] ${f.message}`);
     }
   } else {
     out.push("Diagnosis: nothing found");
@@ -96,14 +100,15 @@ export function renderCompare(r: CompareReport, style: Style, noHeaders = false)
     out.push("");
     out.push("Recommendations:");
     for (const x of r.recommendations) {
-      out.push(`  ${x.priority}. [${x.level}] ${x.action}`);
-      out.push(`     ${paint(style, "cyan", x.command)}`);
+      push(`  ${x.priority}. [${x.level}] ${x.action}`);
+      out.push(...wrapCommand(x.command, width, "     ").map((l) => paint(style, "cyan", l)));
+      push(`     Expected: ${x.expected}`);
     }
   }
   if (r.notes.length) {
     out.push("");
     out.push("Notes:");
-    for (const n of r.notes) out.push(`  - ${n}`);
+    for (const n of r.notes) push(`  - ${n}`);
   }
   out.push("");
   const verdict = r.status === "breach"

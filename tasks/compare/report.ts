@@ -74,6 +74,8 @@ export interface Recommendation {
   action: string;
   /** The command to run. */
   command: string;
+  /** What running it is expected to change, or why that cannot be estimated. */
+  expected: string;
   /** The finding it addresses. */
   rule: string;
 }
@@ -163,6 +165,67 @@ function domainName(key: string): string {
   return last === "hostname" ? "host" : last;
 }
 
+/** A pod a recommendation may not delete, and why. */
+interface HeldPod {
+  pod: string;
+  clique: string;
+  role: string;
+  replica: number;
+  ready: number;
+  min: number;
+  onlyReady: boolean;
+}
+
+/**
+ * Splits pods to delete into those whose deletion keeps every clique at or
+ * above its minAvailable and leaves each role of a set replica a ready pod,
+ * and those it would not (deleted in order; a pod that is not ready costs
+ * its clique nothing).
+ */
+export function safeDeletions(
+  c: Pick<MetricsCollected, "cliques" | "targets">,
+  pods: readonly PodTarget[],
+): { safe: PodTarget[]; blocked: HeldPod[] } {
+  const min = new Map(
+    c.cliques.map((q) => [q.metadata.name, q.spec?.minAvailable ?? q.spec?.replicas ?? 1]),
+  );
+  const readyIn = new Map<string, number>();
+  const readyRole = new Map<string, number>();
+  for (const t of c.targets.filter((x) => x.ready)) {
+    readyIn.set(t.clique, (readyIn.get(t.clique) ?? 0) + 1);
+    const k = `${t.replica}/${t.role}`;
+    readyRole.set(k, (readyRole.get(k) ?? 0) + 1);
+  }
+  const safe: PodTarget[] = [];
+  const blocked: HeldPod[] = [];
+  for (const t of pods) {
+    if (!t.ready) {
+      safe.push(t);
+      continue;
+    }
+    const ready = readyIn.get(t.clique) ?? 0;
+    const m = min.get(t.clique) ?? 1;
+    const k = `${t.replica}/${t.role}`;
+    const roleReady = readyRole.get(k) ?? 0;
+    if (ready - 1 < m || roleReady <= 1) {
+      blocked.push({
+        pod: t.pod,
+        clique: t.clique,
+        role: t.role,
+        replica: t.replica,
+        ready,
+        min: m,
+        onlyReady: roleReady <= 1,
+      });
+      continue;
+    }
+    readyIn.set(t.clique, ready - 1);
+    readyRole.set(k, roleReady - 1);
+    safe.push(t);
+  }
+  return { safe, blocked };
+}
+
 function placementFindings(
   c: MetricsCollected,
   findings: Finding[],
@@ -208,18 +271,46 @@ function placementFindings(
       for (const t of outside) roleCount.set(t.role, (roleCount.get(t.role) ?? 0) + 1);
       const role = [...roleCount].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
       if (role) {
-        const moving = outside.filter((t) => t.role === role).map((t) => t.pod);
-        recs.push({
-          priority: 0,
-          level: "medium",
-          action:
-            `consolidate ${g.metadata.name} into ${dn} ${target} (it holds ${inTarget} of ${total} pods): once ${target} has free GPUs (see kubectl grove topology ${c.pcs} -n ${c.namespace}), delete the ${role} pod(s) outside it so the operator recreates them and the scheduler packs them with the rest; their worker is down until they are back`,
-          // Only the pods outside the target: a `restart --role` would also recreate the pods
-          // already in place, and refuses cliques at minAvailable (one-pod members of a
-          // multi-node worker).
-          command: `kubectl delete pod ${moving.join(" ")} -n ${c.namespace}`,
-          rule: "placement-split",
-        });
+        const moving = outside.filter((t) => t.role === role);
+        const { safe, blocked } = safeDeletions(c, moving);
+        const held = blocked.map((b) =>
+          `${b.pod} (podclique ${b.clique}: ${b.ready} ready, minAvailable ${b.min}${
+            b.onlyReady ? `, the only ready ${b.role} pod of replica ${b.replica}` : ""
+          })`
+        );
+        const after = inTarget + safe.length;
+        if (safe.length) {
+          recs.push({
+            priority: 0,
+            level: "medium",
+            action:
+              `consolidate ${g.metadata.name} into ${dn} ${target} (it holds ${inTarget} of ${total} pods): once ${target} has free GPUs (see kubectl grove topology ${c.pcs} -n ${c.namespace}), delete the ${role} pod(s) outside it so the operator recreates them and the scheduler packs them with the rest; their worker is down until they are back${
+                held.length
+                  ? `; not deleted, as that would take a clique below minAvailable: ${
+                    held.join(", ")
+                  }`
+                  : ""
+              }`,
+            // Only the pods outside the target whose clique stays at or above minAvailable: a
+            // `restart --role` would also recreate the pods already in place.
+            command: `kubectl delete pod ${safe.map((t) => t.pod).join(" ")} -n ${c.namespace}`,
+            expected:
+              `${after} of ${total} pods in ${dn} ${target} once rescheduled there (PlacementScore rises; the scheduler computes the new value)`,
+            rule: "placement-split",
+          });
+        } else {
+          recs.push({
+            priority: 0,
+            level: "medium",
+            action:
+              `consolidate ${g.metadata.name} into ${dn} ${target} (it holds ${inTarget} of ${total} pods), but no ${role} pod outside it can be deleted without taking a clique below minAvailable, which starts the gang's termination clock: ${
+                held.join(", ")
+              }; free GPUs in ${target} first, then replace the pods in a maintenance window`,
+            command: `kubectl grove topology ${c.pcs} -n ${c.namespace}`,
+            expected: "none by itself: shows where GPUs are free",
+            rule: "placement-split",
+          });
+        }
       }
     } else {
       findings.push({
@@ -436,6 +527,7 @@ export function buildCompareReport(c: MetricsCollected, opts: MetricsReportOptio
               pending.length ? "unschedulable or pending pods" : "not ready"
             })`,
             command: `kubectl grove health ${c.pcs} -n ${c.namespace}`,
+            expected: "none by itself: names the cause (read-only)",
             rule: "missing-workers",
           }
           : configured !== null && configured >= plannedW
@@ -445,6 +537,7 @@ export function buildCompareReport(c: MetricsCollected, opts: MetricsReportOptio
             action:
               `the ${r.role} cliques already ask for ${configured} worker(s) but only ${w.total} exist: find out why the operator has not created the missing pods (quota, admission, operator errors); scaling will not help`,
             command: `kubectl grove health ${c.pcs} -n ${c.namespace}`,
+            expected: "none by itself: names the cause (read-only)",
             rule: "missing-workers",
           }
           : {
@@ -454,6 +547,12 @@ export function buildCompareReport(c: MetricsCollected, opts: MetricsReportOptio
               up.total !== plannedW ? ` (${up.total} with ${setReplicas(c)} set replicas)` : ""
             }`,
             command: up.command,
+            expected:
+              `ready ${r.role} workers ${w.ready} -> ${up.total} once the new pods are ready${
+                r.gpus && w.total
+                  ? ` (+${Math.round(r.gpus / w.total * (up.total - w.total))} GPUs)`
+                  : ""
+              }`,
             rule: "missing-workers",
           },
       );
@@ -487,6 +586,7 @@ export function buildCompareReport(c: MetricsCollected, opts: MetricsReportOptio
       level: "high",
       action: `read why ${x.pod} crashes (previous container log)`,
       command: `kubectl logs ${x.pod} -n ${c.namespace} --previous --tail=100`,
+      expected: "none by itself: shows why it exits (read-only)",
       rule: "crash-loop",
     });
   }
@@ -580,6 +680,9 @@ function roleRules(
       level: r.sla.ttft === "breach" ? "high" : "medium",
       action: `add ${add} ${r.role} worker(s) (${workers} -> ${workers + add}) to drain the queue`,
       command: to.command,
+      expected: `${r.role} capacity ${workers} -> ${workers + add} workers (+${
+        Math.round(add / workers * 100)
+      }%); TTFT cannot be estimated from queue depth alone`,
       rule: "prefill-queueing",
     });
   }
@@ -603,6 +706,9 @@ function roleRules(
       level: r.sla.tpot === "breach" ? "high" : "medium",
       action: `add ${r.role} workers (${workers} -> ${target}) to bring KV-cache usage near 75%`,
       command: kvTo.command,
+      expected: `KV-cache usage ~${Math.round(r.kvUsage.mean * workers / target * 100)}% (mean ${
+        Math.round(r.kvUsage.mean * 100)
+      }% spread over ${target} workers), at the same load`,
       rule: "decode-kv-saturation",
     });
   }
@@ -627,6 +733,11 @@ function roleRules(
         action:
           `release GPUs: ${r.role} could run with fewer workers (${workers} -> ${down.total})`,
         command: down.command,
+        expected: `${
+          workers > 0 ? Math.round(r.gpus / workers * (workers - down.total)) : 0
+        } GPUs freed; KV-cache usage ~${
+          Math.round(r.kvUsage.mean * workers / Math.max(1, down.total) * 100)
+        }% at the same load`,
         rule: "under-used-role",
       });
     }

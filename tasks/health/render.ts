@@ -8,10 +8,15 @@ import { formatDuration } from "../../lib/grove/duration.ts";
 import { bar } from "../../lib/render/bar.ts";
 import { paint, type Style } from "../../lib/render/style.ts";
 import { renderTable } from "../../lib/render/table.ts";
+import { outputWidth, wrapLine } from "../../lib/render/wrap.ts";
 import type { CountdownView, GangHealth, GangStatus, HealthReport } from "./report.ts";
 
 function statusText(s: GangStatus, style: Style): string {
-  return paint(style, s === "Healthy" ? "green" : s === "Degraded" ? "yellow" : "red", s);
+  return paint(
+    style,
+    s === "Healthy" ? "green" : s === "Degraded" || s === "Starting" ? "yellow" : "red",
+    s,
+  );
 }
 
 /** Rounds down to whole seconds for display, so a ticking countdown moves once a second. */
@@ -36,7 +41,9 @@ function left(ms: number): string {
  */
 export function countdownLine(c: CountdownView, style: Style): string {
   const detail = c.expired
-    ? `delay ${c.delay}, MinAvailableBreached since ${c.since}, deadline ${c.deadline}`
+    ? `deadline passed ${
+      left(-c.remainingMs) || "0s"
+    } ago; delay ${c.delay}, MinAvailableBreached since ${c.since}, deadline ${c.deadline}`
     : `MinAvailableBreached since ${c.since}, terminates at ${c.deadline}`;
   return `${countdownHead(c, style)} (${detail})`;
 }
@@ -46,28 +53,27 @@ function countdownHead(c: CountdownView, style: Style, pad = 0, width = 20): str
   const obj = `${c.kind.toLowerCase()}/${c.name}`.padEnd(pad);
   const frac = c.delayMs > 0 ? Math.max(0, c.remainingMs) / c.delayMs : 0;
   const b = bar(frac, style, { width, paint: frac < 0.25 ? "red" : "yellow" });
-  if (c.expired) {
-    return `${obj}  ${b} ${paint(style, "red", "TERMINATION IMMINENT")}: deadline passed ${
-      left(-c.remainingMs) || "0s"
-    } ago`;
-  }
+  if (c.expired) return `${obj}  ${b} ${paint(style, "red", "TERMINATION IMMINENT")}`;
   return `${obj}  ${b} ${left(c.remainingMs)} left of ${c.delay}`;
 }
 
 /** Where the countdown comes from (the block's header names the condition), within 80 columns. */
 function countdownDetail(c: CountdownView): string {
   return c.expired
-    ? `breached since ${c.since}, delay ${c.delay}, deadline ${c.deadline}`
+    ? `deadline passed ${
+      left(-c.remainingMs) || "0s"
+    } ago (${c.deadline}); breached since ${c.since}, delay ${c.delay}`
     : `breached since ${c.since}, terminates at ${c.deadline}`;
 }
 
 function gangBlock(g: GangHealth, style: Style): string[] {
   const out: string[] = [];
   const score = g.placementScore === undefined ? "-" : g.placementScore.toFixed(2);
-  out.push(
-    `PodGang ${g.namespace}/${g.name}   phase ${g.phase}   placement score ${score}   ${
+  const push = (line: string) => out.push(...wrapLine(line, outputWidth(style)));
+  push(
+    `PodGang ${g.namespace}/${g.name}: ${
       statusText(g.status, style)
-    }`,
+    }, phase ${g.phase}, placement score ${score}`,
   );
   if (g.cliques.length) {
     const t = renderTable(
@@ -80,8 +86,8 @@ function gangBlock(g: GangHealth, style: Style): string[] {
         c.verdict === "ok"
           ? paint(style, "green", "ok")
           : c.verdict === "degraded"
-          ? paint(style, "yellow", "degraded (above minAvailable)")
-          : paint(style, "red", "BREACHED (below minAvailable)"),
+          ? paint(style, "yellow", "degraded")
+          : paint(style, "red", "BREACHED"),
       ]),
     );
     out.push(...t.trimEnd().split("\n").map((l) => "  " + l));
@@ -91,12 +97,13 @@ function gangBlock(g: GangHealth, style: Style): string[] {
     // Two lines each (bar and time left, then where they come from), so they fit 80 columns.
     const pad = Math.max(...g.countdowns.map((c) => c.kind.length + 1 + c.name.length));
     for (const c of g.countdowns) {
-      out.push(`    ${countdownHead(c, style, pad, 10)}`, `      ${countdownDetail(c)}`);
+      push(`    ${countdownHead(c, style, pad, 10)}`);
+      push(`      ${countdownDetail(c)}`);
     }
   }
   if (g.issues.length) {
     out.push("  Issues:");
-    for (const i of g.issues) out.push(`    - ${i.object}: ${i.message}`);
+    for (const i of g.issues) push(`    - ${i.object}: ${i.message}`);
   }
   return out;
 }
@@ -113,6 +120,7 @@ function gangBlock(g: GangHealth, style: Style): string[] {
  */
 export function renderHealth(r: HealthReport, style: Style): string {
   const out: string[] = [];
+  const push = (line: string) => out.push(...wrapLine(line, outputWidth(style)));
   for (const g of r.gangs) {
     out.push(...gangBlock(g, style));
     out.push("");
@@ -133,14 +141,14 @@ export function renderHealth(r: HealthReport, style: Style): string {
   }
   const s = r.summary;
   const risk = s.atRisk.length ? `; at risk: ${s.atRisk.join(", ")}` : "";
-  out.push(
-    `Summary: ${s.healthy} of ${s.gangs} gang${
-      s.gangs === 1 ? "" : "s"
-    } healthy (${s.degraded} degraded, ${s.unhealthy} unhealthy)${risk}`,
+  push(
+    `Summary: ${s.healthy} of ${s.gangs} gang${s.gangs === 1 ? "" : "s"} healthy (${
+      s.starting ? `${s.starting} starting, ` : ""
+    }${s.degraded} degraded, ${s.unhealthy} unhealthy)${risk}`,
   );
   if (s.nextTermination) {
     const n = s.nextTermination;
-    out.push(
+    push(
       n.remainingMs <= 0
         ? paint(
           style,
@@ -152,6 +160,6 @@ export function renderHealth(r: HealthReport, style: Style): string {
         } (at ${n.deadline})`,
     );
   }
-  for (const n of r.notes) out.push(`Note: ${n}`);
+  for (const n of r.notes) push(`Note: ${n}`);
   return out.join("\n") + "\n";
 }

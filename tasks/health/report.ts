@@ -42,8 +42,11 @@ import type {
 import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import type { HealthObjects } from "./collect.ts";
 
-/** Health of a gang. */
-export type GangStatus = "Healthy" | "Degraded" | "UNHEALTHY";
+/**
+ * Health of a gang. `Starting`: never available yet (PodGang Pending or Starting, no
+ * MinAvailableBreached clock running), as `status` calls such a set.
+ */
+export type GangStatus = "Healthy" | "Starting" | "Degraded" | "UNHEALTHY";
 
 /** Verdict on a clique: all desired pods ready, at least minAvailable, or below it. */
 export type CliqueVerdict = "ok" | "degraded" | "BREACHED";
@@ -201,6 +204,8 @@ export interface HealthReport {
     degraded: number;
     /** Unhealthy gangs. */
     unhealthy: number;
+    /** Gangs not available yet (never Running, no termination clock). */
+    starting: number;
     /** Gangs that are not healthy (`namespace/name`). */
     atRisk: string[];
     /** The soonest termination countdown, if any. */
@@ -485,6 +490,8 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
     }
     const unhealthy = countdowns.length > 0 || cliques.some((c) => c.verdict === "BREACHED") ||
       phase === "Failed";
+    // never available yet: below minAvailable only because it is still coming up
+    const starting = countdowns.length === 0 && (phase === "Pending" || phase === "Starting");
     const degraded = !unhealthy &&
       (phase !== "Running" || issues.length > 0 || cliques.some((c) => c.verdict !== "ok"));
     return {
@@ -495,7 +502,7 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
       placementScore: typeof gang?.status?.placementScore === "number"
         ? gang.status.placementScore
         : undefined,
-      status: unhealthy ? "UNHEALTHY" : degraded ? "Degraded" : "Healthy",
+      status: starting ? "Starting" : unhealthy ? "UNHEALTHY" : degraded ? "Degraded" : "Healthy",
       cliques,
       countdowns,
       issues,
@@ -608,6 +615,7 @@ export function buildHealthReport(objects: HealthObjects, opts: HealthReportOpti
       healthy: healthyN,
       degraded: gangs.filter((g) => g.status === "Degraded").length,
       unhealthy: gangs.filter((g) => g.status === "UNHEALTHY").length,
+      starting: gangs.filter((g) => g.status === "Starting").length,
       atRisk: gangs.filter((g) => g.status !== "Healthy").map((g) => `${g.namespace}/${g.name}`),
       nextTermination: all[0]
         ? {

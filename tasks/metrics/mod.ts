@@ -22,6 +22,8 @@ export {
   type PodMetrics,
   type RoleMetrics,
   type SlaMark,
+  type ThroughputBasis,
+  throughputBasis,
 } from "./report.ts";
 export { type MetricsRenderOptions, renderMetrics } from "./render.ts";
 export { metrics, type MetricsOptions } from "./run.ts";

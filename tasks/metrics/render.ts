@@ -9,6 +9,7 @@
 import { bar, percent } from "../../lib/render/bar.ts";
 import { type Paint, paint, type Style } from "../../lib/render/style.ts";
 import { renderTable } from "../../lib/render/table.ts";
+import { outputWidth, wrapLine } from "../../lib/render/wrap.ts";
 import { fmtMs, type MetricsReport, type MetricsSummary, type SlaMark } from "./report.ts";
 
 /** Render options. */
@@ -90,10 +91,13 @@ export function renderMetrics(r: MetricsReport, o: MetricsRenderOptions): string
   const { style } = o;
   const wide = !!o.wide;
   const out: string[] = [];
+  const width = outputWidth(style);
+  // prose wraps at the terminal's width; `-o wide` keeps one line per item for grep
+  const push = (line: string) => wide ? out.push(line) : out.push(...wrapLine(line, width));
   const window = r.windowSeconds > 0
     ? `${r.windowSeconds}s window`
     : "single scrape (lifetime values)";
-  out.push(
+  push(
     `${
       paint(style, "bold", `PodCliqueSet ${r.pcs}`)
     } in ${r.namespace}: ${r.total.scrapedPods}/${r.pods.length} engine pods scraped via ${
@@ -101,12 +105,97 @@ export function renderMetrics(r: MetricsReport, o: MetricsRenderOptions): string
     }, ${window}${r.total.engines.length ? `, engine ${r.total.engines.join("+")}` : ""}`,
   );
   const sla = r.sla.source === "none"
-    ? "SLA: none (pass --sla-ttft/--sla-tpot, or store a plan: kubectl grove plan store)"
+    ? "SLA: none (set --sla-ttft/--sla-tpot, or kubectl grove plan store)"
     : `SLA (p99): TTFT ${r.sla.ttftMs === null ? "-" : fmtMs(r.sla.ttftMs)}, TPOT ${
       r.sla.tpotMs === null ? "-" : fmtMs(r.sla.tpotMs)
     } (from ${r.sla.source === "plan" ? "the stored plan" : "flags"})`;
-  out.push(sla);
+  push(sla);
   out.push("");
+  if (!wide) {
+    out.push(narrowTable(r, style, o.noHeaders));
+  } else {
+    wideTables(r, style, out, o.noHeaders);
+  }
+  if (r.notScraped.length) {
+    out.push("");
+    out.push(`Not scraped (${r.notScraped.length}):`);
+    for (const p of r.notScraped) push(`  ${p.pod} (${p.role}): ${p.reason}`);
+  }
+  out.push("");
+  const tp = r.throughput.value;
+  const planned = r.plan?.throughputPerGpu ?? null;
+  push(
+    `tok/s per GPU: ${fmtRate(tp)}${
+      planned !== null && tp !== null
+        ? `, ${percent(tp / planned)} of the planned ${fmtRate(planned)} (kubectl grove compare)`
+        : ""
+    }`,
+  );
+  push(`  = ${r.throughput.basis}`);
+  if (r.warnings.length) {
+    out.push("");
+    out.push(paint(style, "yellow", "Warnings:"));
+    for (const w of r.warnings) push(`  - ${w}`);
+  }
+  if (r.notes.length) {
+    out.push("");
+    out.push("Notes:");
+    for (const nn of r.notes) push(`  - ${nn}`);
+  }
+  return out.join("\n") + "\n";
+}
+
+/** A latency cell with a trailing `!` when the role's p99 is over the SLA. */
+function markCell(text: string, mark: SlaMark, style: Style): string {
+  return mark === "breach" ? paint(style, "red", `${text}!`) : text;
+}
+
+/** The default table: the columns an on-call reads first, within 80 columns. */
+function narrowTable(r: MetricsReport, style: Style, noHeaders?: boolean): string {
+  const headers = [
+    "role",
+    "pods",
+    "gpus",
+    "out tok/s",
+    "out/gpu",
+    "ttft p99",
+    "itl p99",
+    "wait",
+    "kv",
+  ];
+  const row = (name: string, s: MetricsSummary, low = false) => [
+    name,
+    `${s.scrapedPods}/${s.pods}`,
+    String(s.gpus),
+    fmtRate(s.outputTokensPerSec),
+    fmtRate(s.outputTokensPerSecPerGpu),
+    markCell(fmtMs(s.latencyMs.ttft?.p99), s.sla.ttft, style),
+    markCell(fmtMs(s.latencyMs.itl?.p99), s.sla.tpot, style),
+    n(s.waiting),
+    kvCell(s.kvUsage, style, false) + (low ? paint(style, "yellow", " low") : ""),
+  ];
+  const rows = r.roles.map((x) => row(x.role, x, x.underutilized));
+  rows.push(row("TOTAL", r.total));
+  const lines = [
+    renderTable(headers, rows, {
+      noHeaders,
+      separator: "  ",
+      alignRight: [1, 2, 3, 4, 5, 6, 7, 8],
+    }).trimEnd(),
+  ];
+  const marked = [...r.roles, r.total].some((s) =>
+    s.sla.ttft === "breach" || s.sla.tpot === "breach"
+  );
+  if (!noHeaders) {
+    lines.push(
+      `PODS scraped/all${marked ? ", ! over the SLA" : ""}; p50s, input, queue: -o wide`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function wideTables(r: MetricsReport, style: Style, out: string[], noHeaders?: boolean): void {
+  const wide = true;
   const headers = [
     "role",
     "pods",
@@ -143,7 +232,7 @@ export function renderMetrics(r: MetricsReport, o: MetricsRenderOptions): string
   const rows = r.roles.map((x) => row(x.role, x, x.underutilized));
   rows.push(row("TOTAL", r.total));
   const right = Array.from({ length: headers.indexOf("kv") - 1 }, (_, i) => i + 1);
-  out.push(renderTable(headers, rows, { noHeaders: o.noHeaders, alignRight: right }).trimEnd());
+  out.push(renderTable(headers, rows, { noHeaders, alignRight: right }).trimEnd());
   if (wide && r.pods.length) {
     out.push("");
     const ph = [
@@ -188,32 +277,6 @@ export function renderMetrics(r: MetricsReport, o: MetricsRenderOptions): string
       String(p.restarts),
       p.scrapeMs === null ? "-" : `${Math.round(p.scrapeMs)}ms`,
     ]);
-    out.push(renderTable(ph, prow, { noHeaders: o.noHeaders }).trimEnd());
+    out.push(renderTable(ph, prow, { noHeaders }).trimEnd());
   }
-  if (r.notScraped.length) {
-    out.push("");
-    out.push(`Not scraped (${r.notScraped.length}):`);
-    const nrows = r.notScraped.map((p) => [`  ${p.pod}`, p.role, p.reason]);
-    out.push(renderTable(["", "", ""], nrows, { noHeaders: true }).trimEnd());
-  }
-  if (r.plan && r.plan.throughputPerGpu !== null && r.total.outputTokensPerSecPerGpu !== null) {
-    const ratio = r.total.outputTokensPerSecPerGpu / r.plan.throughputPerGpu;
-    out.push("");
-    out.push(
-      `throughput: ${fmtRate(r.total.outputTokensPerSecPerGpu)} tok/s/GPU against ${
-        fmtRate(r.plan.throughputPerGpu)
-      } planned (${percent(ratio)}); details: kubectl grove compare ${r.pcs}`,
-    );
-  }
-  if (r.warnings.length) {
-    out.push("");
-    out.push(paint(style, "yellow", "Warnings:"));
-    for (const w of r.warnings) out.push(`  - ${w}`);
-  }
-  if (r.notes.length) {
-    out.push("");
-    out.push("Notes:");
-    for (const nn of r.notes) out.push(`  - ${nn}`);
-  }
-  return out.join("\n") + "\n";
 }

@@ -143,6 +143,35 @@ export interface PodMetrics {
   scrapeMs: number | null;
 }
 
+/**
+ * Output tokens per second per serving GPU, with what it is computed from.
+ *
+ * Tokens: the Dynamo frontend's output counter when it is scraped and counts
+ * tokens (what users received); else the roles that produce output tokens (the
+ * decode roles in disaggregated serving, every engine role otherwise); prefill
+ * workers' own output counters are never added. GPUs: those of ready engine pods
+ * (the GPUs serving now); `allocatedGpus` beside it counts every engine pod bound
+ * to a node, ready or not, so capacity held but not serving shows.
+ */
+export interface ThroughputBasis {
+  /** Output tokens per second per serving GPU; null when not measurable. */
+  value: number | null;
+  /** Output tokens per second counted. */
+  outputTokensPerSec: number | null;
+  /** Where the tokens were counted. */
+  source: "frontend" | "decode" | "engines" | "none";
+  /** Roles whose counters were summed. */
+  roles: string[];
+  /** GPUs of ready engine pods (the divisor). */
+  servingGpus: number;
+  /** Ready engine pods. */
+  servingPods: number;
+  /** GPUs of engine pods bound to a node (ready or not). */
+  allocatedGpus: number;
+  /** The basis in words, as printed. */
+  basis: string;
+}
+
 /** The `metrics` report (`-o json`). */
 export interface MetricsReport {
   /** `kubectl-grove.io/v1alpha1`. */
@@ -168,6 +197,8 @@ export interface MetricsReport {
     tpotMs: number | null;
     servingMode: string | null;
   } | null;
+  /** Throughput per serving GPU and its basis (`total.outputTokensPerSecPerGpu` is its value). */
+  throughput: ThroughputBasis;
   /** The whole PodCliqueSet. */
   total: MetricsSummary;
   /** Per role. */
@@ -235,9 +266,13 @@ function perGpu(x: number | null, gpus: number): number | null {
   return x === null || gpus <= 0 ? null : round(x / gpus, 2);
 }
 
-interface PodData {
+/** One pod with its window statistics (input of {@link throughputBasis}). */
+export interface PodData {
+  /** The pod. */
   target: PodTarget;
+  /** Its window statistics, when scraped. */
   stats?: WindowStats;
+  /** Its engine, when scraped. */
   engine?: EngineKind;
 }
 
@@ -448,12 +483,15 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
     if (l) l.push(d);
     else byRole.set(d.target.role, [d]);
   }
+  const hasDecode = data.some((d) => roleClass(d.target.role) === "decode");
   const roles: RoleMetrics[] = [...byRole].map(([role, ds]) => {
     const rc = roleClass(role);
     const s = summarize(ds, sla);
     // in disaggregated serving prefill owns TTFT and decode owns TPOT
     if (rc === "prefill") s.sla.tpot = null;
     if (rc === "decode") s.sla.ttft = null;
+    // a prefill worker's output counter is its first tokens, not what users receive
+    if (rc === "prefill" && hasDecode) s.outputTokensPerSecPerGpu = null;
     return { role, roleClass: rc, ...s, underutilized: false };
   });
   for (const r of roles) {
@@ -484,6 +522,9 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
         : workers,
     load: workers.length ? workers : frontends,
   });
+
+  const throughput = throughputBasis(data);
+  total.outputTokensPerSecPerGpu = throughput.value;
 
   // warnings
   const tt = total.latencyMs.ttft?.p99;
@@ -543,6 +584,7 @@ export function buildMetricsReport(c: MetricsCollected, opts: MetricsReportOptio
         servingMode: plan.servingMode ?? null,
       }
       : null,
+    throughput,
     total,
     roles,
     pods,
@@ -561,6 +603,63 @@ function skipReason(t: PodTarget): string | undefined {
   if (!t.endpoint) return "no metrics port";
   if (!t.ready) return "not ready";
   return undefined;
+}
+
+/**
+ * The throughput-per-GPU basis of a set's pods (see {@link ThroughputBasis}).
+ *
+ * @example
+ * ```ts
+ * import { throughputBasis } from "./report.ts";
+ * throughputBasis([]).value; // null
+ * ```
+ */
+export function throughputBasis(data: readonly PodData[]): ThroughputBasis {
+  const cls = (d: PodData) => roleClass(d.target.role);
+  const engines = data.filter((d) => cls(d) !== "frontend");
+  const serving = engines.filter((d) => d.target.ready);
+  const servingGpus = serving.reduce((a, d) => a + d.target.gpus, 0);
+  const allocatedGpus = engines.filter((d) => d.target.node)
+    .reduce((a, d) => a + d.target.gpus, 0);
+  const rate = (ds: readonly PodData[]) =>
+    sumOrNull(ds.map((d) => d.stats?.generationTokensPerSec ?? null));
+  const frontends = data.filter((d) => cls(d) === "frontend" && d.stats);
+  const decode = engines.filter((d) => cls(d) === "decode");
+  const producers = decode.length ? decode : engines.filter((d) => cls(d) !== "prefill");
+  const fromFrontend = rate(frontends);
+  const fromProducers = rate(producers);
+  let source: ThroughputBasis["source"];
+  let tokens: number | null;
+  let from: readonly PodData[];
+  if (fromFrontend !== null && (fromFrontend > 0 || fromProducers === null)) {
+    [source, tokens, from] = ["frontend", fromFrontend, frontends];
+  } else if (fromProducers !== null) {
+    [source, tokens, from] = [decode.length ? "decode" : "engines", fromProducers, producers];
+  } else {
+    [source, tokens, from] = ["none", null, []];
+  }
+  const roles = [...new Set(from.map((d) => d.target.role))].sort();
+  const value = tokens === null || servingGpus <= 0 ? null : round(tokens / servingGpus, 2);
+  const tokText = tokens === null
+    ? "no output token counter scraped"
+    : `${fmtTok(tokens)} output tok/s (${source === "frontend" ? "frontend" : roles.join("+")})`;
+  const basis = `${tokText} / ${servingGpus} GPUs of ${serving.length} ready engine pod${
+    serving.length === 1 ? "" : "s"
+  }; ${allocatedGpus} GPUs allocated`;
+  return {
+    value,
+    outputTokensPerSec: tokens === null ? null : round(tokens, 2),
+    source,
+    roles,
+    servingGpus,
+    servingPods: serving.length,
+    allocatedGpus,
+    basis,
+  };
+}
+
+function fmtTok(x: number): string {
+  return x >= 100 ? String(Math.round(x)) : String(round(x, 1));
 }
 
 function slaOf(plan: StoredPlan | undefined, opts: MetricsReportOptions): MetricsReport["sla"] {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { throughputBasis } from "../metrics/report.ts";
 import { isPodReady, podRestarts } from "../../lib/grove/relations.ts";
 import type { Pod } from "../../lib/grove/types.ts";
 import type { Kube } from "../../lib/kube/types.ts";
@@ -34,10 +35,13 @@ export async function compareGroups(
     const pods = objs.pods.filter((p) => !p.metadata.deletionTimestamp && filter(p));
     let ttft: number | null = null;
     let tpot: number | null = null;
+    let perGpu: number | null = null;
     try {
       const w = await scrapeWindows(kube, ns, name, filter, windowMs, scrape ?? {});
       ttft = mergedP99(w.windows, "ttft").p99Ms;
       tpot = mergedP99(w.windows, "itl").p99Ms;
+      perGpu = throughputBasis(w.chosen.map((t) => ({ target: t, stats: w.windows[t.pod] })))
+        .value;
       if (w.failed.length) {
         notes.push(`${label}: ${w.failed.length} scrape(s) failed (${w.failed[0]})`);
       }
@@ -51,6 +55,7 @@ export async function compareGroups(
       restarts: pods.reduce((n, p) => n + podRestarts(p), 0),
       ttftP99Ms: round(ttft),
       tpotP99Ms: round(tpot),
+      tokensPerGpu: round(perGpu),
     };
   };
   const [canary, stable] = await Promise.all([

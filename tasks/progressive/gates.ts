@@ -9,6 +9,7 @@
 import { type Histogram, mergeHistograms } from "../../lib/metrics/histogram.ts";
 import { latencyStats, type WindowStats } from "../../lib/metrics/snapshot.ts";
 import type { GateResult, GateSpec } from "./state.ts";
+import { fmtMs } from "../metrics/report.ts";
 
 /** Per-pod window statistics of the updated pods. */
 export type PodWindows = Record<string, WindowStats>;
@@ -59,8 +60,8 @@ export function evaluateGates(spec: GateSpec, windows: PodWindows): GateResult[]
 export function renderGates(results: GateResult[]): string {
   return results.map((g) =>
     `  ${g.gate.padEnd(9)} measured ${
-      g.measuredMs === null ? "n/a (no requests observed)" : `${g.measuredMs}ms`
-    } ${g.pass ? "<=" : g.measuredMs === null ? "vs" : ">"} threshold ${g.thresholdMs}ms  ${
+      g.measuredMs === null ? "n/a (no requests observed)" : fmtMs(g.measuredMs)
+    } ${g.pass ? "<=" : g.measuredMs === null ? "vs" : ">"} threshold ${fmtMs(g.thresholdMs)}  ${
       g.pass ? "PASS" : "FAIL"
     } (${g.count} requests)`
   ).join("\n");

@@ -25,6 +25,7 @@ import type { Kube, KubeObject } from "../../lib/kube/types.ts";
 import { windowStats } from "../../lib/metrics/snapshot.ts";
 import { resolveTopology } from "../../lib/topology/levels.ts";
 import { isScrapable, listObjects, scrapeRound } from "../metrics/collect.ts";
+import type { PodTarget } from "../metrics/targets.ts";
 import { getPcs, listGangs, meanPlacementScore } from "../../lib/change/pcs.ts";
 import { writePcsChange } from "../../lib/change/write.ts";
 import type { PodWindows } from "./gates.ts";
@@ -305,7 +306,7 @@ export async function scrapeWindows(
   select: PodFilter,
   windowMs: number,
   o: ScrapeOptions,
-): Promise<{ windows: PodWindows; pods: string[]; failed: string[] }> {
+): Promise<{ windows: PodWindows; pods: string[]; failed: string[]; chosen: PodTarget[] }> {
   const objs = await listObjects(kube, { pcs: name, namespace: ns, fallbackPort: o.fallbackPort });
   const chosen = new Set(objs.pods.filter(select).map((p) => p.metadata.name));
   const targets = objs.targets.filter((t) => chosen.has(t.pod) && isScrapable(t));
@@ -329,7 +330,12 @@ export async function scrapeWindows(
     }
     windows[t.pod] = windowStats(first[t.pod]?.snapshot, cur.snapshot);
   }
-  return { windows, pods: targets.map((t) => t.pod), failed };
+  return {
+    windows,
+    pods: targets.map((t) => t.pod),
+    failed,
+    chosen: objs.targets.filter((t) => chosen.has(t.pod)),
+  };
 }
 
 /** Pods of the changed cliques on the new template. */

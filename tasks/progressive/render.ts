@@ -9,10 +9,7 @@ import { renderTable } from "../../lib/render/table.ts";
 import { renderGates } from "./gates.ts";
 import type { ProgressiveResult } from "./types.ts";
 import { describeState } from "./state.ts";
-
-function fmtMs(x: number | null): string {
-  return x === null ? "-" : `${x}ms`;
-}
+import { fmtMs } from "../metrics/report.ts";
 
 /** Renders a result for the terminal. */
 export function renderResult(r: ProgressiveResult): string {
@@ -26,9 +23,10 @@ export function renderResult(r: ProgressiveResult): string {
       String(g.restarts),
       fmtMs(g.ttftP99Ms),
       fmtMs(g.tpotP99Ms),
+      g.tokensPerGpu === null || g.tokensPerGpu === undefined ? "-" : String(g.tokensPerGpu),
     ];
     out.push(
-      renderTable(["GROUP", "PODS", "READY", "RESTARTS", "TTFT P99", "TPOT P99"], [
+      renderTable(["GROUP", "PODS", "READY", "RESTARTS", "TTFT P99", "TPOT P99", "TOK/S/GPU"], [
         row("canary", c.canary),
         row("stable", c.stable),
       ]).trimEnd(),

@@ -134,7 +134,7 @@ export async function rollBack(
   pcs = await getPcs(kube, ns, name);
   await saveState(kube, pcs, undefined, (p) => resumedPcs(p) ?? p);
   await noteOutcome(kube, ns, s, `aborted ${rfc3339(Date.now())}: ${cause}`, o);
-  return result(name, ns, "rolled-back", `rolled back: ${cause}`, {
+  return result(name, ns, "rolled-back", cause, {
     batches,
     revision,
     gates: s.lastGates,

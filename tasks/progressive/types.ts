@@ -77,6 +77,11 @@ export interface GroupFigures {
   ttftP99Ms: number | null;
   /** TPOT p99 ms. */
   tpotP99Ms: number | null;
+  /**
+   * Output tokens per second per serving GPU, on the basis `metrics` and `compare` use
+   * (producing roles' tokens over the GPUs of ready engine pods); null when not measured.
+   */
+  tokensPerGpu?: number | null;
 }
 
 /** `kind: ProgressiveRolloutResult`. */

@@ -200,8 +200,32 @@ export function planRestart(i: PlanRestartInput): RestartPlan {
     batches,
     cliques: info,
     total: batches.reduce((n, b) => n + b.length, 0),
-    warnings: outdatedWarning(i, batches),
+    warnings: [...forceWarning(i, info, batches), ...outdatedWarning(i, batches)],
   };
+}
+
+/** With --force every pod goes at once: say which cliques drop below minAvailable. */
+function forceWarning(
+  i: PlanRestartInput,
+  info: { name: string; ready: number; minAvailable: number }[],
+  batches: RestartPod[][],
+): string[] {
+  if (!i.force || !batches.length) return [];
+  const going = new Set(batches.flat().map((p) => p.name));
+  const below = info.filter((c) => c.ready > 0 && c.minAvailable > 0).filter((c) => {
+    const gone = batches.flat().filter((p) => p.clique === c.name && p.ready && going.has(p.name))
+      .length;
+    return c.ready - gone < c.minAvailable;
+  });
+  return [
+    `--force deletes all ${going.size} pods at once: nothing serves until they are back${
+      below.length
+        ? `; ${below.map((c) => c.name).join(", ")} go${
+          below.length === 1 ? "es" : ""
+        } below minAvailable, which starts the gang's termination clock (terminationDelay)`
+        : ""
+    }`,
+  ];
 }
 
 function outdatedWarning(i: PlanRestartInput, batches: RestartPod[][]): string[] {

@@ -5,10 +5,11 @@
  */
 
 import { renderTable } from "../../lib/render/table.ts";
+import { DEFAULT_WIDTH, wrapLine } from "../../lib/render/wrap.ts";
 import type { RestartPlan } from "./plan.ts";
 
-/** Text of a restart plan. */
-export function renderRestartPlan(p: RestartPlan): string {
+/** Text of a restart plan, within `width` columns (80 by default). */
+export function renderRestartPlan(p: RestartPlan, width = DEFAULT_WIDTH): string {
   const lines = [
     `restart podcliqueset ${p.namespace}/${p.name}${
       p.role ? ` (role ${p.role})` : ""
@@ -17,7 +18,7 @@ export function renderRestartPlan(p: RestartPlan): string {
     }`,
     "",
     renderTable(
-      ["clique", "role", "pods", "ready", "min-available", "max-down"],
+      ["clique", "role", "pods", "ready", "min", "max-down"],
       p.cliques.map((
         c,
       ) => [
@@ -31,7 +32,10 @@ export function renderRestartPlan(p: RestartPlan): string {
     ).trimEnd(),
     "",
   ];
-  p.batches.forEach((b, i) => lines.push(`batch ${i + 1}: ${b.map((x) => x.name).join(", ")}`));
-  for (const w of p.warnings) lines.push(`warning: ${w}`);
-  return lines.join("\n") + "\n";
+  p.batches.forEach((b, i) =>
+    lines.push(...wrapLine(`batch ${i + 1}: ${b.map((x) => x.name).join(", ")}`, width))
+  );
+  for (const w of p.warnings) lines.push(...wrapLine(`warning: ${w}`, width));
+  // the header wraps; the table keeps its rows whole
+  return [...wrapLine(lines[0], width), ...lines.slice(1)].join("\n") + "\n";
 }

@@ -14,6 +14,7 @@ import type { Kube } from "../../lib/kube/types.ts";
 import { assertNotDeleting, getPcs } from "../../lib/change/pcs.ts";
 import { planRestart, type RestartPlan } from "./plan.ts";
 import { sleep } from "../../lib/async.ts";
+import { nsFlag } from "../../lib/grove/names.ts";
 
 /** Options of {@link restart}. */
 export interface RestartOptions {
@@ -147,7 +148,7 @@ export async function executeBatches(
             `restart of podcliqueset "${name}": batch ${
               done + 1
             } would take a clique below minAvailable and its pods did not become ready in time; stopped`,
-            { exitCode: 4, hint: `check the pods with: kubectl grove status ${name}` },
+            { exitCode: 4, hint: `check the pods with: kubectl grove status ${name}${nsFlag(ns)}` },
           );
         }
         await sleep(interval, opts.signal);
@@ -183,7 +184,10 @@ export async function executeBatches(
           }) is not ready after ${
             Math.round((Date.now() - start) / 1000)
           }s; stopped before the next batch`,
-          { exitCode: 4, hint: `check the new pods with: kubectl grove status ${name}` },
+          {
+            exitCode: 4,
+            hint: `check the new pods with: kubectl grove status ${name}${nsFlag(ns)}`,
+          },
         );
       }
       await sleep(interval, opts.signal);

@@ -100,13 +100,19 @@ export function buildHistoryReport(pcs: PodCliqueSet, revisions: RevisionInfo[])
   rows.sort((a, b) => a.n - b.n);
   for (const { r, n, restoredAs } of rows) {
     if (restoredAs !== undefined) {
+      // what was recorded under the earlier number, when the restore kept it
+      const rec = r.previousRecords?.find((x) => x.revision === n);
       entries.push({
         revision: n,
         name: r.name,
         hash: r.hash,
         current: false,
-        unrecorded: false,
-        changeCause: `restored as revision ${restoredAs}`,
+        unrecorded: rec?.unrecorded === true,
+        changeCause: rec?.changeCause
+          ? `${rec.changeCause} (restored as revision ${restoredAs})`
+          : `restored as revision ${restoredAs}`,
+        ...(rec?.createdBy ? { createdBy: rec.createdBy } : {}),
+        ...(rec?.recordedAt ? { recordedAt: rec.recordedAt } : {}),
         images: templateImages(r.template),
         changes: prev ? summaryChanges(prev, r.template) : [],
         previousNumbers: [],

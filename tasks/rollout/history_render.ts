@@ -6,7 +6,8 @@
 
 import { ageOf } from "../../lib/grove/duration.ts";
 import { renderTable } from "../../lib/render/table.ts";
-import { paint, type Style } from "../../lib/render/style.ts";
+import { displayWidth, paint, type Style } from "../../lib/render/style.ts";
+import { outputWidth, wrapLine } from "../../lib/render/wrap.ts";
 import { colorDiff, stableYaml } from "../../lib/revisions/diff.ts";
 import type { RevisionInfo } from "../../lib/revisions/revision.ts";
 import type { DiffReport, HistoryReport } from "./history.ts";
@@ -48,17 +49,40 @@ export function renderHistory(r: HistoryReport, style: Style, now: Date, wide = 
     (wide ? e.changes : compactChanges(e.changes)).join("; ") || "-",
     (e.changeCause ?? "-") + (e.rolloutOutcome ? ` [${e.rolloutOutcome.split(" ")[0]}]` : ""),
   ]);
-  out.push(
-    renderTable(["revision", "age", "created-by", "images", "changes", "change-cause"], rows)
-      .trimEnd(),
-  );
+  const width = outputWidth(style);
+  const full = renderTable(
+    ["revision", "age", "created-by", "images", "changes", "change-cause"],
+    rows,
+  ).trimEnd();
+  if (wide || Math.max(...full.split("\n").map(displayWidth)) <= width) {
+    out.push(full);
+  } else {
+    // too wide: images and changes go on lines under each revision
+    const narrow = renderTable(
+      ["revision", "age", "created-by", "change-cause"],
+      rows.map(([rev, age, by, , , cause]) => [rev, age, by, cause]),
+    ).trimEnd().split("\n");
+    // the change cause wraps under its own column
+    const off = narrow[0].indexOf("CHANGE-CAUSE");
+    const causeLines = (line: string) =>
+      off <= 0 || off > width - 20 || displayWidth(line) <= width
+        ? [line]
+        : wrapLine(line.slice(off), width - off).map((l, j) =>
+          j ? " ".repeat(off) + l.trimStart() : line.slice(0, off) + l
+        );
+    out.push(narrow[0]);
+    rows.forEach(([, , , images, changes], i) => {
+      out.push(...causeLines(narrow[i + 1]));
+      out.push(...wrapLine(`    images: ${images.replaceAll(",", ", ")}`, width));
+      if (changes !== "-") out.push(...wrapLine(`    changes: ${changes}`, width));
+    });
+  }
   if (r.liveUnrecorded && n > 0 && r.revisionsBy !== "operator") {
     out.push(
-      paint(
-        style,
-        "yellow",
+      ...wrapLine(
         "note: the live template matches no revision: it was changed outside kubectl-grove; the next change through kubectl grove records it",
-      ),
+        wide ? Infinity : width,
+      ).map((l) => paint(style, "yellow", l)),
     );
   }
   return out.join("\n") + "\n";

@@ -7,9 +7,11 @@
 import { ageOf, formatDuration } from "../../lib/grove/duration.ts";
 import { bar, percent } from "../../lib/render/bar.ts";
 import { renderTable } from "../../lib/render/table.ts";
+import { outputWidth, wrapLine } from "../../lib/render/wrap.ts";
 import { type Paint, paint, type Style } from "../../lib/render/style.ts";
 import type { RolloutStatusReport } from "./status_report.ts";
 import { describeProgressive } from "../progressive/state.ts";
+import { fmtMs } from "../metrics/report.ts";
 
 const PHASE_COLOR: Record<string, Paint> = {
   Complete: "green",
@@ -31,13 +33,15 @@ function score(x: number | undefined): string {
 /** The full status view. */
 export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: Date): string {
   const out: string[] = [];
+  const width = outputWidth(style);
+  const push = (line: string) => out.push(...wrapLine(line, width));
   out.push(
     `podcliqueset ${r.namespace}/${r.name}: ${
       paint(style, PHASE_COLOR[r.phase] ?? "bold", r.phase)
     }`,
   );
-  out.push(`  ${r.message}`);
-  out.push(
+  push(`  ${r.message}`);
+  push(
     `  ${
       r.revision.from === null && r.revision.to === null
         ? "no revision recorded yet (update, apply and undo record them)"
@@ -62,21 +66,23 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
   const lat = new Map((r.latency ?? []).map((l) => [l.role, l]));
   const ms = (
     v: number | null | undefined,
-  ) => (v === null || v === undefined ? "-" : `${Math.round(v)}ms`);
+  ) => fmtMs(v);
+  const anyFailing = r.roles.some((x) => x.failing.length > 0);
   const rows = r.roles.map((x) => [
     x.role,
-    `${bar(x.fraction, style, { width: 20, paint: x.failing.length ? "red" : "green" })} ${
+    `${bar(x.fraction, style, { width: 10, paint: x.failing.length ? "red" : "green" })} ${
       percent(x.fraction)
     }`,
     `${x.updatedReady}/${x.desired}`,
     String(x.old),
     String(x.ready),
     ...(r.latency ? [ms(lat.get(x.role)?.ttftP99Ms), ms(lat.get(x.role)?.tpotP99Ms)] : []),
-    x.failing.length ? x.failing.join(", ") : "",
+    ...(anyFailing ? [x.failing.length ? x.failing.join(", ") : ""] : []),
   ]);
   const headers = ["role", "progress", "updated", "old", "ready"];
   if (r.latency) headers.push("ttft-p99", "tpot-p99");
-  out.push(renderTable([...headers, "failing"], rows).trimEnd());
+  // FAILING only when a pod fails: the table stays within 80 columns with the latencies
+  out.push(renderTable([...headers, ...(anyFailing ? ["failing"] : [])], rows).trimEnd());
   out.push("");
   out.push(
     `  placement score: before ${score(r.placementScore.before)}, now ${
@@ -91,12 +97,12 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
     );
   }
   if (r.progressive !== undefined) {
-    out.push(`  progressive rollout: ${describeProgressive(r.progressive)}`);
+    push(`  progressive rollout: ${describeProgressive(r.progressive)}`);
   }
   if (r.events.length) {
     out.push("", "Recent events:");
     for (const e of r.events) {
-      out.push(
+      push(
         `  ${e.time ? ageOf(e.time, now) : "-"}  ${e.type ?? ""}  ${e.reason ?? ""}  ${e.object}: ${
           e.message ?? ""
         }`,

@@ -331,7 +331,7 @@ export function buildRolloutStatus(i: RolloutStatusInput): RolloutStatusReport {
   } else if (paused) {
     phase = "Paused";
     message = `paused: ${totals.updatedReady} of ${totals.desired} pods updated; ${
-      progressiveNextStep(progressive, name)
+      progressiveNextStep(progressive, `${name}${nsFlag(pcs)}`)
     }`;
   } else if (!sInfo.known) {
     phase = "Progressing";

@@ -16,6 +16,7 @@ import { REPORT_API_VERSION } from "../../lib/render/output.ts";
 import { recordChange } from "../../lib/revisions/store.ts";
 import { HOST_KEY, nodeGpuStates, resolveTopology } from "../../lib/topology/mod.ts";
 import { collectScale, type ScaleCollected } from "./collect.ts";
+import { collapseReplicas } from "./render.ts";
 import { drainPods, type DrainResult } from "./drain.ts";
 import { type PlannedWrite, planScale, type ScalePlan, type ScaleRequest } from "./plan.ts";
 import { describeWrite } from "./render.ts";
@@ -281,7 +282,9 @@ export async function scale(kube: Kube, opts: ScaleOptions): Promise<ScaleResult
   if (!plan.changed) return result;
   if (plan.refusals.length && !opts.force) {
     throw new GroveError(
-      `refusing to scale podcliqueset "${plan.name}": ${plan.refusals.join("; ")}`,
+      `refusing to scale podcliqueset "${plan.name}": ${
+        collapseReplicas(plan.refusals).join("; ")
+      }`,
       {
         hint: "pass --force to scale anyway, or pick other counts (see the preview with --dry-run)",
         exitCode: ExitCode.ERROR,

@@ -15,6 +15,7 @@ import { formatAge } from "../../lib/grove/duration.ts";
 import { bar, percent } from "../../lib/render/bar.ts";
 import { displayWidth, type Paint, paint, PLAIN, type Style } from "../../lib/render/style.ts";
 import { renderTable } from "../../lib/render/table.ts";
+import { outputWidth, wrapLine } from "../../lib/render/wrap.ts";
 import type {
   CliqueStatusInfo,
   GangStatusInfo,
@@ -132,12 +133,27 @@ function renderPcsDetail(p: PcsStatusInfo, o: Opts): string {
     );
   }
   const w = Math.max(...lines.map(([k]) => k.length)) + 1;
-  let out = lines.map(([k, v]) => `${k.padEnd(w)}${v}`.trimEnd()).join("\n") + "\n";
+  const width = outputWidth(s);
+  // values wrap under themselves; -o wide keeps one line per field
+  const field = ([k, v]: [string, string]) =>
+    (o.wide ? [v] : wrapLine(v, width - w).map((l, i) => i ? l.slice(2) : l))
+      .map((l, i) => `${(i ? "" : k).padEnd(w)}${l}`.trimEnd());
+  let out = lines.flatMap(field).join("\n") + "\n";
   out += "\n" + cliqueTable(p.cliques, o);
   if (p.gangs.length) out += "\n" + gangTable(p.gangs, o);
-  out += "\n" + summaryLine(p.summary) + "\n";
-  for (const n of p.notes) out += `Note: ${n}\n`;
+  out += "\n" + wrapTo(summaryLine(p.summary), o) + "\n";
+  for (const n of p.notes) out += wrapTo(`Note: ${n}`, o) + "\n";
   return out;
+}
+
+/** Wraps a prose line at the output width (not with -o wide). */
+function wrapTo(line: string, o: Opts): string {
+  return o.wide ? line : wrapLine(line, outputWidth(o.style)).join("\n");
+}
+
+/** The widest line of a block, in columns. */
+function widest(text: string): number {
+  return Math.max(0, ...text.split("\n").map(displayWidth));
 }
 
 function replicasLine(p: PcsStatusInfo): string {
@@ -222,14 +238,43 @@ function cliqueNotes(c: CliqueStatusInfo, wide: boolean, s: Style): string {
   return notes.join("; ");
 }
 
+/**
+ * The clique table. Default output fits the width: with the progress bars and
+ * notes when that fits, else without the bars, else with the notes as lines
+ * under the table. `-o wide` always has every column.
+ */
 function cliqueTable(cliques: CliqueStatusInfo[], o: Opts): string {
-  const s = o.style;
   if (cliques.length === 0) return "No PodCliques.\n";
+  if (o.wide) return cliqueTableOf(cliques, o, { progress: true, notes: true });
+  const width = outputWidth(o.style);
+  const full = cliqueTableOf(cliques, o, { progress: true, notes: true });
+  if (widest(full) <= width) return full;
+  const noBars = cliqueTableOf(cliques, o, { progress: false, notes: true });
+  if (widest(noBars) <= width) return noBars;
+  const table = cliqueTableOf(cliques, o, { progress: false, notes: false });
+  const notes = cliques.map((c) => [c, cliqueNotes(c, false, o.style)] as const)
+    .filter(([, n]) => n !== "")
+    .flatMap(([c, n]) =>
+      wrapLine(
+        `  ${c.belowMinAvailable ? paint(o.style, "red", ATTENTION_MARK) : "-"} ${c.name}: ${n}`,
+        width,
+      )
+    );
+  return notes.length ? `${table}${notes.join("\n")}\n` : table;
+}
+
+function cliqueTableOf(
+  cliques: CliqueStatusInfo[],
+  o: Opts,
+  show: { progress: boolean; notes: boolean },
+): string {
+  const s = o.style;
   const anyGroup = cliques.some((c) => c.scalingGroup);
-  const headers = ["CLIQUE", "ROLE", "READY", "MIN", "PROGRESS"];
+  const headers = ["CLIQUE", "ROLE", "READY", "MIN"];
+  if (show.progress) headers.push("PROGRESS");
   if (o.wide) headers.push("SCHEDULED", "GATED", "UPDATED", "NODES", "HASH", "GANG");
   if (anyGroup) headers.push("GROUP");
-  headers.push("NOTES");
+  if (show.notes) headers.push("NOTES");
   const mark = cliques.some((c) => c.belowMinAvailable);
   if (mark) headers[0] = `  ${headers[0]}`;
   const rows = cliques.map((c) => {
@@ -240,9 +285,9 @@ function cliqueTable(cliques: CliqueStatusInfo[], o: Opts): string {
       name,
       c.role,
       readyCell(c, s),
-      `min:${c.minAvailable}`,
-      progressCell(c.progress, how, s),
+      show.progress ? `min:${c.minAvailable}` : String(c.minAvailable),
     ];
+    if (show.progress) row.push(progressCell(c.progress, how, s));
     if (o.wide) {
       row.push(
         `${c.scheduled}/${c.desired}`,
@@ -256,7 +301,7 @@ function cliqueTable(cliques: CliqueStatusInfo[], o: Opts): string {
     if (anyGroup) {
       row.push(c.scalingGroup ? `${c.scalingGroup}[${c.scalingGroupReplica ?? "?"}]` : "-");
     }
-    row.push(cliqueNotes(c, !!o.wide, s));
+    if (show.notes) row.push(cliqueNotes(c, !!o.wide, s));
     return row;
   });
   return renderTable(headers, rows, { noHeaders: o.noHeaders });
@@ -286,17 +331,27 @@ function withoutColor(s: Style): Style {
   return { ...s, color: false };
 }
 
+/** The gang table; at the default width, notes that do not fit go under it. */
 function gangTable(gangs: GangStatusInfo[], o: Opts): string {
+  const full = gangTableOf(gangs, o, true);
+  const width = outputWidth(o.style);
+  if (o.wide || widest(full) <= width) return full;
+  const notes = gangs.filter((g) => g.placementScoreReason)
+    .flatMap((g) => wrapLine(`  - ${g.name}: score: ${g.placementScoreReason}`, width));
+  return gangTableOf(gangs, o, false) + (notes.length ? notes.join("\n") + "\n" : "");
+}
+
+function gangTableOf(gangs: GangStatusInfo[], o: Opts, withNotes: boolean): string {
   const s = o.style;
   const headers = ["PODGANG", "PHASE", "PLACEMENT SCORE"];
   if (o.wide) headers.push("PODS READY", "MIN PODS", "SCHEDULER", "AGE");
-  headers.push("NOTES");
+  if (withNotes) headers.push("NOTES");
   const rows = gangs.map((g) => {
     const row = [g.name, paint(s, phaseColor(g.phase), g.phase), scoreCell(g, s)];
     if (o.wide) {
       row.push(`${g.readyPods}/${g.pods}`, String(g.minPods), g.scheduler ?? "-", g.age);
     }
-    row.push(g.placementScoreReason ? `score: ${g.placementScoreReason}` : "");
+    if (withNotes) row.push(g.placementScoreReason ? `score: ${g.placementScoreReason}` : "");
     return row;
   });
   return renderTable(headers, rows, { noHeaders: o.noHeaders });
@@ -325,6 +380,20 @@ function lowestScore(p: PcsStatusInfo): string {
 }
 
 function renderAll(report: StatusReport, o: Opts): string {
+  const anyUpdate = report.podCliqueSets.some((p) => p.update.inProgress);
+  const full = renderAllOf(report, o, { update: true, separator: "   " });
+  if (o.wide || widest(full) <= outputWidth(o.style)) return full;
+  // narrower: the UPDATE column only while an update is in progress, then two-space gaps
+  const noUpdate = renderAllOf(report, o, { update: anyUpdate, separator: "   " });
+  if (widest(noUpdate) <= outputWidth(o.style)) return noUpdate;
+  return renderAllOf(report, o, { update: anyUpdate, separator: "  " });
+}
+
+function renderAllOf(
+  report: StatusReport,
+  o: Opts,
+  show: { update: boolean; separator: string },
+): string {
   const s = o.style;
   const showNs = report.scope.allNamespaces ||
     new Set(report.podCliqueSets.map((p) => p.namespace)).size > 1;
@@ -340,7 +409,7 @@ function renderAll(report: StatusReport, o: Opts): string {
     "PODS",
     "GANGS",
     "SCORE",
-    "UPDATE",
+    ...(show.update ? ["UPDATE"] : []),
   ];
   if (o.wide) headers.push("UPDATED", "BELOW MIN", "LAST ERROR");
   headers.push("AGE");
@@ -357,10 +426,14 @@ function renderAll(report: StatusReport, o: Opts): string {
       `${p.summary.podsReady}/${p.summary.podsDesired}`,
       `${p.summary.gangsRunning}/${p.summary.gangs}`,
       lowestScore(p),
-      p.update.inProgress
-        ? (p.update.progress !== undefined ? percent(p.update.progress) : "yes")
-        : "-",
     ];
+    if (show.update) {
+      row.push(
+        p.update.inProgress
+          ? (p.update.progress !== undefined ? percent(p.update.progress) : "yes")
+          : "-",
+      );
+    }
     if (o.wide) {
       row.push(
         `${p.replicas.updated ?? "?"}/${p.replicas.desired}`,
@@ -371,7 +444,7 @@ function renderAll(report: StatusReport, o: Opts): string {
     row.push(p.age);
     return row;
   });
-  let out = renderTable(headers, rows, { noHeaders: o.noHeaders });
+  let out = renderTable(headers, rows, { noHeaders: o.noHeaders, separator: show.separator });
   const problems = report.podCliqueSets.flatMap((p) =>
     p.cliques.filter((c) => c.belowMinAvailable).map((c) =>
       `  ${
@@ -381,9 +454,14 @@ function renderAll(report: StatusReport, o: Opts): string {
       }${countdownText(c.termination)}${c.exists ? "" : " (not created yet)"}`
     )
   );
-  if (problems.length) out += `\nBelow minAvailable:\n${problems.join("\n")}\n`;
+  if (problems.length) {
+    out += `\nBelow minAvailable:\n${problems.map((l) => wrapTo(l, o)).join("\n")}\n`;
+  }
   const x = report.summary;
-  out += `\n${x.podCliqueSets} PodCliqueSet${x.podCliqueSets === 1 ? "" : "s"}; ` +
-    summaryLine(x).replace(/^Summary: /, "") + "\n";
+  out += "\n" + wrapTo(
+    `${x.podCliqueSets} PodCliqueSet${x.podCliqueSets === 1 ? "" : "s"}; ` +
+      summaryLine(x).replace(/^Summary: /, ""),
+    o,
+  ) + "\n";
   return out;
 }

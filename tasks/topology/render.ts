@@ -5,8 +5,9 @@
  */
 
 import { percent } from "../../lib/render/bar.ts";
-import { paint, type Style } from "../../lib/render/style.ts";
+import { displayWidth, paint, type Style } from "../../lib/render/style.ts";
 import { renderTable } from "../../lib/render/table.ts";
+import { outputWidth, wrapLine } from "../../lib/render/wrap.ts";
 import { renderTree, type TreeNode } from "../../lib/render/tree.ts";
 import type {
   DomainView,
@@ -76,7 +77,7 @@ function podLine(p: PodPlacement, style: Style): string {
   // Grove names pods after their clique: say the clique only when the name does not show it.
   const clique = p.clique ?? p.cliqueTemplate;
   const cliqueText = clique && !p.name.startsWith(`${clique}-`) ? `  clique ${clique}` : "";
-  return `${p.name}${cliqueText}  role ${p.role ?? "-"}  ${phase}  ${p.gpus} GPU${
+  return `${p.name}${cliqueText}  ${p.role ?? "-"}  ${phase}  ${p.gpus} GPU${
     p.gpus === 1 ? "" : "s"
   }`;
 }
@@ -133,14 +134,16 @@ function domainTree(d: DomainView, style: Style, cluster: boolean): TreeNode {
  */
 export function renderTopology(r: TopologyReport, style: Style): string {
   const out: string[] = [];
+  const width = outputWidth(style);
+  const push = (line: string) => out.push(...wrapLine(line, width));
   const t = r.topology;
   const levels = t.levels.map((l) => l.domain).join(" -> ") || "(none)";
   if (t.source === "unavailable") {
     out.push("Topology: unavailable (nodes cannot be listed)");
   } else if (t.source === "node-labels") {
-    out.push(`Topology: inferred from well-known node labels   levels: ${levels}`);
+    push(`Topology: inferred from well-known node labels   levels: ${levels}`);
   } else {
-    out.push(
+    push(
       `Topology: ${t.name} (${t.source})   levels: ${levels}${
         t.nodesReadable ? "" : "   (nodes cannot be listed: pods shown by node name)"
       }`,
@@ -166,7 +169,7 @@ export function renderTopology(r: TopologyReport, style: Style): string {
   }
   for (const pcs of r.podCliqueSets) {
     out.push("");
-    out.push(
+    push(
       `PodCliqueSet ${pcs.namespace}/${pcs.name}   placement score ${score(pcs.placementScore)}${
         pcs.gangs.length > 1 && pcs.placementScore !== undefined ? " (lowest gang)" : ""
       }`,
@@ -187,8 +190,28 @@ export function renderTopology(r: TopologyReport, style: Style): string {
         spansText(g),
         g.placement ?? "-",
       ]),
-    );
-    out.push(...table.trimEnd().split("\n").map((l) => "  " + l));
+    ).trimEnd().split("\n").map((l) => "  " + l);
+    if (Math.max(...table.map(displayWidth)) <= width) {
+      out.push(...table);
+      continue;
+    }
+    // too wide: pack and spans go on a second line under each gang
+    const narrow = renderTable(
+      ["gang", "phase", "score", "scheduled", "gpus", "placement"],
+      pcs.gangs.map((g) => [
+        g.name,
+        g.phase,
+        score(g.placementScore),
+        `${g.scheduledPods}/${g.pods}`,
+        String(g.gpus),
+        g.placement ?? "-",
+      ]),
+    ).trimEnd().split("\n").map((l) => "  " + l);
+    out.push(narrow[0]);
+    pcs.gangs.forEach((g, i) => {
+      out.push(narrow[i + 1]);
+      push(`      pack ${packText(g)}; spans ${spansText(g)}`);
+    });
   }
   const cluster = r.cluster !== undefined;
   const roots: TreeNode[] = [
@@ -204,31 +227,31 @@ export function renderTopology(r: TopologyReport, style: Style): string {
           style.unicode ? "▓" : "+"
         } other pods, ${style.unicode ? "░" : "."} free):`,
     );
-    out.push(renderTree(roots, style).trimEnd());
+    out.push(renderTree(roots, style, width).trimEnd());
   }
   if (r.unscheduledPods.length) {
     out.push("");
     out.push("Not scheduled:");
-    for (const p of r.unscheduledPods) out.push(`  ${podLine(p, style)}`);
+    for (const p of r.unscheduledPods) push(`  ${podLine(p, style)}`);
   }
   if (r.podsOnMissingNodes.length) {
     out.push("");
     out.push("On nodes that no longer exist:");
-    for (const p of r.podsOnMissingNodes) out.push(`  ${p.node}: ${podLine(p, style)}`);
+    for (const p of r.podsOnMissingNodes) push(`  ${p.node}: ${podLine(p, style)}`);
   }
   if (r.cluster) {
     const c = r.cluster;
     const f = c.fragmentation;
     out.push("");
-    out.push(
+    push(
       `Cluster GPUs: ${c.totalGpus} allocatable on ${c.gpuNodes} nodes, ${c.allocatedGpus} allocated, ${c.freeGpus} free on schedulable nodes${
         c.unavailableGpus ? `, ${c.unavailableGpus} free on cordoned or NotReady nodes` : ""
       }`,
     );
-    out.push(
+    push(
       `Pods that still fit: ${c.fits.map((x) => `${x.gpus} GPU: ${x.pods}`).join("   ")}`,
     );
-    out.push(
+    push(
       f.largestShape > 0
         ? `Fragmentation: ${f.strandedGpus} of ${f.freeGpus} free GPUs (${
           percent(f.ratio)
@@ -240,14 +263,14 @@ export function renderTopology(r: TopologyReport, style: Style): string {
     out.push("");
     out.push(paint(style, "yellow", "Warnings:"));
     for (const w of r.warnings) {
-      out.push(`  ! ${w.message}`);
-      out.push(`    -> ${w.recommendation}`);
+      push(`  ! ${w.message}`);
+      push(`    -> ${w.recommendation}`);
     }
   }
   if (r.notes.length) {
     out.push("");
     out.push("Notes:");
-    for (const n of r.notes) out.push(`  - ${n}`);
+    for (const n of r.notes) push(`  - ${n}`);
   }
   return out.join("\n") + "\n";
 }

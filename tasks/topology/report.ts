@@ -1034,6 +1034,38 @@ function recommend(
       candidates: [],
     };
   }
+  // Could it ever fit here, on empty nodes, every node usable?
+  const empty = nodes.map((n) => ({ ...n, allocated: 0, free: n.allocatable, schedulable: true }));
+  const ever = rankDomainsForShapes(empty, key, g.shapes);
+  if (!ever.some((r) => r.fits)) {
+    const most = ever.reduce((m, r) => Math.max(m, r.free), 0);
+    const largestNode = nodes.reduce((m, n) => Math.max(m, n.allocatable), 0);
+    const limit = `the largest ${dom} has ${most} GPUs${
+      dom === "host" ? "" : ` and the largest node ${largestNode}`
+    }`;
+    return {
+      text: key === g.pack.requiredKey
+        ? `it can never fit on these nodes: its required ${dom} packing needs ${need} in one ${dom}; ${limit}; relax the constraint (preferred instead of required, or a wider level) or add larger nodes`
+        : `no ${dom} of these nodes can ever hold it whole (needs ${need}; ${limit}): with preferred packing it stays spread, which is the best these nodes allow`,
+      candidates: [],
+    };
+  }
+  // The cheapest way out: uncordon one cordoned (Ready) node.
+  const cordoned = nodes.filter((n) => n.cordoned && n.ready && n.free > 0)
+    .sort((a, b) => b.free - a.free || a.name.localeCompare(b.name));
+  for (const n of cordoned) {
+    const trial = nodes.map((x) =>
+      x.name === n.name ? { ...x, cordoned: false, schedulable: true } : x
+    );
+    const fit = rankDomainsForShapes(trial, key, g.shapes, { release }).find((r) => r.fits);
+    if (fit) {
+      return {
+        text:
+          `no ${dom} can host it now (needs ${need}); cheapest way out: uncordon ${n.name} (${n.free} GPUs free there), then ${dom} ${fit.domain} can host it whole: kubectl uncordon ${n.name}`,
+        candidates: [fit.domain],
+      };
+    }
+  }
   const top = ranked[0];
   const unavailable = nodes.filter((n) => !n.schedulable).reduce((s, n) => s + n.free, 0);
   const why = top.free < g.gpus

@@ -344,7 +344,7 @@ export class TuiController {
       this.#o.onQuit?.();
       return;
     }
-    if (action.type === "logs") return void this.#openLogs();
+    if (action.type === "logs") return void this.#openLogs(action.previous === true);
     if (action.type === "yaml") return this.#openYaml();
     const body = this.body();
     const page = Math.max(1, this.size.rows - 4 - (body.header?.length ?? 0));
@@ -390,7 +390,7 @@ export class TuiController {
     this.#changed();
   }
 
-  async #openLogs(): Promise<void> {
+  async #openLogs(previous = false): Promise<void> {
     const t = this.selectedRow()?.target;
     if (!t || t.kind !== "Pod") {
       return this.#message("select a pod (expand a clique with Enter) for l");
@@ -398,12 +398,14 @@ export class TuiController {
     if (!this.#o.kube) return this.#message("logs are not available");
     const pod = this.#find("Pod", t.namespace, t.name) as Pod | undefined;
     const container = pod?.spec?.containers?.[0]?.name;
-    const title = `logs of pod/${t.name}${container ? ` -c ${container}` : ""} (last 200 lines)`;
+    const title = `logs of pod/${t.name}${container ? ` -c ${container}` : ""}${
+      previous ? " -p" : ""
+    } (200 lines; p: ${previous ? "current" : "previous"})`;
     const req = ++this.#logRequest;
     this.state = {
       ...this.state,
       message: undefined,
-      overlay: { kind: "logs", title, lines: ["loading..."], offset: 0 },
+      overlay: { kind: "logs", title, lines: ["loading..."], offset: 0, previous },
     };
     this.#changed();
     let lines: string[];
@@ -411,8 +413,17 @@ export class TuiController {
       const text = await this.#o.kube.logs(t.namespace ?? "", t.name, {
         container,
         tailLines: 200,
+        ...(previous ? { previous: true } : {}),
       });
-      lines = text.replace(/\n$/, "").split("\n");
+      // long lines wrap at the screen's width instead of being cut
+      const w = Math.max(20, this.size.columns);
+      lines = text.replace(/\n$/, "").split("\n").flatMap((l) => {
+        const chars = [...l.replace(/\t/g, "    ")];
+        if (chars.length <= w) return [chars.join("")];
+        const parts: string[] = [];
+        for (let k = 0; k < chars.length; k += w) parts.push(chars.slice(k, k + w).join(""));
+        return parts;
+      });
       if (text.trim() === "") lines = ["(no log lines)"];
     } catch (e) {
       lines = [`could not read the logs: ${e instanceof Error ? e.message : String(e)}`];
@@ -421,7 +432,13 @@ export class TuiController {
     const page = Math.max(1, this.size.rows - 4);
     this.state = {
       ...this.state,
-      overlay: { kind: "logs", title, lines, offset: Math.max(0, lines.length - page) },
+      overlay: {
+        kind: "logs",
+        title,
+        lines,
+        offset: Math.max(0, lines.length - page),
+        previous,
+      },
     };
     this.#changed();
   }

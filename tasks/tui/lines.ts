@@ -99,6 +99,25 @@ export function cell(text: string, width: number, alignRight = false): string {
   return alignRight ? fill + text : text + fill;
 }
 
+/**
+ * Pads or cuts `text` to `width`, cutting from the left after `keep`
+ * characters (an indent, a tree arrow): `~decode-0-dleader-p6wxv`, so names
+ * that share a long prefix stay told apart by their ends.
+ *
+ * @example
+ * ```ts
+ * import { cellTail } from "./lines.ts";
+ * cellTail("  qwen-disagg-0-prefill-28mlr", 16, 2); // "  ~prefill-28mlr"
+ * ```
+ */
+export function cellTail(text: string, width: number, keep = 0): string {
+  const chars = [...text];
+  if (chars.length <= width) return text + " ".repeat(width - chars.length);
+  if (width <= keep + 1) return chars.slice(0, width).join("");
+  const head = chars.slice(0, keep).join("");
+  return head + "~" + chars.slice(chars.length - (width - keep - 1)).join("");
+}
+
 /** Colour scheme names of `tui.color_scheme`. */
 export type ColorScheme = "auto" | "dark" | "light" | "none";
 

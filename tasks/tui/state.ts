@@ -32,6 +32,8 @@ export interface Overlay {
   lines: string[];
   /** First line shown. */
   offset: number;
+  /** Logs: of the previous (crashed) container. */
+  previous?: boolean;
 }
 
 /** Everything the user has chosen. */
@@ -86,7 +88,7 @@ export type Action =
   | { type: "help" }
   | { type: "close" }
   | { type: "metrics-switch"; delta: number }
-  | { type: "logs" }
+  | { type: "logs"; previous?: boolean }
   | { type: "yaml" }
   | { type: "quit" };
 
@@ -142,6 +144,9 @@ export function keyToAction(input: string, key: KeyInfo, state: TuiState): Actio
       return { type: "close" };
     }
     if (state.overlay.kind === "logs" && input === "l") return { type: "close" };
+    if (state.overlay.kind === "logs" && input === "p") {
+      return { type: "logs", previous: !state.overlay.previous };
+    }
     if (state.overlay.kind === "yaml" && input === "y") return { type: "close" };
   }
   if (key.upArrow || input === "k") return { type: "move", delta: -1 };
@@ -266,7 +271,7 @@ export const HELP: string[] = [
   "  [ ] Left/Right  previous/next PodCliqueSet (Metrics)",
   "",
   "Actions on the selected row",
-  "  l   recent logs of a pod (last 200 lines)",
+  "  l   recent logs of a pod (last 200 lines); in the logs, p: the previous container",
   "  y   the object as YAML",
   "",
   "  ?   this help (Esc or ? closes)      q, Ctrl-C  quit",

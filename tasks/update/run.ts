@@ -38,6 +38,8 @@ export interface UpdateImageOptions extends ImageUpdateRequest {
   now?: () => Date;
   /** Ctrl-C: nothing is written once it fired; see `RunChangeOptions.signal`. */
   signal?: AbortSignal;
+  /** Go ahead although a clique of 1 pod with minAvailable 1 goes below it (`plan.needsForce`). */
+  force?: boolean;
 }
 
 /**
@@ -84,5 +86,6 @@ export async function updateImage(kube: Kube, opts: UpdateImageOptions): Promise
     createdBy: opts.createdBy ?? kube.contextName,
     historyLimit: opts.historyLimit,
     now,
+    force: opts.force ?? false,
   });
 }

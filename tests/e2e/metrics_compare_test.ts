@@ -69,10 +69,10 @@ Deno.test("e2e compare: fragmented scenario with a plan, golden table and json",
       assert(rules.includes(rule), `missing ${rule} in ${rules.join(", ")}`);
     }
     const consolidate = r.recommendations.find((x) => x.rule === "placement-split");
-    assertEquals(
-      consolidate?.command,
-      "kubectl delete pod llama-disagg-0-decode-0-dworker-r99z2 -n inference",
-    );
+    // the decode pod outside rack-a1 is its clique's only ready pod (minAvailable 1):
+    // no delete, a read-only command and the reason
+    assertEquals(consolidate?.command, "kubectl grove topology llama-disagg -n inference");
+    assertStringIncludes(consolidate!.action, "llama-disagg-0-decode-0-dworker-r99z2 (podclique");
     assert(r.recommendations.every((x, i) => x.priority === i + 1));
     // Every recommended kubectl-grove command is one the CLI accepts as written
     // (mutating ones with --dry-run): no unknown role, flag or object.

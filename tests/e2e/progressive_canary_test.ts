@@ -46,6 +46,9 @@ Deno.test("e2e progressive: canary of 1 prefill pod, then promote", opts, async 
     assertEquals(r.code, 0, r.stderr);
     assertStringIncludes(r.stdout, "canary");
     assertStringIncludes(r.stdout, "TTFT P99");
+    // throughput per GPU on the metrics/compare basis; a prefill-only group produces no
+    // output tokens of its own, so it shows "-"
+    assertMatch(r.stdout, /TOK\/S\/GPU\ncanary +1 .* -\n/);
     assertEquals(images(s, "qwen-disagg-0-prefill"), [
       "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.6.1",
       "vllm:new",
@@ -119,10 +122,14 @@ Deno.test("e2e progressive: canary aborted restores the template and the pods", 
       ...FAST,
     ], { env });
     assertEquals(r.code, 0, r.stderr);
+    // the preview shows the user's change, not kubectl-grove's own state annotations
+    assert(!r.stdout.includes("metadata.annotations.kubectl-grove.io/"), r.stdout);
+    assertStringIncludes(r.stdout, "kubectl-grove annotation(s) recording the rollout's state");
     assertEquals(images(s, "qwen-disagg-0-frontend"), ["fe:bad", "fe:bad"]);
     const a = await runCli(["rollout", "abort", "qwen-disagg", ...FAST], { env });
     assertEquals(a.code, 0, a.stderr);
-    assertStringIncludes(a.stdout, "rolled-back");
+    assertStringIncludes(a.stdout, "rolled-back: abort canary rollout of fe:bad");
+    assert(!a.stdout.includes("rolled back: "), a.stdout);
     assertEquals(images(s, "qwen-disagg-0-frontend"), [
       "nvcr.io/nvidia/ai-dynamo/dynamo-frontend:0.6.1",
       "nvcr.io/nvidia/ai-dynamo/dynamo-frontend:0.6.1",
@@ -132,6 +139,20 @@ Deno.test("e2e progressive: canary aborted restores the template and the pods", 
     const h = await runCli(["rollout", "history", "qwen-disagg", "-o", "json"], { env });
     assertStringIncludes(h.stdout, "abort canary rollout");
     // the abandoned template keeps its revision, marked aborted with the reason
+    // the template restored by the abort keeps, under its old number, when, by whom and why
+    // it was recorded
+    const old = (JSON.parse(h.stdout).entries as {
+      revision: number;
+      restoredAs?: number;
+      recordedAt?: string;
+      createdBy?: string;
+      changeCause?: string;
+    }[]).find((e) => e.restoredAs !== undefined);
+    assert(old?.recordedAt, JSON.stringify(old));
+    assertMatch(
+      old.changeCause ?? "",
+      /^change made outside kubectl-grove \(recorded later\) \(restored as revision \d+\)$/,
+    );
     const bad = (JSON.parse(h.stdout).entries as { images: string[]; rolloutOutcome?: string }[])
       .find((e) => e.images.includes("fe:bad"));
     assertMatch(bad?.rolloutOutcome ?? "", /^aborted \d{4}-.*: abort canary rollout of fe:bad/);
@@ -232,6 +253,9 @@ Deno.test(
         "1",
         "-o",
         "json",
+        // two scrapes 300 ms apart: rates, so tokens per GPU
+        "--metrics-window",
+        "300ms",
         ...FAST,
       ], { env });
       assertEquals(r.code, 0, r.stderr);
@@ -239,6 +263,12 @@ Deno.test(
       assertEquals(doc.outcome, "canary");
       assertEquals(doc.plannedBatches.length, 1);
       assertEquals(doc.comparison.canary.pods, 1);
+      // a decode leader canary: its output tokens over its ready GPUs (synthesized metrics)
+      assert(
+        typeof doc.comparison.canary.tokensPerGpu === "number" &&
+          doc.comparison.canary.tokensPerGpu > 0,
+        JSON.stringify(doc.comparison),
+      );
       const leaders = [0, 1].map((j) => images(s, `qwen-disagg-0-decode-${j}-dleader`)[0]);
       assertEquals(leaders.filter((x) => x === "vllm:lead").length, 1);
       const big = await runCli(["rollout", "abort", "qwen-disagg", ...FAST], { env });

@@ -148,7 +148,7 @@ Deno.test("e2e progressive: a failing gate rolls back by itself and exits 3", op
     assertEquals(r.code, 3, r.stderr + r.stdout);
     assertStringIncludes(r.stdout, "rolled-back");
     assertStringIncludes(r.stdout, "FAIL");
-    assertStringIncludes(r.stdout, "threshold 1500ms");
+    assertStringIncludes(r.stdout, "threshold 1.50s"); // latencies in one unit rule (fmtMs)
     assertStringIncludes(r.stdout, "threshold 150ms");
     assert(pods(s, "qwen-disagg-0-prefill").every((p) => imageOf(p) !== "vllm:slow"));
     const p = s.store.list("podcliquesets", "inference").find((x) =>

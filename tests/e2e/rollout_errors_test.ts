@@ -135,6 +135,8 @@ Deno.test(
         "--container",
         "sglang",
         "--yes",
+        // its one worker pod has minAvailable 1: update refuses without --force
+        "--force",
       ], { env });
       assertEquals(up.code, 0, up.stderr);
       const st = await runCli([
@@ -149,7 +151,10 @@ Deno.test(
       assertEquals(st.code, 3, st.stdout + st.stderr);
       assertMatch(st.stdout, /: Failed/);
       assertMatch(st.stdout, /ImagePullBackOff/);
-      assertStringIncludes(st.stderr, "roll back with: kubectl grove rollout undo sglang-chat");
+      assertStringIncludes(
+        st.stderr,
+        "roll back with: kubectl grove rollout undo sglang-chat -n inference",
+      );
 
       const json = await runCli(["rollout", "status", "sglang-chat", "--no-wait", "-o", "json"], {
         env,
@@ -200,7 +205,7 @@ Deno.test(
       const r = await runCli(["rollout", "status", PCS, "--no-wait", "--metrics"], { env });
       assertEquals(r.code, 0, r.stderr);
       assertMatch(r.stdout, /^ROLE +PROGRESS +UPDATED +OLD +READY +TTFT-P99 +TPOT-P99/m);
-      assertMatch(r.stdout, /^prefill +.* \d+ms +\d+ms/m);
+      assertMatch(r.stdout, /^prefill +.* \d[\d.]*m?s +\d[\d.]*m?s/m);
       const j = JSON.parse(
         (await runCli(["rollout", "status", PCS, "--no-wait", "--metrics", "-o", "json"], { env }))
           .stdout,

@@ -35,7 +35,7 @@ Deno.test("e2e restart: batches keep every clique at or above minAvailable", opt
 
     const dry = await runCli(["restart", PCS, "--role", "frontend", "--dry-run"], { env });
     assertEquals(dry.code, 0, dry.stderr);
-    assertMatch(dry.stdout, /2 pods in 2 batches, never below minAvailable/);
+    assertMatch(dry.stdout, /2 pods in 2 batches,\s+never below minAvailable/); // wraps at 80
 
     const r = await runCli(["restart", PCS, "--role", "frontend", "--yes", "--interval", "20ms"], {
       env,
@@ -70,7 +70,13 @@ Deno.test("e2e restart: batches keep every clique at or above minAvailable", opt
       "20ms",
     ], { env });
     assertEquals(forced.code, 0, forced.stderr);
-    assertMatch(forced.stdout, /2 pods in 1 batch \(--force: all at once\)/);
+    assertMatch(forced.stdout, /2 pods in 1\s+batch \(--force: all at once\)/);
+    // --force says what it does, and the preview fits 80 columns
+    assertStringIncludes(
+      forced.stdout.replace(/\n +/g, " "),
+      "warning: --force deletes all 2 pods at once: nothing serves until they are back;",
+    );
+    assert(forced.stdout.split("\n").every((l) => l.length <= 80), forced.stdout);
     assertMatch(forced.stdout, /restarted: 2 pods in 1 batch$/m);
     assert(
       !sim.store.list("pods", NS).some((p) => leaders.includes(p.metadata.name)),
@@ -133,6 +139,11 @@ Deno.test(
       created.spec.template.podCliqueScalingGroups[0].replicas = 1;
       const f2 = `${dir}/copy.json`;
       await Deno.writeTextFile(f2, JSON.stringify(created));
+      // a new object diffs against nothing, not against the YAML `null`
+      const cd = await runCli(["apply", "-f", f2, "--diff", "--dry-run"], { env });
+      assertEquals(cd.code, 0, cd.stderr);
+      assert(!cd.stdout.includes("-null"), cd.stdout);
+      assertMatch(cd.stdout, /^@@ -0,0 \+1,\d+ @@$/m);
       const c = await runCli(["apply", "-f", f2, "--yes"], { env });
       assertEquals(c.code, 0, c.stderr);
       assertMatch(c.stdout, /podcliqueset\/qwen-copy created \(revision 1\)/);
@@ -260,7 +271,7 @@ Deno.test(
       assertMatch(r.stdout, /warning: kept the set's topology constraint/);
       assertMatch(r.stdout, /warning: role prefill: GPUs per pod 4 -> 8/);
       assertMatch(
-        r.stdout,
+        r.stdout.replace(/\n {2}/g, " "),
         /warning: node \S+: qwen-disagg-0-prefill-\S+ .*would need 8 more GPUs, 0 free/,
       );
       const stored = sim.store.get("podcliquesets", NS, PCS)!;

@@ -23,7 +23,7 @@ Deno.test("e2e rollout scenario: finish the recorded rollout, then undo it", opt
     ], { env });
     assertEquals(st.code, 0, st.stderr);
     assertMatch(st.stdout, /revision 1 -> 2, strategy RollingRecreate/);
-    assertMatch(st.stdout, /^prefill +\[#{20}\] 100% +3\/3 /m);
+    assertMatch(st.stdout, /^prefill +\[#{10}\] 100% +3\/3 /m);
     const u = await runCli(["rollout", "undo", "chat-disagg", "--yes"], { env });
     assertEquals(u.code, 0, u.stderr);
     assertMatch(u.stdout, /rolled back to revision 1 \(revision 3\)/);
@@ -41,8 +41,12 @@ Deno.test("e2e rollout scenario: finish the recorded rollout, then undo it", opt
       .filter((p) => p.metadata.labels?.["app.kubernetes.io/part-of"] === "chat-disagg")
       .map((p) => p.spec.containers[0].image);
     assertEquals(images.filter((i) => i.endsWith(":0.6.1")), [], "every pod back on 0.6.0");
-    const h = await runCli(["rollout", "history", "chat-disagg"], { env });
-    assertMatch(h.stdout, /^1 +\S+ +- +.* restored as revision 3$/m);
+    const h = await runCli(["rollout", "history", "chat-disagg", "-o", "wide"], { env });
+    // the restored template keeps, under its old number, when, by whom and why it was recorded
+    assertMatch(
+      h.stdout,
+      /^1 +9d +alice@prod-us-east +.* initial deployment of Qwen3-32B disaggregated serving \(restored as revision 3\)$/m,
+    );
     assertMatch(h.stdout, /^3\* .* rollback to revision 1$/m);
   } finally {
     await sim.stop();
@@ -50,7 +54,7 @@ Deno.test("e2e rollout scenario: finish the recorded rollout, then undo it", opt
 });
 
 Deno.test(
-  "e2e rollout: fixed request counts (status 6, history 2, update preview 4 + dry run)",
+  "e2e rollout: fixed request counts (status 6, history 2, update preview 5 + dry run)",
   opts,
   async () => {
     const sim = await startSimCluster({ scenario: "rollout" });
@@ -77,7 +81,8 @@ Deno.test(
           "prefill",
           "--dry-run",
         ]),
-        "GET,GET,GET,PUT",
+        // pcs, pods, gangs, cliques (breached gangs in the preview), the server dry-run
+        "GET,GET,GET,GET,PUT",
       );
     } finally {
       await sim.stop();

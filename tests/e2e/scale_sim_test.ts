@@ -439,3 +439,26 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "e2e scale: --replicas=16 preview is summarised per role, fits 80 columns, never shows negative free GPUs",
+  opts,
+  async () => {
+    const { s, env } = await sim("healthy", false);
+    try {
+      const r = await runCli(["scale", "qwen-disagg", "-n", NS, "--replicas=16", "--dry-run"], {
+        env,
+      });
+      assertEquals(r.code, 1, r.stdout);
+      assertStringIncludes(r.stdout, "32 free on schedulable nodes now, short by 88 after");
+      assert(!/-\d+ after/.test(r.stdout), r.stdout);
+      // six decode group replicas that cannot fit are one line, not six
+      assertStringIncludes(r.stdout, "qwen-disagg-0-decode group replicas 3-7 (x5)");
+      const lines = r.stdout.trimEnd().split("\n");
+      assert(lines.length < 45, `${lines.length} lines`);
+      assert(lines.every((l) => l.length <= 80), r.stdout);
+    } finally {
+      await s.stop();
+    }
+  },
+);

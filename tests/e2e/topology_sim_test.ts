@@ -162,11 +162,14 @@ Deno.test(
       assertStringIncludes(r.stdout, "(nodes cannot be listed: pods shown by node name)");
       assertStringIncludes(r.stdout, "gpu-a1-01  (node not readable; this workload: 8 GPUs)");
       assertStringIncludes(r.stdout, "listing nodes is forbidden (cluster-scoped)");
-      assertStringIncludes(r.stdout, "GPUs used by other namespaces' pods are not counted");
+      assertStringIncludes(
+        r.stdout.replace(/\n +/g, " "),
+        "GPUs used by other namespaces' pods are not counted",
+      );
       assertMatch(r.stdout, /gpu-a1-01\s/);
       assertStringIncludes(r.stdout, "qwen-disagg-0-prefill-");
       // pack levels wider than a host cannot be judged without node labels
-      assertMatch(r.stdout, /^ {2}qwen-disagg-0 +Running .* 4 hosts +-$/m);
+      assertMatch(r.stdout, /^ {2}qwen-disagg-0 +Running .* -\n {6}pack .*; spans 4 hosts$/m);
       assert(!r.stdout.includes("optimal"));
     } finally {
       await sim.stop();

@@ -83,7 +83,11 @@ Deno.test({
 
       // filter to one pending pod, then it turns Ready in the simulator
       pane.keys("/", "mhtvw", "Enter");
-      s = await pane.waitFor((x) => /prefill-mhtvw +Pending/.test(x), 2000, "the filtered pod");
+      s = await pane.waitFor(
+        (x) => /prefill-mhtvw +prefill +Pending/.test(x),
+        2000,
+        "the filtered pod",
+      );
       assertStringIncludes(s, "filter: mhtvw");
       sim.store.update("pods", "inference", "llama-disagg-0-prefill-mhtvw", (p) => {
         p.spec = { ...p.spec, nodeName: "gpu-b1-01" };
@@ -103,7 +107,7 @@ Deno.test({
       });
       const t1 = Date.now();
       await pane.waitFor(
-        (x) => /prefill-mhtvw +Running +gpu-b1-01/.test(x),
+        (x) => /prefill-mhtvw +prefill +Running +gpu-b1-01/.test(x),
         2000,
         "the pod Running on gpu-b1-01",
       );
@@ -112,10 +116,10 @@ Deno.test({
       pane.keys("Escape"); // clear the filter
       await pane.waitFor((x) => !x.includes("filter: mhtvw"), 2000, "the filter cleared");
       pane.keys("3");
-      s = await pane.waitFor((x) => /gang terminated in \d+m\d\ds/.test(x), 3000, "a countdown");
-      const first = s.match(/gang terminated in (\S+)/)![1];
+      s = await pane.waitFor((x) => /gang terminates in \d+m\d\ds/.test(x), 3000, "a countdown");
+      const first = s.match(/gang terminates in (\S+)/)![1];
       await pane.waitFor(
-        (x) => (x.match(/gang terminated in (\S+)/)?.[1] ?? first) !== first,
+        (x) => (x.match(/gang terminates in (\S+)/)?.[1] ?? first) !== first,
         2500,
         "the countdown to tick",
       );
@@ -154,13 +158,23 @@ Deno.test({
         15_000,
         "the first screen",
       );
-      assertMatch(s0, /qwen-disagg .*pods 8\/8 +gangs 2\/2~/); // cut at 80 columns
-      // a wider terminal: redrawn at the new size
+      assertMatch(s0, /qwen-disagg .*pods 8\/8 +gangs 2\/2/);
+      // at 80 columns long clique names are cut from the left
+      assertMatch(s0, /~[\w-]*-0-decode-0-dleader /);
+      // a wider terminal: redrawn at the new size, names whole
       pane.run("resize-window", "-t", "t", "-x", "120", "-y", "30");
-      s0 = await pane.waitFor((x) => x.includes("gangs 2/2 running"), 2000, "the redraw at 120x30");
+      s0 = await pane.waitFor(
+        (x) => x.includes("qwen-disagg-0-decode-0-dleader "),
+        2000,
+        "the redraw at 120x30",
+      );
       assertEquals(s0.split("\n").filter((l) => l.trim()).length >= 10, true);
       pane.run("resize-window", "-t", "t", "-x", "80", "-y", "24");
-      await pane.waitFor((x) => !x.includes("gangs 2/2 running"), 2000, "the redraw at 80x24");
+      await pane.waitFor(
+        (x) => !x.includes("qwen-disagg-0-decode-0-dleader "),
+        2000,
+        "the redraw at 80x24",
+      );
       // select the prefill clique (row 4), open it, select its first pod, read its logs
       pane.keys("j", "j", "j", "Enter", "j", "l");
       const s = await pane.waitFor(

@@ -35,7 +35,8 @@ interface Trial {
 
 const TRIALS_BY_COMMAND: Record<string, Trial> = {
   "update --image": {
-    argv: ["update", PCS, "--image", NEW_IMAGE, "--yes"],
+    // sglang-chat's one worker pod has minAvailable 1: update needs --force
+    argv: ["update", PCS, "--image", NEW_IMAGE, "--yes", "--force"],
     applied: (pcs) => images(pcs).includes(NEW_IMAGE),
     writes: /podcliquesets|controllerrevisions/,
   },
@@ -47,7 +48,7 @@ const TRIALS_BY_COMMAND: Record<string, Trial> = {
   "rollout undo": {
     argv: ["rollout", "undo", PCS, "--yes"],
     setup: async (run) => {
-      const r = await run(["update", PCS, "--image", NEW_IMAGE, "--yes"]);
+      const r = await run(["update", PCS, "--image", NEW_IMAGE, "--yes", "--force"]);
       assert(r.code === 0, r.stderr);
     },
     applied: (pcs) => images(pcs).includes(OLD_IMAGE) && !images(pcs).includes(NEW_IMAGE),

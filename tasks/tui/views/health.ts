@@ -43,13 +43,18 @@ export function countdownLine(c: CountdownView, now: number): Line {
   }
   return line(
     seg("   ⏱ ", "warn"),
-    seg(`${c.kind} ${c.name}: gang terminated in `),
+    seg(`${c.kind} ${c.name}: gang terminates in `),
     seg(countdownText(left), left < 15 * 60_000 ? "bad" : "warn", true),
     seg(` (breached since ${since}Z, delay ${c.delay})`, "dim"),
   );
 }
 
-const STATUS_TONE: Record<string, Tone> = { Healthy: "ok", Degraded: "warn", UNHEALTHY: "bad" };
+const STATUS_TONE: Record<string, Tone> = {
+  Healthy: "ok",
+  Starting: "warn",
+  Degraded: "warn",
+  UNHEALTHY: "bad",
+};
 const VERDICT_TONE: Record<string, Tone> = { ok: "ok", degraded: "warn", BREACHED: "bad" };
 
 function card(g: GangHealth, now: number, showNamespace: boolean): Row[] {
@@ -107,7 +112,7 @@ function card(g: GangHealth, now: number, showNamespace: boolean): Row[] {
 /** The Health view: a summary line and one card per gang (unhealthy first). */
 export function healthView(report: HealthReport, now: number, showNamespace: boolean): ViewBody {
   const s = report.summary;
-  const order: Record<string, number> = { UNHEALTHY: 0, Degraded: 1, Healthy: 2 };
+  const order: Record<string, number> = { UNHEALTHY: 0, Degraded: 1, Starting: 2, Healthy: 3 };
   const gangs = [...report.gangs].sort((a, b) =>
     (order[a.status] ?? 3) - (order[b.status] ?? 3) ||
     `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`)

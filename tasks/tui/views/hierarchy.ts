@@ -17,7 +17,7 @@ import type {
   PcsStatusInfo,
   StatusReport,
 } from "../../status/report.ts";
-import { cell, line, miniBar, seg, type Segment, type Tone } from "../lines.ts";
+import { cell, cellTail, line, miniBar, seg, type Segment, type Tone } from "../lines.ts";
 import type { Row, ViewBody } from "./rows.ts";
 
 /** Inputs of {@link hierarchyView}. */
@@ -92,13 +92,13 @@ function pcsNode(p: PcsStatusInfo, pods: Map<string, Pod[]>, i: HierarchyInput):
     kind: "PodCliqueSet",
     namespace: ns,
     details: [
-      seg(cell(p.state, 9), STATE_TONE[p.state] ?? "normal", true),
+      seg(cell(p.state, 10), STATE_TONE[p.state] ?? "normal", true),
       seg(`replicas ${r.available ?? "?"}/${r.desired}  `),
       seg(
         `pods ${p.summary.podsReady}/${p.summary.podsDesired}  `,
         p.summary.podsReady >= p.summary.podsDesired ? "normal" : "warn",
       ),
-      seg(`gangs ${p.summary.gangsRunning}/${p.summary.gangs} running`, "dim"),
+      seg(`gangs ${p.summary.gangsRunning}/${p.summary.gangs}`, "dim"),
     ],
     children,
     defaultOpen: true,
@@ -161,12 +161,12 @@ function cliqueNode(
       seg(miniBar(c.progress, 10, i.unicode), tone),
       ...flags,
     ],
-    children: mine.map((p) => podNode(p, ns, depth + 1, i)),
+    children: mine.map((p) => podNode(p, c.role, ns, depth + 1, i)),
     defaultOpen: false,
   };
 }
 
-function podNode(p: Pod, ns: string, depth: number, i: HierarchyInput): Node {
+function podNode(p: Pod, role: string, ns: string, depth: number, i: HierarchyInput): Node {
   const status = podDisplayStatus(p);
   const restarts = podRestarts(p);
   return {
@@ -177,8 +177,9 @@ function podNode(p: Pod, ns: string, depth: number, i: HierarchyInput): Node {
     kind: "Pod",
     namespace: ns,
     details: [
-      seg(cell(status, 17), podStatusTone(status)),
-      seg(cell(p.spec?.nodeName ?? "<none>", 14) + " ", p.spec?.nodeName ? "normal" : "dim"),
+      seg(cell(role, 9) + " ", "dim"),
+      seg(cell(status, 16) + " ", podStatusTone(status)),
+      seg(cell(p.spec?.nodeName ?? "<none>", 12) + " ", p.spec?.nodeName ? "normal" : "dim"),
       seg(cell(`r${restarts}`, 4), restarts > 0 ? "warn" : "dim"),
       seg(ageOf(p.metadata.creationTimestamp, i.now), "dim"),
     ],
@@ -234,7 +235,7 @@ export function hierarchyView(i: HierarchyInput): ViewBody {
   const nameW = Math.max(
     16,
     Math.min(
-      i.width - 44,
+      i.width - 50,
       Math.max(0, ...flat.map(({ n }) => n.depth * 2 + 2 + [...n.name].length)) + 1,
     ),
   );
@@ -244,7 +245,9 @@ export function hierarchyView(i: HierarchyInput): ViewBody {
       : open
       ? (i.unicode ? "▾ " : "- ")
       : (i.unicode ? "▸ " : "+ ");
-    const left = cell("  ".repeat(n.depth) + arrow + n.name, nameW) + " ";
+    // long names are cut from the left: the ends tell prefill and decode pods apart
+    const lead = "  ".repeat(n.depth) + arrow;
+    const left = cellTail(lead + n.name, nameW, [...lead].length) + " ";
     const nameTone: Tone = n.kind === "PodCliqueSet" ? "title" : "normal";
     return {
       id: n.id,

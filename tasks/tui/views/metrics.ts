@@ -131,6 +131,19 @@ export function metricsView(
     ),
   );
   const footer: Line[] = [];
+  const tp = last.throughput;
+  if (tp) {
+    // the same basis as `metrics` and `compare`: producing roles' tokens over ready engine GPUs
+    footer.push(line(
+      seg(`tok/s per GPU ${fmtRate(tp.value)}`, "accent"),
+      seg(
+        ` = ${fmtRate(tp.outputTokensPerSec)} out tok/s (${
+          tp.source === "frontend" ? "frontend" : tp.roles.join("+") || "-"
+        }) / ${tp.servingGpus} ready GPUs; ${tp.allocatedGpus} allocated`,
+        "dim",
+      ),
+    ));
+  }
   if (h.error) footer.push(line(seg(`last refresh failed: ${h.error}`, "bad")));
   for (const w of last.warnings.slice(0, 3)) footer.push(line(seg(`! ${w}`, "warn")));
   for (const n of last.notes.slice(0, 2)) footer.push(line(seg(`note: ${n}`, "dim")));

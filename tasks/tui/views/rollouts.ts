@@ -9,6 +9,7 @@ import { describeProgressive } from "../../progressive/state.ts";
 import type { RolloutStatusReport } from "../../rollout/status_report.ts";
 import { cell, fractionTone, line, miniBar, seg, type Tone } from "../lines.ts";
 import type { Row, ViewBody } from "./rows.ts";
+import { fmtMs } from "../../metrics/report.ts";
 
 const PHASE_TONE: Record<string, Tone> = {
   Complete: "ok",
@@ -82,9 +83,7 @@ export function rolloutsView(reports: RolloutStatusReport[], unicode: boolean): 
         rows.push({
           id: `${id}#lat:${l.role}`,
           line: line(seg(
-            `   ${cell(l.role, 14)} TTFT p99 ${l.ttftP99Ms ?? "-"} ms  TPOT p99 ${
-              l.tpotP99Ms ?? "-"
-            } ms`,
+            `   ${cell(l.role, 14)} TTFT p99 ${fmtMs(l.ttftP99Ms)}  TPOT p99 ${fmtMs(l.tpotP99Ms)}`,
             "dim",
           )),
         });

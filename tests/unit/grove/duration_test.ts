@@ -67,9 +67,13 @@ Deno.test("formatDuration: compact, drops zero units, parses back", () => {
   assertEquals(formatDuration(300), "300ms");
   assertEquals(formatDuration(0), "0s");
   assertEquals(formatDuration(-20 * M), "-20m");
-  for (const v of [4 * H, 90 * M, 8100 * S, 1500, 36 * H + 1]) {
+  for (const v of [4 * H, 90 * M, 8100 * S, 1500, 36 * H]) {
     assertEquals(parseGoDuration(formatDuration(v)), v);
   }
+  // one precision rule: whole seconds from a minute, whole minutes from an hour
+  assertEquals(formatDuration(24 * M + 1012), "24m1s");
+  assertEquals(formatDuration(2 * H + 28 * M + 28 * S), "2h28m");
+  assertEquals(formatDuration(59 * M + 59.6 * S), "1h");
 });
 
 Deno.test("formatAge: kubectl's HumanDuration thresholds", () => {
@@ -81,9 +85,11 @@ Deno.test("formatAge: kubectl's HumanDuration thresholds", () => {
     [5 * M + 12 * S, "5m12s"],
     [9 * M + 59 * S, "9m59s"],
     [42 * M + 30 * S, "42m"],
-    [179 * M, "179m"],
+    [59 * M, "59m"],
+    [148 * M + 28 * S, "2h28m"],
+    [179 * M, "2h59m"],
     [3 * H, "3h"],
-    [2 * H + 15 * M, "135m"],
+    [2 * H + 15 * M, "2h15m"],
     [3 * H + 15 * M, "3h15m"],
     [7 * H + 59 * M, "7h59m"],
     [10 * H + 5 * M, "10h"],
@@ -106,7 +112,7 @@ Deno.test("formatAge: kubectl's HumanDuration thresholds", () => {
 
 Deno.test("ageOf: from RFC 3339 timestamps, <unknown> when missing or bad", () => {
   const now = Date.parse("2026-11-01T12:00:00Z");
-  assertEquals(ageOf("2026-11-01T09:45:00Z", now), "135m");
+  assertEquals(ageOf("2026-11-01T09:45:00Z", now), "2h15m");
   assertEquals(ageOf("2026-10-30T09:00:00Z", new Date(now)), "2d3h");
   assertEquals(ageOf(undefined, now), "<unknown>");
   assertEquals(ageOf("yesterday", now), "<unknown>");

@@ -37,7 +37,10 @@ Deno.test("health golden: fragmented countdown crossing zero (now = recordedAt +
   await assertGolden("fragmented/health.expired.table", renderHealth(r, PLAIN));
   const prefill = r.gangs[0].countdowns.find((c) => c.name === "llama-disagg-0-prefill")!;
   assertEquals([prefill.expired, prefill.remainingMs], [true, -5 * MIN]);
-  assertMatch(renderHealth(r, PLAIN), /TERMINATION IMMINENT: deadline passed 5m ago/);
+  assertMatch(
+    renderHealth(r, PLAIN),
+    /\[\.{10}\] TERMINATION IMMINENT\n {6}deadline passed 5m ago \(2026-11-01T12:20:00Z\)/,
+  );
   assertMatch(renderHealth(r, PLAIN), /Termination imminent: podclique\/llama-disagg-0-prefill/);
 });
 
@@ -162,7 +165,7 @@ Deno.test("health: a gang and cliques without status are Unknown, not Healthy, a
     ["podclique/sglang-chat-0-worker", "podgang/sglang-chat-0"],
   );
   assertEquals(r.healthy, false);
-  assertMatch(renderHealth(r, PLAIN), /phase Unknown {3}placement score - {3}Degraded/);
+  assertMatch(renderHealth(r, PLAIN), /: Degraded, phase Unknown, placement score -/);
   assertMatch(renderHealth(r, PLAIN), /podgang\/sglang-chat-0: no status yet/);
 });
 
@@ -199,4 +202,31 @@ Deno.test("health: no PodCliqueSet in the namespace is a note naming it, with th
   assertEquals(r.notes, [
     'no PodCliqueSets found in namespace "default" (look in every namespace with -A)',
   ]);
+});
+
+Deno.test("health: a set never available yet is Starting, as status calls it", async () => {
+  const { demoClique, demoGang, demoPcs, demoPod, reportOf } = await import(
+    "../status/_helpers.ts"
+  );
+  const objects = [
+    demoPcs(),
+    demoClique({
+      readyReplicas: 0,
+      updatedReplicas: 2,
+      scheduleGatedReplicas: 2,
+      scheduledReplicas: 0,
+    }),
+    demoGang({ phase: "Pending" }),
+    demoPod(0, { gated: true }),
+    demoPod(1, { gated: true }),
+  ];
+  assertEquals(reportOf(objects).podCliqueSets[0].state, "Starting");
+  const r = buildHealthReport(healthObjectsFrom(objects, { namespace: "team", pcs: "demo" }), {
+    now: Date.parse("2026-11-01T12:00:00Z"),
+    pcs: "demo",
+  });
+  assertEquals(r.gangs.map((g) => g.status), ["Starting"]);
+  assertEquals([r.summary.starting, r.healthy], [1, false]);
+  assertMatch(renderHealth(r, PLAIN), /demo-0: Starting, phase Pending/);
+  assertMatch(renderHealth(r, PLAIN), /\(1 starting, 0 degraded, 0 unhealthy\)/);
 });

@@ -2,7 +2,7 @@
 // missing workers, throughput thresholds, placement split, no plan.
 import { assert, assertEquals } from "../../helpers/assert.ts";
 import { collectMetrics } from "../../../tasks/metrics/collect.ts";
-import { buildCompareReport } from "../../../tasks/compare/report.ts";
+import { buildCompareReport, safeDeletions } from "../../../tasks/compare/report.ts";
 import { renderCompare } from "../../../tasks/compare/render.ts";
 import { PLAIN } from "../../../lib/render/style.ts";
 import type { KubeObject } from "../../../lib/kube/types.ts";
@@ -148,10 +148,72 @@ Deno.test("compare: placement split across racks names the target rack and the r
   const r = await compareOf(data);
   const f = r.findings.find((x) => x.rule === "placement-split")!;
   assert(f.message.includes("split across 2 racks (r1: 2, r2: 1)"), f.message);
+  // demo-0-decode-a is the only ready decode pod: deleting it would take its clique below
+  // minAvailable, so the recommendation says so and points at a read-only command
   const rec = r.recommendations.find((x) => x.rule === "placement-split")!;
-  assertEquals(rec.command, "kubectl delete pod demo-0-decode-a -n inference");
+  assertEquals(rec.command, "kubectl grove topology demo -n inference");
   assert(rec.action.includes("into rack r1"));
+  assert(rec.action.includes("demo-0-decode-a (podclique demo-0-decode: 1 ready, minAvailable 1"));
+  assertEquals(rec.expected, "none by itself: shows where GPUs are free");
   assertEquals(r.rows.find((x) => x.item === "placementScore")?.status, "warn");
+
+  // with two ready decode pods outside r1, one may go and the other stays
+  data.objects.push(
+    pod("demo", "demo-0-decode-b", { clique: "demo-0-decode", port: 8000, node: "n2" }),
+  );
+  data.metrics["demo-0-decode-b"] = [V1, V2];
+  const r2 = await compareOf(data);
+  const rec2 = r2.recommendations.find((x) => x.rule === "placement-split")!;
+  assertEquals(rec2.command, "kubectl delete pod demo-0-decode-a -n inference");
+  assert(rec2.action.includes("not deleted, as that would take a clique below minAvailable"));
+  assert(rec2.action.includes("demo-0-decode-b (podclique demo-0-decode: 1 ready"), rec2.action);
+  assertEquals(
+    rec2.expected,
+    "3 of 4 pods in rack r1 once rescheduled there (PlacementScore rises; the scheduler computes the new value)",
+  );
+});
+
+Deno.test("compare: safeDeletions keeps cliques at minAvailable and a ready pod per role", () => {
+  const t = (pod: string, clique: string, role: string, ready: boolean) => ({
+    pod,
+    namespace: "ns",
+    role,
+    clique,
+    replica: 0,
+    worker: pod,
+    gpus: 1,
+    ready,
+    phase: "Running",
+    restarts: 0,
+    crashLooping: false,
+  });
+  const targets = [
+    t("p-ready", "s-0-prefill", "prefill", true),
+    t("p-crash", "s-0-prefill", "prefill", false),
+    t("d-1", "s-0-decode", "decode", true),
+    t("d-2", "s-0-decode", "decode", true),
+    t("d-3", "s-0-decode", "decode", true),
+  ];
+  const clique = (name: string, replicas: number, minAvailable: number) => ({
+    apiVersion: "grove.io/v1alpha1",
+    kind: "PodClique",
+    metadata: { name, namespace: "ns" },
+    spec: { replicas, minAvailable, roleName: name.split("-").pop()! },
+  });
+  const c = {
+    cliques: [clique("s-0-prefill", 2, 1), clique("s-0-decode", 3, 2)] as never,
+    targets,
+  };
+  // the issue's case: the only ready prefill pod and the crash-looping one
+  const a = safeDeletions(c, [targets[0], targets[1]]);
+  assertEquals(a.safe.map((x) => x.pod), ["p-crash"]);
+  assertEquals(a.blocked.map((x) => [x.pod, x.ready, x.min, x.onlyReady]), [
+    ["p-ready", 1, 1, true],
+  ]);
+  // minAvailable 2 of 3 ready: one decode pod may go, not two
+  const b = safeDeletions(c, targets.slice(2));
+  assertEquals(b.safe.map((x) => x.pod), ["d-1"]);
+  assertEquals(b.blocked.map((x) => x.pod), ["d-2", "d-3"]);
 });
 
 Deno.test("compare: without a plan or SLA it shows actuals and how to store a plan", async () => {

@@ -201,6 +201,12 @@ Deno.test("restart plan: never below minAvailable, not-ready pods first, refusal
     force: true,
   });
   assertEquals([f.batches.length, f.total], [1, 5]);
+  // --force says what it does: every pod at once, and which cliques go below minAvailable
+  assertMatch(
+    f.warnings[0],
+    /^--force deletes all 5 pods at once: nothing serves until they are back; /,
+  );
+  assertMatch(f.warnings[0], /demo-0-worker, demo-0-frontend go below minAvailable/);
 });
 
 Deno.test("manifest parsing: file and line in every error", () => {

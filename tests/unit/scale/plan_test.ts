@@ -9,7 +9,7 @@ import { PLAIN } from "../../../lib/render/style.ts";
 import { UsageError } from "../../../lib/errors.ts";
 import type { KubeObject } from "../../../lib/kube/types.ts";
 import { planScale, type ScaleInput } from "../../../tasks/scale/plan.ts";
-import { renderScalePlan } from "../../../tasks/scale/render.ts";
+import { collapseReplicas, renderScalePlan } from "../../../tasks/scale/render.ts";
 import { largestRemainder } from "../../../tasks/scale/distribute.ts";
 import { parseRoleAssignment, parseScaleArgs } from "../../../tasks/scale/args.ts";
 
@@ -208,4 +208,17 @@ Deno.test("plan: several set replicas: every PodClique is scaled, and the templa
   assertEquals(p.writes.map((w) => w.name), ["qwen-agg-0-worker", "qwen-agg-1-worker", "qwen-agg"]);
   assertEquals(p.changes[0].gpusDelta, 4);
   assertEquals(p.placement.units.map((u) => u.gang), ["qwen-agg-0", "qwen-agg-1"]);
+});
+
+Deno.test("scale render: lines differing only in a group replica's index collapse", () => {
+  assertEquals(
+    collapseReplicas([
+      "d group replica 3: no room",
+      "p: ok",
+      "d group replica 4: no room",
+      "d group replica 6: no room",
+      "d group replica 2: fits",
+    ]),
+    ["d group replicas 3-4, 6 (x3): no room", "p: ok", "d group replica 2: fits"],
+  );
 });

@@ -12,10 +12,19 @@ import { renderStatus } from "../../../tasks/status/render.ts";
 import { scenarioReport } from "./_helpers.ts";
 
 const TTY = { color: true, unicode: true, width: 120 };
+/** A plain style on a wide terminal: every column fits on one line. */
+const WIDE_TERM = { ...PLAIN, width: 200 };
 
 Deno.test("render: a clique below minAvailable starts with '!' and says BELOW MIN, without colour", async () => {
   const r = await scenarioReport("fragmented", { name: "llama-disagg" });
-  const out = renderStatus(r, { style: PLAIN });
+  // at 80 columns the notes move under the table, each line still starting with the marker
+  const narrow = renderStatus(r, { style: PLAIN });
+  assertMatch(
+    narrow,
+    /^ {2}! llama-disagg-0-prefill: BELOW MIN; gang terminates in 20m; scheduled 2\/3$/m,
+  );
+  assertMatch(narrow, /^! llama-disagg-0-prefill +prefill +1\/3 +2 /m);
+  const out = renderStatus(r, { style: WIDE_TERM });
   const line = out.split("\n").find((l) => l.includes("llama-disagg-0-prefill "))!;
   assertMatch(line, /^! llama-disagg-0-prefill/);
   assertStringIncludes(line, "BELOW MIN; gang terminates in 20m");
@@ -48,7 +57,7 @@ Deno.test("render: overview, gang lines with score bars, summary line", async ()
 
 Deno.test("render: the update line of a rollout, with progress", async () => {
   const r = await scenarioReport("rollout", { name: "chat-disagg" });
-  const out = renderStatus(r, { style: PLAIN });
+  const out = renderStatus(r, { style: WIDE_TERM });
   assertMatch(
     out,
     /^Update: +IN PROGRESS for 12m \(RollingRecreate\): cliques 1\/4, scaling groups 0\/1, updating replica 0 {2}\[##\.\.\.\.\.\.\.\.\] 20%$/m,
@@ -79,7 +88,7 @@ Deno.test("render: --no-headers drops the table headers", async () => {
 
 Deno.test("render: --all is one row per PCS; NAMESPACE only with -A; attention marker and list of cliques below min", async () => {
   const one = await scenarioReport("healthy", { all: true, namespace: "inference" });
-  const out = renderStatus(one, { style: PLAIN });
+  const out = renderStatus(one, { style: WIDE_TERM });
   assertMatch(
     out.split("\n")[0],
     /^NAME +STATE +REPLICAS +CLIQUES +PODS +GANGS +SCORE +UPDATE +AGE$/,
@@ -90,7 +99,7 @@ Deno.test("render: --all is one row per PCS; NAMESPACE only with -A; attention m
     allNamespaces: true,
     namespace: undefined,
   });
-  const f = renderStatus(frag, { style: PLAIN });
+  const f = renderStatus(frag, { style: WIDE_TERM });
   assertMatch(f.split("\n")[0], /^ {2}NAMESPACE +NAME/);
   assertMatch(f, /^! inference +llama-disagg +Unhealthy/m);
   assertStringIncludes(f, "Below minAvailable:");
@@ -120,7 +129,7 @@ Deno.test("render: a clique waiting for scheduling says so instead of a countdow
     demoPod(0, { gated: true }),
     demoPod(1, { gated: true }),
   ]);
-  const out = renderStatus(r, { style: PLAIN });
+  const out = renderStatus(r, { style: WIDE_TERM });
   assertMatch(
     out,
     /^! demo-0-w .*BELOW MIN: waiting for scheduling \(0\/1 of min scheduled; no termination countdown yet\)$/m,

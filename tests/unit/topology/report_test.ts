@@ -144,8 +144,12 @@ Deno.test("topology: a gang whose pods all sit on vanished nodes, or that has no
   assertEquals(decode.scheduledPods, 2);
   assertEquals(decode.placement, undefined);
   const out = renderTopology(r, PLAIN);
-  assertMatch(out, /^ {2}qwen-disagg-0-decode-0 .* nodes gone +-$/m);
-  assertMatch(out, /^ {2}sglang-chat-0 .* no pods +-$/m);
+  // at 80 columns pack and spans sit on a line under the gang
+  assertMatch(out, /^ {2}qwen-disagg-0-decode-0 .* 2\/2 +16 +-\n {6}pack .*; spans nodes gone$/m);
+  assertMatch(out, /^ {2}sglang-chat-0 .* 0\/0 +0 +-\n {6}pack .*; spans no pods$/m);
+  const wideTerm = renderTopology(r, { ...PLAIN, width: 200 });
+  assertMatch(wideTerm, /^ {2}qwen-disagg-0-decode-0 .* nodes gone +-$/m);
+  assertMatch(wideTerm, /^ {2}sglang-chat-0 .* no pods +-$/m);
 });
 
 Deno.test("topology: a binding whose label keys no node carries is reported, gangs still shown", async () => {
@@ -218,4 +222,42 @@ Deno.test("gpuBar shows this workload, others and free apart, one cell per GPU u
   assertEquals(gpuBar(2, 3, 8, PLAIN), "[##+++...]");
   assertEquals(gpuBar(0, 0, 0, PLAIN), "[]");
   assertEquals(gpuBar(32, 0, 64, PLAIN), "[########........]");
+});
+
+Deno.test("topology advice: a gang that can never fit says so, not 'add nodes'", async () => {
+  const { objects, ns, now } = await scenario("fragmented");
+  // pack required host: 2 pods x 8 GPUs on 8-GPU nodes
+  const edited = objects.map((o) =>
+    o.kind === "PodGang" && o.metadata.name === "llama-disagg-0-decode-0"
+      ? {
+        ...o,
+        spec: {
+          ...o.spec as object,
+          topologyConstraint: { packConstraint: { required: "kubernetes.io/hostname" } },
+        },
+      }
+      : o
+  );
+  const r = build(edited, ns, now);
+  const w = r.warnings.find((x) => x.gang === "llama-disagg-0-decode-0")!;
+  assertMatch(
+    w.recommendation,
+    /^it can never fit on these nodes: its required host packing needs 16 GPUs as 2x8 in one host; the largest host has 8 GPUs; relax the constraint/,
+  );
+  assert(!w.recommendation.includes("add nodes;"), w.recommendation);
+});
+
+Deno.test("topology advice: uncordoning a node is named when it is the cheapest way out", async () => {
+  const { objects, ns, now } = await scenario("fragmented");
+  // gpu-a2-03 is emptied (8 free); the cordoned gpu-a2-04 has 8 free: with it uncordoned,
+  // zone us-east-1a holds the decode gang's 2 x 8 GPUs
+  const edited = objects.filter((o) =>
+    !(o.kind === "Pod" && (o.spec as { nodeName?: string })?.nodeName === "gpu-a2-03")
+  );
+  const r = build(edited, ns, now);
+  const w = r.warnings.find((x) => x.gang === "llama-disagg-0-decode-0")!;
+  assertMatch(
+    w.recommendation,
+    /cheapest way out: uncordon gpu-a2-04 \(8 GPUs free there\), then zone us-east-1a can host it whole: kubectl uncordon gpu-a2-04$/,
+  );
 });

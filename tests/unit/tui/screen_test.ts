@@ -71,7 +71,8 @@ Deno.test("keys: j/k and arrows move, Enter expands, views switch with 1-5", asy
   c.key("", { downArrow: true });
   assertEquals(c.selectedRow()?.id, "clique:inference/qwen-disagg-0-frontend");
   c.key("", { return: true });
-  assertStringIncludes(screen(c), "qwen-disagg-0-frontend-7szrh");
+  // at 80 columns a long pod name is cut from the left: its end and its role stay
+  assertMatch(screen(c), /~[\w-]*-frontend-7szrh frontend +Running/);
   c.key("k", {});
   assertEquals(c.selectedRow()?.id, "gang:inference/qwen-disagg-0");
   c.key("j", {});
@@ -118,9 +119,15 @@ Deno.test("keys: y shows the selected object's YAML, l asks for a pod, ? shows h
   const { c } = await scenarioController("healthy", undefined, {
     onQuit: () => quit++,
     kube: {
-      logs: (ns: string, pod: string, o?: { container?: string; tailLines?: number }) => {
-        logs.push(`${ns}/${pod}/${o?.container}/${o?.tailLines}`);
-        return Promise.resolve("line one\nline two\n");
+      logs: (
+        ns: string,
+        pod: string,
+        o?: { container?: string; tailLines?: number; previous?: boolean },
+      ) => {
+        logs.push(`${ns}/${pod}/${o?.container}/${o?.tailLines}${o?.previous ? "/previous" : ""}`);
+        return Promise.resolve(
+          o?.previous ? "crashed\n" : `line one\nline two\n${"x".repeat(100)}\n`,
+        );
       },
     },
   });
@@ -144,8 +151,13 @@ Deno.test("keys: y shows the selected object's YAML, l asks for a pod, ? shows h
   assertEquals(logs, ["inference/qwen-disagg-0-prefill-28mlr/vllm/200"]);
   assertMatch(
     screen(c),
-    /logs of pod\/qwen-disagg-0-prefill-28mlr -c vllm \(last 200 lines\)\nline one\nline two/,
+    /logs of pod\/qwen-disagg-0-prefill-28mlr -c vllm \(200 lines; p: previous\)\nline one\nline two\nx{80}\nx{20}\n/,
   );
+  // p: the previous container's log
+  c.key("p", {});
+  await new Promise((r) => setTimeout(r, 0));
+  assertEquals(logs[1], "inference/qwen-disagg-0-prefill-28mlr/vllm/200/previous");
+  assertMatch(screen(c), /-c vllm -p \(200 lines; p: current\)\ncrashed/);
   c.key("", { escape: true });
   c.key("?", {});
   assertStringIncludes(screen(c), "termination countdowns tick every second");
@@ -161,11 +173,11 @@ Deno.test("health view ticks: the countdown moves with the clock, no new snapsho
   let redraws = 0;
   c.subscribe(() => redraws++);
   c.key("3", {});
-  assertStringIncludes(screen(c), "gang terminated in 20m00s");
+  assertStringIncludes(screen(c), "gang terminates in 20m00s");
   now.t += 1000;
   c.tick();
   assert(redraws >= 2);
-  assertStringIncludes(screen(c), "gang terminated in 19m59s");
+  assertStringIncludes(screen(c), "gang terminates in 19m59s");
   c.key("1", {});
   const before = redraws;
   c.tick();
@@ -264,6 +276,16 @@ Deno.test("metrics view: roles with TTFT/TPOT p50/p99, throughput, queue and spa
       source: "proxy",
       sla: { ttftMs: 500, tpotMs: 50, source: "flags" },
       plan: null,
+      throughput: {
+        value: tps / 8,
+        outputTokensPerSec: tps,
+        source: "decode",
+        roles: ["decode"],
+        servingGpus: 8,
+        servingPods: 2,
+        allocatedGpus: 12,
+        basis: "",
+      },
       total: summary(tps, waiting),
       roles: [{ ...summary(tps, waiting), role: "decode", roleClass: "decode" }],
       pods: [],
@@ -282,6 +304,11 @@ Deno.test("metrics view: roles with TTFT/TPOT p50/p99, throughput, queue and spa
   assertMatch(text, /^decode\s+180ms\/950ms\s+18ms\/45ms\s+400\s+5\s+_-@\s+_=@/m);
   assertMatch(text, /^TOTAL\s+180ms\/950ms/m);
   assertStringIncludes(text, "! decode: TTFT p99 950ms over the 500ms SLA");
+  // the throughput basis of metrics and compare, in the tui too
+  assertStringIncludes(
+    text,
+    "tok/s per GPU 50 = 400 out tok/s (decode) / 8 ready GPUs; 12 allocated",
+  );
   const empty = metricsView({ ...h, reports: [], error: "forbidden: cannot get pods/proxy" }, {
     index: 0,
     count: 1,

@@ -57,8 +57,11 @@ Deno.test("hierarchy: Enter on a clique lists its pods with status, node, restar
   const b = await hierarchyOf("fragmented", { "clique:inference/llama-disagg-0-prefill": true });
   const text = rowsText(b);
   assertMatch(text, /llama-disagg-0-prefill\s+1\/3\s+min 2\s+#{3}\.{7} BREACHED/);
-  assertMatch(text, /llama-disagg-0-prefill-g77jp\s+CrashLoopBackOff\s+gpu-a1-03\s+r7\s+\S+/);
-  assertMatch(text, /llama-disagg-0-prefill-mhtvw\s+Pending\s+<none>/);
+  assertMatch(
+    text,
+    /llama-disagg-0-prefill-g77jp\s+prefill\s+CrashLoopBackOff\s+gpu-a1-03\s+r7\s+\S+/,
+  );
+  assertMatch(text, /llama-disagg-0-prefill-mhtvw\s+prefill\s+Pending\s+<none>/);
   const pod = b.rows.find((r) => r.id === "pod:inference/llama-disagg-0-prefill-82vgb");
   assertEquals(pod?.target?.kind, "Pod");
 });
@@ -85,10 +88,10 @@ Deno.test("health: cards per gang, unhealthy first, countdown from the deadline 
   const b = healthView(h.report, now, false);
   const text = rowsText(b);
   assertMatch(text.split("\n")[0], /^UNHEALTHY/);
-  assertStringIncludes(text, "PodClique llama-disagg-0-prefill: gang terminated in 20m00s");
+  assertStringIncludes(text, "PodClique llama-disagg-0-prefill: gang terminates in 20m00s");
   // one second later, from the same report: it ticks
   const later = rowsText(healthView(h.report, now + 1000, false));
-  assertStringIncludes(later, "gang terminated in 19m59s");
+  assertStringIncludes(later, "gang terminates in 19m59s");
   // past the deadline: overdue
   const overdue = rowsText(healthView(h.report, now + 21 * 60_000, false));
   assertStringIncludes(overdue, "llama-disagg-0-prefill: termination overdue by 1m00s");
@@ -199,4 +202,26 @@ Deno.test("rollouts: nothing updating says so", async () => {
   const b = rolloutsView(r.report!, false);
   assertEquals(b.rows.length, 0);
   assertStringIncludes(linesText(b.empty!), "No PodCliqueSet is updating or paused.");
+});
+
+Deno.test("tui at 80 columns: state and replicas apart, names cut from the left", async () => {
+  const { snapshot, now } = await scenarioSnapshot("fragmented");
+  const st = tuiStatus(snapshot, SCOPE, now);
+  assert(st.report, st.error);
+  const b = hierarchyView({
+    report: st.report,
+    pods: snapshot.byKind.pods as Pod[],
+    expanded: { "clique:inference/llama-disagg-0-decode-0-dleader": true },
+    filter: "",
+    now,
+    width: 80,
+    unicode: false,
+    showNamespace: false,
+  });
+  const text = rowsText(b);
+  assertMatch(text, /Unhealthy replicas 0\/1/);
+  assert(!text.includes("Unhealthyreplicas"), text);
+  // the decode leader's pod keeps its distinguishing end and shows its role
+  assertMatch(text, /~[\w-]*dleader-62jm6 +decode-l~ +Running/);
+  assert(text.split("\n").every((l) => l.length <= 80), text);
 });
