@@ -326,8 +326,8 @@ export type {
   PodMetrics,
   RoleMetrics,
   SlaMark,
-  UnscrapedPod,
   ThroughputBasis,
+  UnscrapedPod,
 } from "./tasks/metrics/report.ts";
 export type { StoredPlan } from "./tasks/metrics/plan.ts";
 export type { EngineKind } from "./lib/metrics/engines.ts";

@@ -36,7 +36,7 @@ import {
 } from "../../tasks/rollout/mod.ts";
 import { creator, historyLimit, reportChange, scrapeSettings } from "./shared.ts";
 import { sleep } from "../../lib/async.ts";
-import { watchFooter, WatchScreen } from "../watch_screen.ts";
+import { watchFooter } from "../watch_screen.ts";
 import { nsFlag } from "../../lib/grove/names.ts";
 
 /** `rollout history`. */
@@ -253,10 +253,10 @@ export async function followRollout(
   const print = watchPrinter<RolloutStatusReport>(ctx, {
     format: opts.output,
     text: (report) => renderRolloutStatus(report, ctx.style, new Date()),
+    footer: () => watchFooter("", new Date()),
   });
   let first = true;
   let last: WaitStep | undefined;
-  const screen = new WatchScreen((s) => ctx.write(s));
   const it = waitForRollout(kube, {
     name,
     namespace,
@@ -275,23 +275,16 @@ export async function followRollout(
       if (done) report = await addLatency(ctx, kube, report, opts.metricsWindowMs);
       const now = new Date();
       if (structured) {
-        if (opts.watch || done) {
-          ctx.write(opts.output === "json" ? toJsonLine(report) : `---\n${toYaml(report)}`);
-        }
-      } else if (opts.watch) {
-        const text = renderRolloutStatus(report, ctx.style, now);
-        if (tty) {
-          screen.frame(text, watchFooter("", now));
-          if (done) screen.close();
-        } else ctx.write((first ? "" : "\n") + text);
-      } else if (first || done) {
+        if (opts.watch || done) print(report);
+      } else if (opts.watch) print(report);
+      else if (first || done) {
         if (first && !done) ctx.write(renderRolloutStatus(report, ctx.style, now));
         else if (done) ctx.write((first ? "" : "\n") + renderRolloutStatus(report, ctx.style, now));
       } else ctx.print(renderProgressLine(report));
       first = false;
     }
   } finally {
-    screen.close();
+    print.close();
     // stop the list+watch behind the iterator (also on --no-wait and errors)
     await it.return(undefined);
   }

@@ -154,7 +154,7 @@ export interface SetHealth {
 /** Per-set lines from the gang blocks, in first-seen order. */
 function setsOf(gangs: readonly GangHealth[]): SetHealth[] {
   const out = new Map<string, SetHealth>();
-  const rank: Record<GangStatus, number> = { Healthy: 0, Degraded: 1, UNHEALTHY: 2 };
+  const rank: Record<GangStatus, number> = { Healthy: 0, Starting: 1, Degraded: 2, UNHEALTHY: 3 };
   for (const g of gangs) {
     const key = `${g.namespace}/${g.pcs}`;
     const s = out.get(key) ?? {
