@@ -13,9 +13,6 @@ import { formatStructured } from "../lib/render/output.ts";
 import type { CliContext } from "./context.ts";
 import { WatchScreen } from "./watch_screen.ts";
 
-/** ANSI: cursor home, clear screen. */
-export const CLEAR = "\x1b[H\x1b[2J";
-
 /**
  * Prints `value` as `-o json|yaml` and returns true, or returns false for
  * a text format (the caller renders it).

@@ -36,9 +36,12 @@ export function renderHistory(r: HistoryReport, style: Style, now: Date, wide = 
   );
   if (r.revisionsBy === "operator") {
     out.push(
-      `revisions written by the Grove operator${
-        r.statusCurrentRevision ? ` (status.currentRevision ${r.statusCurrentRevision})` : ""
-      }; kubectl-grove records none of its own`,
+      ...wrapLine(
+        `revisions written by the Grove operator${
+          r.statusCurrentRevision ? ` (status.currentRevision ${r.statusCurrentRevision})` : ""
+        }; kubectl-grove records none of its own`,
+        wide ? Infinity : outputWidth(style),
+      ),
     );
   }
   const rows = r.entries.map((e) => [

@@ -77,12 +77,16 @@ export function renderRolloutStatus(r: RolloutStatusReport, style: Style, now: D
     String(x.old),
     String(x.ready),
     ...(r.latency ? [ms(lat.get(x.role)?.ttftP99Ms), ms(lat.get(x.role)?.tpotP99Ms)] : []),
-    ...(anyFailing ? [x.failing.length ? x.failing.join(", ") : ""] : []),
+    ...(anyFailing ? [x.failing.length ? String(x.failing.length) : ""] : []),
   ]);
   const headers = ["role", "progress", "updated", "old", "ready"];
   if (r.latency) headers.push("ttft-p99", "tpot-p99");
   // FAILING only when a pod fails: the table stays within 80 columns with the latencies
   out.push(renderTable([...headers, ...(anyFailing ? ["failing"] : [])], rows).trimEnd());
+  // which pods fail, one per line under the table (pod names are long)
+  for (const x of r.roles) {
+    for (const f of x.failing) out.push(`  failing (${x.role}): ${f}`);
+  }
   out.push("");
   out.push(
     `  placement score: before ${score(r.placementScore.before)}, now ${

@@ -386,13 +386,16 @@ function renderAll(report: StatusReport, o: Opts): string {
   // narrower: the UPDATE column only while an update is in progress, then two-space gaps
   const noUpdate = renderAllOf(report, o, { update: anyUpdate, separator: "   " });
   if (widest(noUpdate) <= outputWidth(o.style)) return noUpdate;
-  return renderAllOf(report, o, { update: anyUpdate, separator: "  " });
+  const tight = renderAllOf(report, o, { update: anyUpdate, separator: "  " });
+  if (widest(tight) <= outputWidth(o.style)) return tight;
+  // last: AGE moves to -o wide
+  return renderAllOf(report, o, { update: anyUpdate, separator: "  ", age: false });
 }
 
 function renderAllOf(
   report: StatusReport,
   o: Opts,
-  show: { update: boolean; separator: string },
+  show: { update: boolean; separator: string; age?: boolean },
 ): string {
   const s = o.style;
   const showNs = report.scope.allNamespaces ||
@@ -412,7 +415,7 @@ function renderAllOf(
     ...(show.update ? ["UPDATE"] : []),
   ];
   if (o.wide) headers.push("UPDATED", "BELOW MIN", "LAST ERROR");
-  headers.push("AGE");
+  if (show.age !== false) headers.push("AGE");
   if (mark) headers[0] = `  ${headers[0]}`;
   const rows = report.podCliqueSets.map((p) => {
     const first = showNs ? p.namespace : p.name;
@@ -441,7 +444,7 @@ function renderAllOf(
         p.lastErrors.length ? oneLine(p.lastErrors[0].code || p.lastErrors[0].description) : "-",
       );
     }
-    row.push(p.age);
+    if (show.age !== false) row.push(p.age);
     return row;
   });
   let out = renderTable(headers, rows, { noHeaders: o.noHeaders, separator: show.separator });

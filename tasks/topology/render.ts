@@ -157,7 +157,7 @@ export function renderTopology(r: TopologyReport, style: Style): string {
       ? "   in sync"
       : `   ${paint(style, "red", "OUT OF SYNC")}`;
     out.push(`  bound to ${b.schedulerName} topology ${b.topologyReference}${sync}`);
-    if (b.inSync === false && b.message) out.push(`    ${b.message}`);
+    if (b.inSync === false && b.message) push(`    ${b.message}`);
   }
   if (t.drift) {
     out.push(
@@ -165,7 +165,7 @@ export function renderTopology(r: TopologyReport, style: Style): string {
         t.drift.reason ? ` (${t.drift.reason})` : ""
       }${t.drift.since ? ` since ${t.drift.since}` : ""}:`,
     );
-    out.push(`    ${t.drift.message ?? "the scheduler's topology differs from the binding"}`);
+    push(`    ${t.drift.message ?? "the scheduler's topology differs from the binding"}`);
   }
   for (const pcs of r.podCliqueSets) {
     out.push("");

@@ -28,7 +28,7 @@ Deno.test(
       assertEquals(s.inFlightPodGangs, ["chat-coherent-0-1764590400000000000"]);
       assert(s.phase !== "WaitingForDeletes" && s.phase !== "Complete", s.phase);
       const text = renderRolloutStatus(s, PLAIN, new Date(sim.scenario.meta.recordedAt));
-      assertStringIncludes(text, "strategy Coherent");
+      assertStringIncludes(text.replace(/\s+/g, " "), "strategy Coherent");
       assertStringIncludes(text, "in-flight PodGangs (Coherent sub-step): chat-coherent-0-");
       const before = await kube.get<PodCliqueSet>(
         Resources.podcliquesets,
@@ -78,7 +78,7 @@ Deno.test(
       assert(h.statusCurrentRevision?.startsWith("rev-agg-"));
       const text = renderHistory(h, PLAIN, new Date(sim.scenario.meta.recordedAt));
       assertStringIncludes(
-        text,
+        text.replace(/\s+/g, " "),
         "revisions written by the Grove operator (status.currentRevision rev-agg-",
       );
       assertStringIncludes(text, "grove-operator");

@@ -85,7 +85,7 @@ Deno.test(
         { env },
       );
       assertEquals(ro.code, 5, ro.stderr);
-      assertStringIncludes(ro.stdout, "forbidden: cannot get pods/proxy");
+      assertStringIncludes(ro.stdout.replace(/\s+/g, " "), "forbidden: cannot get pods/proxy");
 
       const missing = await runCli(["metrics", "nope", "-n", "inference", "--window", "0"], {
         env,

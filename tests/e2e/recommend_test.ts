@@ -145,7 +145,8 @@ Deno.test(
       assertEquals(r.code, 3, r.stderr);
       const first = r.stdout.split("\n")[1];
       assertStringIncludes(first, "critical   termination");
-      assertStringIncludes(first, "podgang/llama-disagg-0 ");
+      assertStringIncludes(first, "gang llama-disagg-0 will be terminated");
+      assertStringIncludes(r.stdout, "#1 CRITICAL termination  inference/podgang/llama-disagg-0\n");
       assertStringIncludes(r.stdout, "torch.OutOfMemoryError: CUDA out of memory");
       // 11 lists + 1 previous log (the one crash-looping container), nothing per pod or per set
       const api = sim.requestLog.count((e) => e.path.startsWith("/api"));

@@ -1,7 +1,7 @@
 // cli/print.ts: the one -o printer and the one --watch printer.
 import { assertEquals } from "../../helpers/assert.ts";
 import { CliContext, type CliIO } from "../../../cli/context.ts";
-import { CLEAR, printOutput, printWatch, watchPrinter } from "../../../cli/print.ts";
+import { printOutput, printWatch, watchPrinter } from "../../../cli/print.ts";
 
 function context(tty: boolean) {
   const out: string[] = [];
@@ -55,7 +55,15 @@ Deno.test("watchPrinter: a terminal redraws with the footer; a pipe appends, bla
   });
   p(report(1));
   p(report(2));
-  assertEquals(tty.out, [`${CLEAR}n=1\n\n(watching 1)\n`, `${CLEAR}n=2\n\n(watching 2)\n`]);
+  p.close();
+  // the alternate screen, each frame redrawn in place (lines cleared to their end), then the
+  // normal screen with the last report left on it
+  assertEquals(tty.out, [
+    "\x1b[?1049h",
+    "\x1b[Hn=1\x1b[K\n\x1b[K\n(watching 1)\x1b[K\n\x1b[J",
+    "\x1b[Hn=2\x1b[K\n\x1b[K\n(watching 2)\x1b[K\n\x1b[J",
+    "\x1b[?1049ln=2\n",
+  ]);
   const pipe = context(false);
   const q = watchPrinter(pipe.ctx, {
     format: "table",
