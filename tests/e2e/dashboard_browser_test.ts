@@ -326,9 +326,15 @@ Deno.test({
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(d.url);
-      await page.locator(
+      const link = page.locator(
         '[data-testid="pcs-row"][data-name="qwen-disagg"] [data-testid="pcs-link"]',
-      ).click();
+      );
+      // on a loaded machine the operator simulation keeps the first state busy: one reload
+      await link.waitFor({ timeout: 15_000 }).catch(async () => {
+        await page.reload();
+        await link.waitFor({ timeout: 30_000 });
+      });
+      await link.click();
       await page.click('[data-testid="tab-rollouts"]');
       assertStringIncludes(
         await page.locator('[data-testid="progressive"]').innerText(),
