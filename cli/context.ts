@@ -73,9 +73,21 @@ export function processIO(): CliIO {
   };
 }
 
+const closedPipes = new WeakSet<object>();
+
+/**
+ * Writes everything; once the reader has gone (`... | head`), later output is dropped quietly,
+ * as a shell pipeline expects, instead of failing the command with a broken pipe.
+ */
 function writeAll(w: { writeSync(p: Uint8Array): number }, data: Uint8Array) {
+  if (closedPipes.has(w)) return;
   let off = 0;
-  while (off < data.length) off += w.writeSync(data.subarray(off));
+  try {
+    while (off < data.length) off += w.writeSync(data.subarray(off));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
+    closedPipes.add(w);
+  }
 }
 
 async function readStdinLine(): Promise<string | null> {
