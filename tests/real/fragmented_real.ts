@@ -35,7 +35,7 @@ Deno.test("real: a fragmented cluster, scheduled by kube-scheduler", opts, async
         }, 30_000);
         assertEquals(h.code, 3, h.stderr);
         assertMatch(
-          h.stdout,
+          h.stdout.replace(/\s+/g, " "),
           /Pending: Unschedulable: 0\/18 nodes are available: .*Insufficient nvidia\.com\/gpu/,
         );
         assertMatch(h.stdout, /Termination countdown/);

@@ -285,6 +285,8 @@ Deno.test("real: healthy scenario against kube-apiserver", opts, async (t) => {
         "-m",
         "real tier",
         "--yes",
+        // its worker clique has 1 replica and minAvailable 1: the preview asks for --force
+        "--force",
       ]);
       assertEquals(u.code, 0, u.stderr + u.stdout);
       const s = await cli(b, ["rollout", "status", "sglang-chat", "-n", NS, "--timeout", "90s"]);

@@ -186,7 +186,17 @@ Deno.test("real: rollouts, restarts and scaling against kube-apiserver", opts, a
     await t.step(
       "an image that never pulls: rollout status fails, health names the pod",
       async () => {
-        const u = await cli(b, ["update", "sglang-chat", "-n", NS, "--image", BAD, "--yes"]);
+        // 1 replica, minAvailable 1: --force accepts the termination clock starting
+        const u = await cli(b, [
+          "update",
+          "sglang-chat",
+          "-n",
+          NS,
+          "--image",
+          BAD,
+          "--yes",
+          "--force",
+        ]);
         assertEquals(u.code, 0, u.stderr + u.stdout);
         await waitFor("the new pod in ImagePullBackOff", async () => {
           const { pods } = await podsOf(b, NS, "sglang-chat");
