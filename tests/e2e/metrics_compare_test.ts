@@ -80,13 +80,16 @@ Deno.test("e2e compare: fragmented scenario with a plan, golden table and json",
     for (const rec of r.recommendations) {
       for (const cmd of rec.command.split(" && ")) {
         if (cmd.startsWith("kubectl delete pod ")) {
+          // kubectl's discovery cache in a temp dir, never the user's ~/.kube/cache
+          const cache = await Deno.makeTempDir({ prefix: "kubectl-cache-" });
           const k = new Deno.Command("kubectl", {
-            args: [...cmd.split(" ").slice(1), "--dry-run=server"],
-            env,
+            args: ["--cache-dir", cache, ...cmd.split(" ").slice(1), "--dry-run=server"],
+            env: { ...env, HOME: cache },
             stdout: "piped",
             stderr: "piped",
           });
           const out = await k.output().catch(() => undefined);
+          await Deno.remove(cache, { recursive: true });
           // real kubectl, when installed, accepts it against the simulator
           if (out) assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
           continue;
