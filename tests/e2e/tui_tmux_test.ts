@@ -178,9 +178,12 @@ Deno.test({
       // select the prefill clique (row 4), open it, select its first pod, read its logs
       pane.keys("j", "j", "j", "Enter", "j", "l");
       const s = await pane.waitFor(
-        (x) => x.includes("logs of pod/qwen-disagg-0-prefill-28mlr -c vllm"),
-        3000,
-        "the logs overlay",
+        // the overlay, with the log lines loaded (not "loading...")
+        (x) =>
+          x.includes("logs of pod/qwen-disagg-0-prefill-28mlr -c vllm") &&
+          !x.includes("loading..."),
+        10_000,
+        "the logs overlay with its lines",
       );
       assert(!s.includes("loading..."), s);
       pane.keys("Escape");
