@@ -9,6 +9,7 @@
  */
 
 import type { CliContext } from "../context.ts";
+import { writeOutputFile } from "./shared.ts";
 import { configString } from "../../lib/config.ts";
 import { buildManifest, defaultName, manifestYaml } from "../../lib/aic/manifest.ts";
 import { type Plan, planFromResults } from "../../lib/aic/plan.ts";
@@ -76,16 +77,6 @@ function resolveBackend(ctx: CliContext, flag?: string): Backend {
     throw new UsageError(`unsupported backend "${b}"`, `use one of: ${BACKENDS.join(", ")}`);
   }
   return b as Backend;
-}
-
-async function writeFile(path: string, text: string): Promise<void> {
-  try {
-    await Deno.writeTextFile(path, text);
-  } catch (e) {
-    throw new GroveError(`cannot write ${path}: ${(e as Error).message}`, {
-      hint: "choose a writable directory with --out-dir",
-    });
-  }
 }
 
 /** Runs `generate` and prints its report. */
@@ -199,7 +190,7 @@ export async function runGenerate(ctx: CliContext, o: GenerateCommandOptions): P
     });
     const file = `${outDir.replace(/\/+$/, "")}/${pcs}.yaml`;
     const planFile = `${outDir.replace(/\/+$/, "")}/${pcs}.plan.json`;
-    await writeFile(
+    await writeOutputFile(
       file,
       manifestYaml(pcsObj, [
         `${
@@ -209,7 +200,7 @@ export async function runGenerate(ctx: CliContext, o: GenerateCommandOptions): P
         `apply: kubectl apply -f ${file}; keep the plan: kubectl grove plan store ${pcs} -f ${file}`,
       ]),
     );
-    await writeFile(planFile, JSON.stringify(plan, null, 2) + "\n");
+    await writeOutputFile(planFile, JSON.stringify(plan, null, 2) + "\n");
     files[mode] = { pcs, file, planFile };
     plans[mode] = plan;
     manifests[mode] = pcsObj;

@@ -12,6 +12,7 @@ import { parseGoDuration } from "../../lib/grove/duration.ts";
 import type { Kube } from "../../lib/kube/types.ts";
 import { type ChangeResult, renderUpdatePlan, type UpdatePlan } from "../../lib/change/mod.ts";
 import type { CliContext } from "../context.ts";
+import { GroveError } from "../../lib/errors.ts";
 import { nsFlag } from "../../lib/grove/names.ts";
 
 /** Who is making a change: `$USER@context`. */
@@ -79,6 +80,17 @@ export function reportChange(ctx: CliContext, res: ChangeResult, what: string): 
     ctx.note(
       `follow it with: kubectl grove rollout status ${res.plan.name}${nsFlag(res.plan.namespace)}`,
     );
+  }
+}
+
+/** Writes a file `generate` or `replan` produces; a failure names the path and `--out-dir`. */
+export async function writeOutputFile(path: string, text: string): Promise<void> {
+  try {
+    await Deno.writeTextFile(path, text);
+  } catch (e) {
+    throw new GroveError(`cannot write ${path}: ${(e as Error).message}`, {
+      hint: "choose a writable directory with --out-dir",
+    });
   }
 }
 

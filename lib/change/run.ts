@@ -6,6 +6,7 @@
  * @module
  */
 
+import { shielded } from "../kube/shield.ts";
 import { partOfSelector } from "../grove/labels.ts";
 import type { Pod, PodClique, PodCliqueSet } from "../grove/types.ts";
 import { GroveError } from "../errors.ts";
@@ -108,8 +109,7 @@ export async function runChange(kube: Kube, opts: RunChangeOptions): Promise<Cha
     return { plan, applied: false, skipped: "declined" };
   }
   stop(); // the last moment at which nothing has been written
-  const shield = <T>(fn: () => Promise<T>) => kube.shield ? kube.shield(fn) : fn();
-  const res = await shield(() =>
+  const res = await shielded(kube, () =>
     writePcsChange(kube, {
       before: opts.before,
       next: opts.next,
@@ -119,8 +119,7 @@ export async function runChange(kube: Kube, opts: RunChangeOptions): Promise<Cha
       now: opts.now ?? (() => new Date()),
       placementScore: meanPlacementScore(gangs),
       record: opts.record,
-    })
-  );
+    }));
   return {
     plan,
     applied: true,

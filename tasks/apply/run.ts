@@ -6,6 +6,7 @@
  * @module
  */
 
+import { shielded } from "../../lib/kube/shield.ts";
 import { groveMissing } from "../../lib/grove/list.ts";
 import { isApiStatus, isNotServed } from "../../lib/errors.ts";
 import type { PodCliqueSet } from "../../lib/grove/types.ts";
@@ -116,11 +117,11 @@ export async function applyPcs(kube: Kube, opts: ApplyOptions): Promise<ApplyRes
       return { plan, applied: false, skipped: "declined", created: true, diff };
     }
     opts.signal?.throwIfAborted(); // the last moment at which nothing has been written
-    const shield = <T>(fn: () => Promise<T>) => kube.shield ? kube.shield(fn) : fn();
-    const stored = await shield(() =>
-      kube.create<PodCliqueSet>(Resources.podcliquesets, desired, { namespace: ns })
+    const stored = await shielded(
+      kube,
+      () => kube.create<PodCliqueSet>(Resources.podcliquesets, desired, { namespace: ns }),
     );
-    const revision = await shield(() =>
+    const revision = await shielded(kube, () =>
       recordChange(kube, {
         pcs: stored,
         before: stored.spec.template,
@@ -131,8 +132,7 @@ export async function applyPcs(kube: Kube, opts: ApplyOptions): Promise<ApplyRes
           changeCause: opts.changeCause ?? "created by apply",
           createdBy: opts.createdBy ?? kube.contextName,
         },
-      })
-    ).catch(() => undefined);
+      })).catch(() => undefined);
     return { plan, applied: true, pcs: stored, revision, created: true, diff };
   }
   assertNotDeleting(live, "apply to it");

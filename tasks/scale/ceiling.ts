@@ -8,9 +8,14 @@
  */
 
 import { UsageError } from "../../lib/errors.ts";
-import { isPodTerminated, podRequest } from "../../lib/grove/relations.ts";
+import {
+  isNodeCordoned,
+  isNodeReady,
+  isPodTerminated,
+  parseQuantity,
+  podRequest,
+} from "../../lib/grove/relations.ts";
 import type { Node, Pod, PodCliqueSet, PodSpec } from "../../lib/grove/types.ts";
-import { parseQuantity } from "../../lib/grove/relations.ts";
 import type { ScalableRole } from "./roles.ts";
 
 /** Replicas of one role (or of the set) a request may never ask for. */
@@ -76,10 +81,7 @@ function specRequest(spec: PodSpec | undefined, resource: string): number {
 /** CPU and memory free on schedulable nodes (allocatable minus what running pods request). */
 export function freeCpuMemory(nodes: Node[], pods: Pod[]): { cpu: number; memory: number } {
   const usable = new Set(
-    nodes.filter((n) =>
-      !n.spec?.unschedulable &&
-      (n.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True")
-    ).map((n) => n.metadata.name),
+    nodes.filter((n) => isNodeReady(n) && !isNodeCordoned(n)).map((n) => n.metadata.name),
   );
   let cpu = 0;
   let memory = 0;

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { shielded } from "../../lib/kube/shield.ts";
 import { ExitCode, GroveError, isApiStatus } from "../../lib/errors.ts";
 import { partOfSelector } from "../../lib/grove/labels.ts";
 import { isPodReady, isPodScheduled, unschedulableReason } from "../../lib/grove/relations.ts";
@@ -262,7 +263,6 @@ export async function scale(kube: Kube, opts: ScaleOptions): Promise<ScaleResult
   const ns = opts.namespace ?? kube.namespace;
   // Ctrl-C: checked between every step before the first write; writes are not cut off
   const stop = () => opts.signal?.throwIfAborted();
-  const shield = <T>(fn: () => Promise<T>) => kube.shield ? kube.shield(fn) : fn();
   stop();
   const input = await collectScale(kube, opts.name, ns);
   stop();
@@ -320,7 +320,7 @@ export async function scale(kube: Kube, opts: ScaleOptions): Promise<ScaleResult
   stop(); // the last moment at which nothing has been written
   const done: PlannedWrite[] = [];
   try {
-    await shield(() => runWrites(kube, ns, plan, input.pcs, false, done));
+    await shielded(kube, () => runWrites(kube, ns, plan, input.pcs, false, done));
   } catch (e) {
     if (!done.length) throw e;
     const rest = plan.writes.filter((w) => !done.includes(w));
@@ -341,7 +341,7 @@ export async function scale(kube: Kube, opts: ScaleOptions): Promise<ScaleResult
   for (const w of done) opts.onProgress?.(`scaled: ${describeWrite(w)}`);
   if (plan.writes.some((w) => w.how === "template")) {
     try {
-      result.revision = await shield(() =>
+      result.revision = await shielded(kube, () =>
         recordChange(kube, {
           pcs: input.pcs,
           before: input.pcs.spec.template,
@@ -353,8 +353,7 @@ export async function scale(kube: Kube, opts: ScaleOptions): Promise<ScaleResult
             }`,
             now: new Date(),
           },
-        })
-      );
+        }));
     } catch (e) {
       result.warnings.push(
         `the template change was not recorded as a revision: ${(e as Error).message}`,
